@@ -1,0 +1,254 @@
+import { KeyObject, createPublicKey, createSecretKey } from 'node:crypto';
+import { JwtError } from '../errors.js';
+import { assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
+import { jwkToKeyObject, type KeyUsage } from './jwk.js';
+import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
+
+/**
+ * A key as jwtkit uses it on the hot path: parsed once, with the algorithm it is bound to (if
+ * any) and the algorithms it has already been checked for.
+ * @internal
+ */
+export interface PreparedKey {
+  readonly keyObject: KeyObject;
+  /** The only algorithm allowed with this key, when the key names one (BoundKey, JWK `alg`). */
+  readonly alg: JwsAlgorithm | undefined;
+  readonly kid: string | undefined;
+  /** Algorithms {@link assertKeyForAlgorithm} already accepted for this key. */
+  readonly checked: Set<JwsAlgorithm>;
+}
+
+/** Options of {@link bindKey}. */
+export interface BindKeyOptions {
+  /** The key id to write into (and expect in) the `kid` header. Default: the JWK's `kid`, if the input is a JWK with one. */
+  kid?: string;
+}
+
+const boundKeys = new WeakSet<object>();
+const preparedBound = new WeakMap<object, PreparedKey>();
+const preparedByObject: Record<KeyUsage, WeakMap<object, PreparedKey>> = { sign: new WeakMap(), verify: new WeakMap() };
+/** String secrets, by value. Bounded: an application has a handful of secrets. */
+const preparedByString = new Map<string, PreparedKey>();
+const MAX_STRING_SECRETS = 64;
+
+/**
+ * Binds a key to exactly one algorithm (RFC 8725 §3.1): checks its type, size and curve for that
+ * algorithm once, and returns a frozen {@link BoundKey} that `sign`, `verify` and the key sets
+ * use without further parsing. A JWK input keeps its own `alg` (which must equal `alg`), `kid`,
+ * `use` and `key_ops` rules; a private key binds for signing, a public key or secret for verifying.
+ *
+ * @param input - a `KeyObject`, secret bytes, a string secret (HS* only) or a JWK object.
+ * @param alg - the algorithm the key is for.
+ * @param options - see {@link BindKeyOptions}.
+ * @returns the bound key.
+ * @example
+ * ```ts
+ * import { bindKey, sign } from 'jwtkit';
+ * const key = bindKey(privateKeyObject, 'ES256', { kid: '2026-11' });
+ * const token = await sign({ sub: 'u1' }, key, { alg: 'ES256', expiresIn: '15m' });
+ * ```
+ * @throws `JwtError` `ERR_KEY_INVALID` when the key cannot be used with `alg`; `ERR_INVALID_OPTION`
+ * when `alg` is not a supported algorithm or `kid` is not a string.
+ */
+export function bindKey(input: KeyInput, alg: JwsAlgorithm, options: BindKeyOptions = {}): BoundKey {
+  if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" must be a supported JWS algorithm');
+  if (options.kid !== undefined && typeof options.kid !== 'string') {
+    throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
+  }
+  const usage: KeyUsage = isPrivateOrSigningInput(input) ? 'sign' : 'verify';
+  const prepared = prepareKey(input, usage);
+  if (prepared.alg !== undefined && prepared.alg !== alg) {
+    throw new JwtError('ERR_KEY_INVALID', `the key is bound to ${prepared.alg}, not ${alg}`);
+  }
+  assertKeyForAlgorithm(prepared.keyObject, alg);
+  const keyObject = prepared.keyObject;
+  const bound: BoundKey = Object.freeze({
+    alg,
+    kid: options.kid ?? prepared.kid,
+    type: keyObject.type === 'secret' ? 'secret' : keyObject.type === 'private' ? 'private' : 'public',
+    keyObject,
+  });
+  boundKeys.add(bound);
+  preparedBound.set(bound, { keyObject, alg, kid: bound.kid, checked: new Set([alg]) });
+  return bound;
+}
+
+/**
+ * Whether a value is a {@link BoundKey} made by this copy of jwtkit (a look-alike object is not).
+ *
+ * @example
+ * ```ts
+ * if (!isBoundKey(key)) key = bindKey(key, 'RS256');
+ * ```
+ * @throws never.
+ */
+export function isBoundKey(value: unknown): value is BoundKey {
+  return typeof value === 'object' && value !== null && boundKeys.has(value);
+}
+
+/**
+ * The public half of a bound private key, bound to the same algorithm and `kid`; a public key or
+ * secret is returned as it is. Token services use it to verify what they signed.
+ *
+ * @example
+ * ```ts
+ * const verifyKey = toVerificationKey(signingKey);
+ * ```
+ * @throws never.
+ */
+export function toVerificationKey(key: BoundKey): BoundKey {
+  if (key.type !== 'private') return key;
+  const options: BindKeyOptions = key.kid === undefined ? {} : { kid: key.kid };
+  return bindKey(createPublicKey(key.keyObject), key.alg, options);
+}
+
+function isPrivateOrSigningInput(input: KeyInput): boolean {
+  if (input instanceof KeyObject) return input.type !== 'public';
+  if (typeof input === 'string' || input instanceof Uint8Array) return true;
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    const descriptor = safeDescriptor(input, 'kty');
+    if (descriptor === 'oct') return true;
+    return safeDescriptor(input, 'd') !== undefined;
+  }
+  return false;
+}
+
+function safeDescriptor(source: object, name: string): unknown {
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(source, name);
+    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Turns any {@link KeyInput} into a {@link PreparedKey} for one operation, once per key: the
+ * result is remembered by the identity of the input (by value for string secrets).
+ * Throws `ERR_KEY_INVALID` for anything that is not a usable key for that operation.
+ * @internal
+ */
+export function prepareKey(input: unknown, usage: KeyUsage): PreparedKey {
+  if (typeof input === 'object' && input !== null) {
+    const bound = preparedBound.get(input);
+    if (bound !== undefined) {
+      assertUsage(bound.keyObject, usage);
+      return bound;
+    }
+    const cached = preparedByObject[usage].get(input);
+    if (cached !== undefined) return cached;
+    const prepared = prepareObject(input, usage);
+    preparedByObject[usage].set(input, prepared);
+    return prepared;
+  }
+  if (typeof input === 'string') {
+    const cached = preparedByString.get(input);
+    if (cached !== undefined) return cached;
+    const prepared = prepareStringSecret(input);
+    if (preparedByString.size >= MAX_STRING_SECRETS) preparedByString.clear();
+    preparedByString.set(input, prepared);
+    return prepared;
+  }
+  throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
+}
+
+function prepared(keyObject: KeyObject, alg: JwsAlgorithm | undefined, kid: string | undefined): PreparedKey {
+  return { keyObject, alg, kid, checked: new Set() };
+}
+
+function prepareObject(input: object, usage: KeyUsage): PreparedKey {
+  if (input instanceof KeyObject) {
+    assertUsage(input, usage);
+    return prepared(input, undefined, undefined);
+  }
+  if (input instanceof Uint8Array) {
+    if (input.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
+    return prepared(createSecretKey(Buffer.from(input)), undefined, undefined);
+  }
+  if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
+    throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
+  }
+  const { key, snapshot } = jwkToKeyObject(input, usage);
+  let alg: JwsAlgorithm | undefined;
+  if (snapshot.alg !== undefined) {
+    if (!isJwsAlgorithm(snapshot.alg)) throw new JwtError('ERR_KEY_INVALID', 'the JWK names an unsupported "alg"');
+    alg = snapshot.alg;
+  }
+  return prepared(key, alg, snapshot.kid);
+}
+
+const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u180e\ufeff]*[[{]/;
+
+function prepareStringSecret(secret: string): PreparedKey {
+  if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
+  // Never let a public key, a certificate or a JWK document become an HMAC secret (security.md entries 7-8).
+  if (SECRET_LOOKS_LIKE_KEY.test(secret)) {
+    throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not PEM or JSON: import keys with importKey');
+  }
+  return prepared(createSecretKey(Buffer.from(secret, 'utf8')), undefined, undefined);
+}
+
+function assertUsage(key: KeyObject, usage: KeyUsage): void {
+  if (usage === 'sign' && key.type === 'public') {
+    throw new JwtError('ERR_KEY_INVALID', 'signing needs a private key or a secret, not a public key');
+  }
+  if (usage === 'verify' && key.type === 'private') {
+    throw new JwtError('ERR_KEY_INVALID', 'verification needs a public key or a secret, not a private key');
+  }
+}
+
+/**
+ * Picks the algorithm a verification uses and checks the key for it:
+ * the header's `alg` must be allowed; a bound key allows only its own algorithm; an unbound key
+ * whose type fits more than one allowed algorithm is refused as ambiguous (`ERR_KEY_INVALID`);
+ * an unbound key of the wrong type for `alg` gives `ERR_JWT_ALG_NOT_ALLOWED`.
+ * @internal
+ */
+export function selectVerificationAlgorithm(
+  key: PreparedKey,
+  headerAlg: string,
+  allowed: readonly JwsAlgorithm[],
+): JwsAlgorithm {
+  if (key.alg === undefined) {
+    const family = familyOfKey(key.keyObject);
+    let fitting = 0;
+    for (const candidate of allowed) if (familyFits(family, candidate)) fitting++;
+    if (fitting > 1) {
+      throw new JwtError(
+        'ERR_KEY_INVALID',
+        'the key fits several allowed algorithms: bind it to one with bindKey or importKey, or allow only one',
+      );
+    }
+  }
+  if (!allowed.includes(headerAlg as JwsAlgorithm)) {
+    throw new JwtError('ERR_JWT_ALG_NOT_ALLOWED', 'the token\'s "alg" is not an allowed algorithm');
+  }
+  const alg = headerAlg as JwsAlgorithm;
+  if (key.alg !== undefined ? key.alg !== alg : !familyFits(familyOfKey(key.keyObject), alg)) {
+    throw new JwtError('ERR_JWT_ALG_NOT_ALLOWED', 'the token\'s "alg" is not the algorithm of the key');
+  }
+  checkKeyOnce(key, alg);
+  return alg;
+}
+
+/**
+ * Picks and checks the algorithm for signing: `alg` is required; a bound key must be bound to it.
+ * @internal
+ */
+export function assertSigningAlgorithm(key: PreparedKey, alg: unknown): JwsAlgorithm {
+  if (!isJwsAlgorithm(alg)) {
+    throw new JwtError('ERR_INVALID_OPTION', '"alg" is required and must be a supported JWS algorithm');
+  }
+  if (key.alg !== undefined && key.alg !== alg) {
+    throw new JwtError('ERR_KEY_INVALID', `the key is bound to ${key.alg}, not ${alg}`);
+  }
+  checkKeyOnce(key, alg);
+  return alg;
+}
+
+function checkKeyOnce(key: PreparedKey, alg: JwsAlgorithm): void {
+  if (key.checked.has(alg)) return;
+  assertKeyForAlgorithm(key.keyObject, alg);
+  key.checked.add(alg);
+}
+

@@ -1,0 +1,89 @@
+import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
+import { decodeJsonObjectSegment } from '../encoding/json.js';
+import { JwtError } from '../errors.js';
+import type { JwsHeader } from './types.js';
+
+/** The default longest token, in characters (security.md entry 50). */
+export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
+
+/** A compact JWS split into its parts, with its protected header parsed and checked. @internal */
+export interface CompactParts {
+  /** The protected header: frozen (deeply), and shared between tokens with the same header segment. */
+  readonly header: Readonly<JwsHeader>;
+  /** `BASE64URL(header) || '.' || BASE64URL(payload)`: what the signature covers. */
+  readonly signingInput: string;
+  /** The payload bytes (not yet verified). */
+  readonly payload: Buffer;
+  /** The signature bytes (empty when the signature segment is). */
+  readonly signature: Buffer;
+}
+
+/**
+ * Header parameters that change how a JWS must be processed and that jwtkit does not implement:
+ * any of them makes the token unsupported (RFC 7515 §4.1.11 `crit`, RFC 7797 `b64`, JWE's `zip`
+ * and `enc`).
+ */
+const UNSUPPORTED_PARAMETERS = ['crit', 'b64', 'zip', 'enc'] as const;
+const STRING_PARAMETERS = ['kid', 'typ', 'cty'] as const;
+
+/** Parsed headers by segment: a service sees few distinct headers, so each is parsed once. */
+const headerCache = new Map<string, Readonly<JwsHeader>>();
+const MAX_CACHED_HEADERS = 256;
+
+/**
+ * Splits a compact JWS (exactly three segments; the header non-empty) and reads its protected
+ * header. It does not verify anything. Throws `ERR_JWT_TOO_LARGE` before looking at the token
+ * when it is longer than `maxLength`, `ERR_JWT_MALFORMED` for anything that is not a compact JWS
+ * with a JSON-object header whose `alg` is a string and canonical Base64Url payload and signature
+ * segments, and `ERR_JWT_UNSUPPORTED_HEADER` for `crit`,
+ * `b64`, `zip` or `enc`.
+ * @internal
+ */
+export function parseCompact(token: unknown, maxLength: number): CompactParts {
+  if (typeof token !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the token must be a string');
+  if (token.length > maxLength) throw new JwtError('ERR_JWT_TOO_LARGE', 'the token is longer than allowed');
+  const first = token.indexOf('.');
+  const second = first < 0 ? -1 : token.indexOf('.', first + 1);
+  if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+    throw new JwtError('ERR_JWT_MALFORMED', 'a compact JWS has exactly three segments');
+  }
+  if (first === 0) throw new JwtError('ERR_JWT_MALFORMED', 'the header segment is empty');
+  const header = readHeader(token.slice(0, first));
+  const payload = decodeBase64urlOrUndefined(token.slice(first + 1, second));
+  const signature = decodeBase64urlOrUndefined(token.slice(second + 1));
+  if (payload === undefined || signature === undefined) {
+    throw new JwtError('ERR_JWT_MALFORMED', 'the payload or signature is not canonical Base64Url');
+  }
+  return { header, signingInput: token.slice(0, second), payload, signature };
+}
+
+function readHeader(segment: string): Readonly<JwsHeader> {
+  const cached = headerCache.get(segment);
+  if (cached !== undefined) return cached;
+  const header = decodeJsonObjectSegment(segment);
+  if (header === undefined) throw new JwtError('ERR_JWT_MALFORMED', 'the protected header is not a Base64Url JSON object');
+  if (typeof header['alg'] !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the header has no string "alg"');
+  for (const name of STRING_PARAMETERS) {
+    if (Object.hasOwn(header, name) && typeof header[name] !== 'string') {
+      throw new JwtError('ERR_JWT_MALFORMED', `the header's "${name}" must be a string`);
+    }
+  }
+  for (const name of UNSUPPORTED_PARAMETERS) {
+    if (Object.hasOwn(header, name)) {
+      throw new JwtError('ERR_JWT_UNSUPPORTED_HEADER', `the header parameter "${name}" is not supported`);
+    }
+  }
+  const frozen = deepFreeze(header) as Readonly<JwsHeader>;
+  if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
+  headerCache.set(segment, frozen);
+  return frozen;
+}
+
+/** Freezes a parsed JSON value; its depth is bounded by the JSON reader. */
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,120 @@
+import { encodeBase64url } from '../encoding/base64url.js';
+import { JwtError } from '../errors.js';
+import { assertSigningAlgorithm, prepareKey, type PreparedKey } from './key.js';
+import { createSignature } from './signature.js';
+import type { JwsAlgorithm, KeyInput } from './types.js';
+
+/** Options of {@link signJws}. */
+export interface SignJwsOptions {
+  /** The algorithm. Required: there is no default. A bound key must be bound to the same one. */
+  alg: JwsAlgorithm;
+  /** Sets the `kid` header. Default: the key's own `kid` (BoundKey or JWK), if it has one. */
+  kid?: string;
+  /** Sets the `typ` header. Default: none. */
+  typ?: string;
+  /**
+   * Extra protected-header parameters that carry no security meaning (e.g. `cty`). `alg`, `kid`,
+   * `typ`, `crit`, `b64`, `zip`, `enc`, `jwk`, `jku`, `x5u`, `x5c`, `x5t` and `x5t#S256` are
+   * refused with `ERR_INVALID_OPTION`. Default: none.
+   */
+  header?: Record<string, unknown>;
+}
+
+const RESERVED_HEADER_PARAMETERS = new Set([
+  'alg', 'kid', 'typ', 'crit', 'b64', 'zip', 'enc', 'jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256',
+]);
+
+/** Encoded headers for the common case (no extra parameters), by `alg|typ|kid`. */
+const headerSegments = new Map<string, string>();
+const MAX_CACHED_HEADER_SEGMENTS = 256;
+
+/**
+ * The Base64Url protected header for a signature, built once per distinct `alg`/`typ`/`kid`
+ * when there are no extra parameters. Throws `ERR_INVALID_OPTION` for bad parameters.
+ * @internal
+ */
+export function encodeProtectedHeader(
+  alg: JwsAlgorithm,
+  typ: unknown,
+  kid: unknown,
+  extra: Record<string, unknown> | undefined,
+): string {
+  if (typ !== undefined && typeof typ !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"typ" must be a string');
+  if (kid !== undefined && typeof kid !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
+  if (extra === undefined) {
+    const cacheKey = `${alg}|${typ ?? ''}|${kid === undefined ? '' : `k${kid}`}`;
+    let segment = headerSegments.get(cacheKey);
+    if (segment === undefined) {
+      segment = encodeBase64url(JSON.stringify({ alg, typ, kid }));
+      if (headerSegments.size >= MAX_CACHED_HEADER_SEGMENTS) headerSegments.clear();
+      headerSegments.set(cacheKey, segment);
+    }
+    return segment;
+  }
+  if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) {
+    throw new JwtError('ERR_INVALID_OPTION', '"header" must be an object');
+  }
+  for (const name of Object.keys(extra)) {
+    if (RESERVED_HEADER_PARAMETERS.has(name)) {
+      throw new JwtError('ERR_INVALID_OPTION', `"header" must not set "${name}": use the dedicated option or leave it out`);
+    }
+  }
+  return encodeBase64url(stringifyOption({ alg, typ, kid, ...extra }, 'header'));
+}
+
+/** `JSON.stringify`, with its failures (cycles, BigInt) turned into `ERR_INVALID_OPTION`. @internal */
+export function stringifyOption(value: unknown, option: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new JwtError('ERR_INVALID_OPTION', `"${option}" cannot be serialised as JSON`, { cause: error });
+  }
+}
+
+/**
+ * Signs `headerSegment.payloadSegment` and returns the compact JWS.
+ * @internal
+ */
+export function signCompact(alg: JwsAlgorithm, key: PreparedKey, headerSegment: string, payloadSegment: string): string {
+  const signingInput = `${headerSegment}.${payloadSegment}`;
+  return `${signingInput}.${encodeBase64url(createSignature(alg, key.keyObject, signingInput))}`;
+}
+
+/**
+ * The synchronous form of {@link signJws}.
+ *
+ * @example
+ * ```ts
+ * const jws = signJwsSync('hello', secret, { alg: 'HS256' });
+ * ```
+ * @throws the same codes as {@link signJws}.
+ */
+export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): string {
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+    throw new JwtError('ERR_INVALID_OPTION', 'the JWS payload must be a Uint8Array or a string');
+  }
+  const prepared = prepareKey(key, 'sign');
+  const alg = assertSigningAlgorithm(prepared, options?.alg);
+  const headerSegment = encodeProtectedHeader(alg, options.typ, options.kid ?? prepared.kid, options.header);
+  return signCompact(alg, prepared, headerSegment, encodeBase64url(payload));
+}
+
+/**
+ * Signs arbitrary bytes (or a string, as UTF-8) as a compact JWS (RFC 7515): the layer under
+ * {@link sign}. `alg` is required and must fit the key.
+ *
+ * @param payload - the bytes to sign.
+ * @param key - a private key or an HMAC secret.
+ * @param options - see {@link SignJwsOptions}.
+ * @returns the compact JWS.
+ * @example
+ * ```ts
+ * import { signJws } from 'jwtkit';
+ * const jws = await signJws(new Uint8Array([1, 2, 3]), privateKey, { alg: 'EdDSA' });
+ * ```
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (no or unknown `alg`, reserved header parameters),
+ * `ERR_KEY_INVALID` (the key cannot sign with `alg`).
+ */
+export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
+  return signJwsSync(payload, key, options);
+}

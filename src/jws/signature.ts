@@ -1,0 +1,52 @@
+import { constants, createHmac, sign as cryptoSign, verify as cryptoVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { ALGORITHMS, rsaSignatureLength, type AlgorithmSpec } from './algorithms.js';
+import type { JwsAlgorithm } from './types.js';
+
+type SignParameters = Parameters<typeof cryptoSign>[2];
+
+/** The `node:crypto` key argument for an algorithm: PSS padding and salt, P1363 ECDSA encoding. */
+function cryptoKeyArgument(spec: AlgorithmSpec, key: KeyObject): SignParameters {
+  switch (spec.family) {
+    case 'rsa-pss':
+      // Salt length = hash length, on signing and on verifying (RFC 7518 §3.5; Node's verify default is auto-detect).
+      return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: spec.hashLength };
+    case 'ecdsa':
+      return { key, dsaEncoding: 'ieee-p1363' };
+    default:
+      return key;
+  }
+}
+
+/**
+ * Signs `data` with a key already checked for `alg`.
+ * @internal
+ */
+export function createSignature(alg: JwsAlgorithm, key: KeyObject, data: string | Uint8Array): Buffer {
+  const spec = ALGORITHMS[alg];
+  if (spec.family === 'hmac') return createHmac(spec.hash as string, key).update(data).digest();
+  return cryptoSign(spec.hash, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, cryptoKeyArgument(spec, key));
+}
+
+/**
+ * Verifies a signature over `data` with a key already checked for `alg`. The signature must have
+ * the exact length the algorithm and key fix (before `node:crypto` sees it); HMAC tags are
+ * compared in constant time. Never throws: any failure is `false`.
+ *
+ * `data` given as a string must be ASCII (the JWS signing input always is).
+ * @internal
+ */
+export function verifySignature(alg: JwsAlgorithm, key: KeyObject, data: string | Uint8Array, signature: Uint8Array): boolean {
+  const spec = ALGORITHMS[alg];
+  const expectedLength = spec.signatureLength ?? rsaSignatureLength(key);
+  if (signature.length !== expectedLength) return false;
+  try {
+    if (spec.family === 'hmac') {
+      const expected = createHmac(spec.hash as string, key).update(data).digest();
+      return timingSafeEqual(expected, signature);
+    }
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    return cryptoVerify(spec.hash, bytes, cryptoKeyArgument(spec, key) as Parameters<typeof cryptoVerify>[2], signature);
+  } catch {
+    return false;
+  }
+}

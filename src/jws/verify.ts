@@ -1,0 +1,120 @@
+import { JwtError, isJwtError } from '../errors.js';
+import { isJwsAlgorithm } from './algorithms.js';
+import { prepareKey, selectVerificationAlgorithm } from './key.js';
+import { DEFAULT_MAX_TOKEN_LENGTH, parseCompact, type CompactParts } from './parse.js';
+import { verifySignature } from './signature.js';
+import type { JwsAlgorithm, JwsHeader, KeyInput, KeyResolver } from './types.js';
+
+/** Options of {@link verifyJws}. */
+export interface VerifyJwsOptions {
+  /** The algorithms accepted, e.g. `['EdDSA']`. Required and non-empty; `none` is never accepted. */
+  algorithms: readonly JwsAlgorithm[];
+  /** Longest accepted token, in characters, checked before anything else. Default: `8192`. */
+  maxTokenLength?: number;
+}
+
+/** What {@link verifyJws} returns. */
+export interface VerifyJwsResult {
+  /** The verified payload bytes. */
+  payload: Uint8Array;
+  /** The verified protected header (frozen). */
+  header: JwsHeader;
+}
+
+/** Checks the options every verification shares. Throws `ERR_INVALID_OPTION`. @internal */
+export function checkAlgorithmsOption(algorithms: unknown): readonly JwsAlgorithm[] {
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new JwtError('ERR_INVALID_OPTION', '"algorithms" is required: a non-empty list such as ["ES256"]');
+  }
+  for (const alg of algorithms) {
+    if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"algorithms" lists an unsupported algorithm');
+  }
+  return algorithms as readonly JwsAlgorithm[];
+}
+
+/** Checks `maxTokenLength`. Throws `ERR_INVALID_OPTION`. @internal */
+export function checkMaxTokenLength(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_TOKEN_LENGTH;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new JwtError('ERR_INVALID_OPTION', '"maxTokenLength" must be a positive integer');
+  }
+  return value;
+}
+
+/**
+ * Checks the signature of parsed parts with a resolved key: the algorithm selection rules of
+ * {@link selectVerificationAlgorithm}, then the signature. Throws `ERR_JWT_SIGNATURE_INVALID`.
+ * @internal
+ */
+export function checkSignature(parts: CompactParts, keyInput: unknown, allowed: readonly JwsAlgorithm[]): void {
+  const key = prepareKey(keyInput, 'verify');
+  const alg = selectVerificationAlgorithm(key, parts.header.alg, allowed);
+  if (!verifySignature(alg, key.keyObject, parts.signingInput, parts.signature)) {
+    throw new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid');
+  }
+}
+
+/**
+ * Runs a key resolver and turns its failures into `JwtError`s: a `JwtError` it throws passes
+ * through; anything else becomes `ERR_KEY_INVALID` (with the original as `cause`).
+ * @internal
+ */
+export async function resolveKey(resolver: KeyResolver, header: Readonly<JwsHeader>, token: string): Promise<KeyInput> {
+  try {
+    return await resolver(header, token);
+  } catch (error) {
+    if (isJwtError(error)) throw error;
+    throw new JwtError('ERR_KEY_INVALID', 'the key resolver failed', { cause: error });
+  }
+}
+
+/**
+ * Verifies a compact JWS over arbitrary bytes (RFC 7515) and returns its payload bytes. The layer
+ * under {@link verify}: use it for JWS payloads that are not JWT claims.
+ *
+ * The key comes from the caller, or from a resolver that sees the frozen protected header, never
+ * from the token (`jwk`, `jku`, `x5u`, `x5c` headers are ignored). The signature is checked before
+ * the payload is returned.
+ *
+ * @param token - the compact JWS.
+ * @param key - the verification key, or a resolver that picks one from the header.
+ * @param options - see {@link VerifyJwsOptions}.
+ * @returns the payload bytes and the protected header.
+ * @example
+ * ```ts
+ * import { verifyJws } from 'jwtkit';
+ * const { payload } = await verifyJws(jws, publicKey, { algorithms: ['EdDSA'] });
+ * new TextDecoder().decode(payload);
+ * ```
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (bad options), `ERR_JWT_TOO_LARGE`, `ERR_JWT_MALFORMED`,
+ * `ERR_JWT_UNSUPPORTED_HEADER`, `ERR_JWT_ALG_NOT_ALLOWED`, `ERR_KEY_INVALID`, `ERR_JWT_SIGNATURE_INVALID`,
+ * and whatever `JwtError` the resolver throws (e.g. `ERR_JWKS_NO_MATCHING_KEY`).
+ */
+export async function verifyJws(token: string, key: KeyInput | KeyResolver, options: VerifyJwsOptions): Promise<VerifyJwsResult> {
+  const allowed = checkAlgorithmsOption(options?.algorithms);
+  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
+  const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token) : key;
+  checkSignature(parts, keyInput, allowed);
+  return { payload: toUint8Array(parts.payload), header: parts.header };
+}
+
+/**
+ * The synchronous form of {@link verifyJws}, for a key given directly (no resolver).
+ *
+ * @example
+ * ```ts
+ * const { payload } = verifyJwsSync(jws, secret, { algorithms: ['HS256'] });
+ * ```
+ * @throws the same codes as {@link verifyJws}.
+ */
+export function verifyJwsSync(token: string, key: KeyInput, options: VerifyJwsOptions): VerifyJwsResult {
+  const allowed = checkAlgorithmsOption(options?.algorithms);
+  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
+  if (typeof key === 'function') throw new JwtError('ERR_INVALID_OPTION', 'verifyJwsSync takes a key, not a resolver: use verifyJws');
+  checkSignature(parts, key, allowed);
+  return { payload: toUint8Array(parts.payload), header: parts.header };
+}
+
+function toUint8Array(bytes: Buffer): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}

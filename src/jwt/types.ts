@@ -1,0 +1,105 @@
+import type { Duration } from '../internal/duration.js';
+import type { JwsAlgorithm, JwsHeader } from '../jws/types.js';
+
+/** The registered claims of RFC 7519 §4.1, as jwtkit checks them. Any other claim is allowed. */
+export interface JwtClaims {
+  /** Issuer. */
+  iss?: string;
+  /** Subject. */
+  sub?: string;
+  /** Audience: one string or several. */
+  aud?: string | string[];
+  /** Expiry, in seconds since the epoch. */
+  exp?: number;
+  /** Not before, in seconds since the epoch. */
+  nbf?: number;
+  /** Issued at, in seconds since the epoch. */
+  iat?: number;
+  /** Token id. */
+  jti?: string;
+  /** Any other claim. */
+  [claim: string]: unknown;
+}
+
+/** Options of {@link sign} and {@link signSync}. */
+export interface SignOptions {
+  /** The algorithm. Required: there is no default algorithm. A {@link BoundKey} must be bound to the same one. */
+  alg: JwsAlgorithm;
+  /** Sets `exp` to `iat` (or now) plus this duration: seconds, or a string with a unit (`'15m'`). Default: no `exp`. */
+  expiresIn?: Duration;
+  /** Sets `nbf` to `iat` (or now) plus this duration (`0` for "valid from now"). Default: no `nbf`. */
+  notBefore?: Duration;
+  /** Sets `iss`. Default: the payload's `iss`, if any. */
+  issuer?: string;
+  /** Sets `sub`. Default: the payload's `sub`, if any. */
+  subject?: string;
+  /** Sets `aud`. Default: the payload's `aud`, if any. */
+  audience?: string | string[];
+  /** Sets `jti`. Default: the payload's `jti`, if any. */
+  jwtId?: string;
+  /** Sets the `kid` header. Default: the `kid` of a {@link BoundKey} or JWK key, if it has one. */
+  kid?: string;
+  /** Sets the `typ` header, e.g. `'at+jwt'`. Default: `'JWT'`. */
+  typ?: string;
+  /**
+   * `iat` in seconds since the epoch, or `false` to leave `iat` out. Default: the current time
+   * (from `currentDate`), unless the payload has its own `iat`.
+   */
+  iat?: number | false;
+  /** The clock used for `iat`, `exp` and `nbf`. Default: `new Date()` at the call. */
+  currentDate?: Date;
+  /**
+   * Extra protected-header parameters (e.g. `cty`, `x-trace`). Parameters with a security meaning
+   * (`alg`, `kid`, `typ`, `crit`, `b64`, `zip`, `enc`, `jwk`, `jku`, `x5u`, `x5c`, `x5t`, `x5t#S256`)
+   * are refused with `ERR_INVALID_OPTION`: use the dedicated options. Default: none.
+   */
+  header?: Record<string, unknown>;
+}
+
+/** Options of {@link verify} and {@link verifySync}. */
+export interface VerifyOptions {
+  /** The algorithms accepted, e.g. `['ES256']`. Required and non-empty; `none` is never accepted. */
+  algorithms: readonly JwsAlgorithm[];
+  /** Expected `iss`: the claim is then required and must equal this string (or one of these). Default: not checked. */
+  issuer?: string | readonly string[];
+  /** Expected `sub`: the claim is then required and must equal it. Default: not checked. */
+  subject?: string;
+  /**
+   * Expected audience: `aud` is then required and one of its values must equal this string (or
+   * one of these). Default: not checked.
+   */
+  audience?: string | readonly string[];
+  /**
+   * Expected `typ` header, compared case-insensitively with an optional `application/` prefix
+   * (`at+jwt` matches `application/at+jwt`). The header is then required. Default: not checked.
+   */
+  typ?: string;
+  /** The longest accepted age since `iat` (seconds or `'1h'`): `iat` is then required. Default: not checked. */
+  maxAge?: Duration;
+  /** Claims that must be present (as own members of the payload). Default: none beyond the others listed here. */
+  requiredClaims?: readonly string[];
+  /** Leeway for `exp`, `nbf`, `iat` and `maxAge`, in seconds (a finite number from 0 to 300). Default: `5`. */
+  clockTolerance?: number;
+  /** The time to check against. Default: `new Date()` at the call. */
+  currentDate?: Date;
+  /** Whether `exp` is required. Default: `true`; set `false` only for tokens that are meant not to expire. */
+  requireExp?: boolean;
+  /** Longest accepted token, in characters, checked before anything else. Default: `8192`. */
+  maxTokenLength?: number;
+}
+
+/** What {@link verify} returns: the verified claims and protected header. */
+export interface VerifyResult<Claims extends object = Record<string, unknown>> {
+  /** The verified claims. */
+  payload: Claims & JwtClaims;
+  /** The verified protected header. */
+  header: JwsHeader;
+}
+
+/** What {@link decode} returns: header and claims, NOT verified. */
+export interface DecodedJwt {
+  /** The protected header, unverified. */
+  header: JwsHeader;
+  /** The claims, unverified. */
+  payload: JwtClaims;
+}
