@@ -1,6 +1,6 @@
 import { KeyObject, createPublicKey, createSecretKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
-import { assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
+import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
 import { jwkToKeyObject, type KeyUsage } from './jwk.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
 
@@ -211,8 +211,12 @@ export function selectVerificationAlgorithm(
 ): JwsAlgorithm {
   if (key.alg === undefined) {
     const family = familyOfKey(key.keyObject);
+    const curve = key.keyObject.asymmetricKeyDetails?.namedCurve;
     let fitting = 0;
-    for (const candidate of allowed) if (familyFits(family, candidate)) fitting++;
+    for (const candidate of allowed) {
+      // An EC key's curve names its one algorithm; other key types fit every algorithm of their family.
+      if (familyFits(family, candidate) && (family !== 'ecdsa' || ALGORITHMS[candidate].curve === curve)) fitting++;
+    }
     if (fitting > 1) {
       throw new JwtError(
         'ERR_KEY_INVALID',

@@ -1,0 +1,93 @@
+// Enforces the layering rule of CONTRIBUTING.md: a file in src/ imports only from its own layer or
+// a lower one, plus `node:` built-ins; layer-5 modules (adapters, stores, testing) never import
+// each other and the root entry never imports them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const src = join(root, 'src');
+
+const LAYERS: ReadonlyArray<[prefix: string, layer: number]> = [
+  ['errors.ts', 0],
+  ['internal/', 0],
+  ['encoding/', 0],
+  ['jws/', 1],
+  ['jwt/', 2],
+  ['keys/', 3],
+  ['tokens/', 4],
+  ['adapters/', 5],
+  ['stores/', 5],
+  ['testing/', 5],
+];
+
+/** The layer of a path relative to src/, and its layer-5 module (e.g. `stores/redis`). */
+export function classify(path: string): { layer: number; module: string } {
+  const normalized = path.split(sep).join('/');
+  if (normalized === 'index.ts') return { layer: 4.5, module: 'index' };
+  for (const [prefix, layer] of LAYERS) {
+    if (normalized === prefix || normalized.startsWith(prefix)) {
+      const parts = normalized.split('/');
+      const module = layer === 5 ? (parts[0] === 'stores' ? parts.slice(0, 2).join('/') : (parts[0] as string)) : prefix;
+      return { layer, module };
+    }
+  }
+  throw new Error(`src/${normalized} is in no layer: add its folder to CONTRIBUTING.md and this test`);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+const IMPORT_PATTERN = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+/** Import specifiers of a source text; comments (TSDoc examples among them) are not code. */
+export function importsOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...code.matchAll(IMPORT_PATTERN)].map((match) => (match[1] ?? match[2]) as string);
+}
+
+describe('layering', () => {
+  const files = sourceFiles(src);
+
+  it('finds the source files', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  for (const file of files) {
+    const from = relative(src, file);
+    it(`src/${from} imports only its own layer or below`, () => {
+      const own = classify(from);
+      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+        if (specifier.startsWith('node:')) continue;
+        expect(specifier.startsWith('.'), `src/${from} imports the package "${specifier}"`).toBe(true);
+        const target = relative(src, resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+        const to = classify(target);
+        expect(to.layer, `src/${from} (layer ${own.layer}) imports src/${target} (layer ${to.layer})`).toBeLessThanOrEqual(
+          Math.floor(own.layer),
+        );
+        if (to.layer === 5) {
+          expect(to.module, `src/${from} imports another layer-5 module, src/${target}`).toBe(own.module);
+        }
+      }
+    });
+  }
+});
+
+describe('the rule itself', () => {
+  it('reads static, re-export and dynamic imports, not comments', () => {
+    expect(importsOf(`/** import { x } from 'jwtkit'; */\nimport { a } from './a.js';\nexport { b } from "../b.js";\nconst c = await import('./c.js');`)).toEqual([
+      './a.js',
+      '../b.js',
+      './c.js',
+    ]);
+  });
+  it('places files in layers', () => {
+    expect(classify('jwt/verify.ts').layer).toBe(2);
+    expect(classify('stores/redis/index.ts').module).toBe('stores/redis');
+    expect(() => classify('elsewhere/x.ts')).toThrow();
+  });
+});
