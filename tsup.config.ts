@@ -2,16 +2,35 @@ import { defineConfig } from 'tsup';
 
 // One entry per public subpath. `splitting` puts shared code (the JwtError class among it) into
 // shared chunks, so every entry point of one format uses the same class.
-export default defineConfig({
+export default defineConfig([
+  {
   entry: {
     index: 'src/index.ts',
+    express: 'src/adapters/express.ts',
+    fetch: 'src/adapters/fetch.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
   splitting: true,
-  clean: true,
+  // Keep the CLI (built by the second config, at the same time) when cleaning.
+  clean: ['!cli.js'],
   target: 'node20',
   platform: 'node',
   sourcemap: false,
   treeshake: true,
-});
+  },
+  // The `jwtkit` executable (package.json "bin"): one ESM file, no types.
+  {
+    entry: { cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    banner: { js: '#!/usr/bin/env node' },
+    dts: false,
+    splitting: false,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    sourcemap: false,
+    treeshake: true,
+  },
+]);

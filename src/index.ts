@@ -17,8 +17,7 @@ export { base64url } from './encoding/base64url.js';
 
 // Layer 1: JWS
 export { JWS_ALGORITHMS } from './jws/algorithms.js';
-export { bindKey, isBoundKey, toVerificationKey } from './jws/key.js';
-export type { BindKeyOptions } from './jws/key.js';
+export { isBoundKey, toVerificationKey } from './jws/key.js';
 export { signJws, signJwsSync } from './jws/sign.js';
 export type { SignJwsOptions } from './jws/sign.js';
 export { verifyJws, verifyJwsSync } from './jws/verify.js';
@@ -33,5 +32,56 @@ export type { DecodeOptions } from './jwt/decode.js';
 export type { DecodedJwt, JwtClaims, SignOptions, VerifyOptions, VerifyResult } from './jwt/types.js';
 
 // Layer 3: keys and JWKS
+export { importKey } from './keys/import-key.js';
+export type { ImportKeyInput, ImportKeyOptions, KeyFormat } from './keys/import-key.js';
+export { exportJWK } from './keys/export-jwk.js';
+export type { ExportJWKOptions } from './keys/export-jwk.js';
+export { generateKeyPair } from './keys/generate-key-pair.js';
+export type { GenerateKeyPairOptions, GeneratedKeyPair } from './keys/generate-key-pair.js';
+export { generateSecret } from './keys/generate-secret.js';
+export type { GenerateSecretOptions } from './keys/generate-secret.js';
+export { thumbprint } from './keys/thumbprint.js';
+export { createKeyRing } from './keys/key-ring.js';
+export type { KeyRing, KeyRingOptions, RetiredKey, RotateOptions } from './keys/key-ring.js';
+export { createLocalJWKS } from './keys/local-jwks.js';
+export type { LocalJWKSOptions } from './keys/local-jwks.js';
+export { createRemoteJWKS } from './keys/remote-jwks.js';
+export type { RemoteJWKS, RemoteJWKSOptions } from './keys/remote-jwks.js';
+export { discoverJWKS } from './keys/discover-jwks.js';
+export type { DiscoverJWKSOptions } from './keys/discover-jwks.js';
+export { createIssuerKeyResolver } from './keys/issuer-key-resolver.js';
+export type { IssuerKeys } from './keys/issuer-key-resolver.js';
+export type { FetchFunction, JWKSCacheSnapshot, JsonWebKeySet } from './keys/types.js';
 
 // Layer 4: token service and stores
+export { createTokenService } from './tokens/token-service.js';
+export type {
+  AccessTokenClaims,
+  AccessTokenReference,
+  AccessTokenRevokedEvent,
+  Clock,
+  FamilyRevokedEvent,
+  IsRevokedHook,
+  RefreshFailedEvent,
+  RefreshReuseDetectedEvent,
+  SubjectRevokedEvent,
+  TokenIssuedEvent,
+  TokenPair,
+  TokenRefreshedEvent,
+  TokenService,
+  TokenServiceEvent,
+  TokenServiceOptions,
+} from './tokens/types.js';
+export { hashRefreshToken } from './tokens/opaque.js';
+export { MemoryRefreshTokenStore } from './tokens/memory-refresh-token-store.js';
+export type { MemoryRefreshTokenStoreOptions } from './tokens/memory-refresh-token-store.js';
+export { MemoryRevocationStore } from './tokens/memory-revocation-store.js';
+export type { MemoryRevocationStoreOptions } from './tokens/memory-revocation-store.js';
+export type {
+  NewRefreshTokenRecord,
+  RefreshRevocationReason,
+  RefreshTokenRecord,
+  RefreshTokenStore,
+  RevocationStore,
+  RotateResult,
+} from './tokens/store.js';

@@ -18,7 +18,7 @@ export interface PreparedKey {
   readonly checked: Set<JwsAlgorithm>;
 }
 
-/** Options of {@link bindKey}. */
+/** Options of {@link bindKey}. @internal */
 export interface BindKeyOptions {
   /** The key id to write into (and expect in) the `kid` header. Default: the JWK's `kid`, if the input is a JWK with one. */
   kid?: string;
@@ -34,21 +34,17 @@ const MAX_STRING_SECRETS = 64;
 /**
  * Binds a key to exactly one algorithm (RFC 8725 §3.1): checks its type, size and curve for that
  * algorithm once, and returns a frozen {@link BoundKey} that `sign`, `verify` and the key sets
- * use without further parsing. A JWK input keeps its own `alg` (which must equal `alg`), `kid`,
+ * use without further parsing. The public way to make one is `importKey` (layer 3), which reads
+ * every key format and calls this. A JWK input keeps its own `alg` (which must equal `alg`), `kid`,
  * `use` and `key_ops` rules; a private key binds for signing, a public key or secret for verifying.
  *
  * @param input - a `KeyObject`, secret bytes, a string secret (HS* only) or a JWK object.
  * @param alg - the algorithm the key is for.
  * @param options - see {@link BindKeyOptions}.
  * @returns the bound key.
- * @example
- * ```ts
- * import { bindKey, sign } from 'jwtkit';
- * const key = bindKey(privateKeyObject, 'ES256', { kid: '2026-11' });
- * const token = await sign({ sub: 'u1' }, key, { alg: 'ES256', expiresIn: '15m' });
- * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when the key cannot be used with `alg`; `ERR_INVALID_OPTION`
  * when `alg` is not a supported algorithm or `kid` is not a string.
+ * @internal
  */
 export function bindKey(input: KeyInput, alg: JwsAlgorithm, options: BindKeyOptions = {}): BoundKey {
   if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" must be a supported JWS algorithm');
@@ -78,7 +74,7 @@ export function bindKey(input: KeyInput, alg: JwsAlgorithm, options: BindKeyOpti
  *
  * @example
  * ```ts
- * if (!isBoundKey(key)) key = bindKey(key, 'RS256');
+ * if (!isBoundKey(key)) key = importKey(key, { alg: 'RS256' });
  * ```
  * @throws never.
  */
@@ -153,6 +149,10 @@ export function prepareKey(input: unknown, usage: KeyUsage): PreparedKey {
 }
 
 function prepared(keyObject: KeyObject, alg: JwsAlgorithm | undefined, kid: string | undefined): PreparedKey {
+  if (familyOfKey(keyObject) === undefined) {
+    // DSA, X25519, Ed448, ...: no JWS algorithm of jwtkit takes such a key.
+    throw new JwtError('ERR_KEY_INVALID', 'the key type is not used by any supported JWS algorithm');
+  }
   return { keyObject, alg, kid, checked: new Set() };
 }
 
@@ -163,7 +163,11 @@ function prepareObject(input: object, usage: KeyUsage): PreparedKey {
   }
   if (input instanceof Uint8Array) {
     if (input.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
-    return prepared(createSecretKey(Buffer.from(input)), undefined, undefined);
+    const bytes = Buffer.from(input);
+    if (bytesLookLikeKeyDocument(bytes)) {
+      throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
+    }
+    return prepared(createSecretKey(bytes), undefined, undefined);
   }
   if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
     throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
@@ -178,6 +182,23 @@ function prepareObject(input: object, usage: KeyUsage): PreparedKey {
 }
 
 const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u180e\ufeff]*[[{]/;
+
+/**
+ * Whether secret bytes are really a key document read from a file (PEM, a JWK or JWKS as JSON):
+ * the bytes form of security.md entries 7-8. Random secrets almost never begin with `{` and then
+ * parse as a JSON object, so the JSON test parses rather than looking at the first byte alone.
+ */
+function bytesLookLikeKeyDocument(bytes: Buffer): boolean {
+  const text = bytes.toString('latin1');
+  if (text.includes('-----BEGIN')) return true;
+  if (!/^\s*[[{]/.test(text)) return false;
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
+}
 
 function prepareStringSecret(secret: string): PreparedKey {
   if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
@@ -213,7 +234,7 @@ export function selectVerificationAlgorithm(
     const family = familyOfKey(key.keyObject);
     const curve = key.keyObject.asymmetricKeyDetails?.namedCurve;
     let fitting = 0;
-    for (const candidate of allowed) {
+    for (const candidate of new Set(allowed)) {
       // An EC key's curve names its one algorithm; other key types fit every algorithm of their family.
       if (familyFits(family, candidate) && (family !== 'ecdsa' || ALGORITHMS[candidate].curve === curve)) fitting++;
     }

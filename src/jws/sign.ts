@@ -77,7 +77,7 @@ export function stringifyOption(value: unknown, option: string): string {
  */
 export function signCompact(alg: JwsAlgorithm, key: PreparedKey, headerSegment: string, payloadSegment: string): string {
   const signingInput = `${headerSegment}.${payloadSegment}`;
-  return `${signingInput}.${encodeBase64url(createSignature(alg, key.keyObject, signingInput))}`;
+  return `${signingInput}.${createSignature(alg, key.keyObject, signingInput).toString('base64url')}`;
 }
 
 /**

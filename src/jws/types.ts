@@ -79,7 +79,8 @@ export interface Jwk {
 }
 
 /**
- * A key bound to exactly one algorithm (RFC 8725 §3.1), made by `importKey` or `bindKey`. jwtkit
+ * A key bound to exactly one algorithm (RFC 8725 §3.1), made by `importKey`, `generateKeyPair` or
+ * `generateSecret`. jwtkit
  * checked its type, size and curve for `alg` when it was made, so using it costs no parsing.
  * Only keys made by jwtkit are accepted as `BoundKey`s; a look-alike object is refused.
  */

@@ -56,10 +56,19 @@ export function checkSignature(parts: CompactParts, keyInput: unknown, allowed: 
 
 /**
  * Runs a key resolver and turns its failures into `JwtError`s: a `JwtError` it throws passes
- * through; anything else becomes `ERR_KEY_INVALID` (with the original as `cause`).
+ * through; anything else becomes `ERR_KEY_INVALID` (with the original as `cause`). A token whose
+ * `alg` is not allowed is refused first, so it never makes a key set fetch or try keys.
  * @internal
  */
-export async function resolveKey(resolver: KeyResolver, header: Readonly<JwsHeader>, token: string): Promise<KeyInput> {
+export async function resolveKey(
+  resolver: KeyResolver,
+  header: Readonly<JwsHeader>,
+  token: string,
+  allowed: readonly JwsAlgorithm[],
+): Promise<KeyInput> {
+  if (!allowed.includes(header.alg as JwsAlgorithm)) {
+    throw new JwtError('ERR_JWT_ALG_NOT_ALLOWED', 'the token\'s "alg" is not an allowed algorithm');
+  }
   try {
     return await resolver(header, token);
   } catch (error) {
@@ -93,7 +102,7 @@ export async function resolveKey(resolver: KeyResolver, header: Readonly<JwsHead
 export async function verifyJws(token: string, key: KeyInput | KeyResolver, options: VerifyJwsOptions): Promise<VerifyJwsResult> {
   const allowed = checkAlgorithmsOption(options?.algorithms);
   const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
-  const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token) : key;
+  const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, allowed) : key;
   checkSignature(parts, keyInput, allowed);
   return { payload: toUint8Array(parts.payload), header: parts.header };
 }

@@ -7,14 +7,17 @@ import type { KeyInput } from '../jws/types.js';
 import type { JwtClaims, SignOptions } from './types.js';
 
 type ClaimOption = 'issuer' | 'subject' | 'audience' | 'jwtId' | 'expiresIn' | 'notBefore';
-const CLAIM_OF_OPTION: Readonly<Record<ClaimOption, keyof JwtClaims>> = {
-  issuer: 'iss',
-  subject: 'sub',
-  audience: 'aud',
-  jwtId: 'jti',
-  expiresIn: 'exp',
-  notBefore: 'nbf',
-};
+/** The claim each option sets, in the order the "set twice" check runs. */
+const CLAIM_OF_OPTION: ReadonlyArray<readonly [ClaimOption, keyof JwtClaims]> = [
+  ['issuer', 'iss'],
+  ['subject', 'sub'],
+  ['audience', 'aud'],
+  ['jwtId', 'jti'],
+  ['expiresIn', 'exp'],
+  ['notBefore', 'nbf'],
+];
+const NUMERIC_CLAIMS = ['exp', 'nbf', 'iat'] as const;
+const STRING_CLAIMS = ['iss', 'sub', 'jti'] as const;
 
 function assertPayload(payload: unknown): asserts payload is Record<string, unknown> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -23,12 +26,12 @@ function assertPayload(payload: unknown): asserts payload is Record<string, unkn
 }
 
 function checkOwnClaims(claims: Record<string, unknown>): void {
-  for (const name of ['exp', 'nbf', 'iat'] as const) {
+  for (const name of NUMERIC_CLAIMS) {
     if (Object.hasOwn(claims, name) && (typeof claims[name] !== 'number' || !Number.isFinite(claims[name]))) {
       throw new JwtError('ERR_INVALID_OPTION', `the "${name}" claim must be a finite number`);
     }
   }
-  for (const name of ['iss', 'sub', 'jti'] as const) {
+  for (const name of STRING_CLAIMS) {
     if (Object.hasOwn(claims, name) && typeof claims[name] !== 'string') {
       throw new JwtError('ERR_INVALID_OPTION', `the "${name}" claim must be a string`);
     }
@@ -48,9 +51,9 @@ function checkOwnClaims(claims: Record<string, unknown>): void {
 function buildClaims(payload: unknown, options: SignOptions): Record<string, unknown> {
   assertPayload(payload);
   const claims: Record<string, unknown> = { ...payload };
-  for (const option of Object.keys(CLAIM_OF_OPTION) as ClaimOption[]) {
-    if (options[option] !== undefined && Object.hasOwn(claims, CLAIM_OF_OPTION[option])) {
-      throw new JwtError('ERR_INVALID_OPTION', `"${option}" and the payload's "${CLAIM_OF_OPTION[option]}" are both set`);
+  for (const [option, claim] of CLAIM_OF_OPTION) {
+    if (options[option] !== undefined && Object.hasOwn(claims, claim)) {
+      throw new JwtError('ERR_INVALID_OPTION', `"${option}" and the payload's "${claim}" are both set`);
     }
   }
   const now = epochSeconds(new Date(readClock(options.currentDate)));

@@ -1,6 +1,6 @@
 import { bytesToText } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
-import { epochSeconds, readClock } from '../internal/duration.js';
+import { readClock } from '../internal/duration.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
 import type { KeyInput, KeyResolver } from '../jws/types.js';
 import { checkAlgorithmsOption, checkMaxTokenLength, checkSignature, resolveKey } from '../jws/verify.js';
@@ -21,7 +21,8 @@ function prepareVerification(token: string, options: VerifyOptions): PreparedVer
   }
   const allowed = checkAlgorithmsOption(options.algorithms);
   const rules = readClaimRules(options);
-  const now = epochSeconds(new Date(readClock(options.currentDate)));
+  // Claims may be fractional (RFC 7519 §2 NumericDate): compare with the clock's milliseconds.
+  const now = readClock(options.currentDate) / 1000;
   const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
   return { parts, rules, now, allowed };
 }
@@ -65,7 +66,7 @@ export async function verify<Claims extends object = Record<string, unknown>>(
   options: VerifyOptions,
 ): Promise<VerifyResult<Claims>> {
   const prepared = prepareVerification(token, options);
-  const keyInput = typeof key === 'function' ? await resolveKey(key, prepared.parts.header, token) : key;
+  const keyInput = typeof key === 'function' ? await resolveKey(key, prepared.parts.header, token, prepared.allowed) : key;
   checkSignature(prepared.parts, keyInput, prepared.allowed);
   return finishVerification<Claims>(prepared);
 }

@@ -1,0 +1,60 @@
+import { KeyObject, createPublicKey } from 'node:crypto';
+import { JwtError } from '../errors.js';
+import { isBoundKey } from '../jws/key.js';
+import type { BoundKey, Jwk } from '../jws/types.js';
+
+/** Options of {@link exportJWK}. */
+export interface ExportJWKOptions {
+  /**
+   * Include the private members (`d`, `p`, `q`, ... or an `oct` key's `k`). The key must then be
+   * a private key or a secret. Default: `false`, which exports only the public members (the public
+   * half of a private key).
+   */
+  private?: boolean;
+}
+
+/**
+ * Exports a key as a JWK object (RFC 7517). Only the public members are exported unless
+ * `{ private: true }` is passed, so exporting a private key for a JWKS is safe by default. A
+ * {@link BoundKey} also contributes its `alg` and `kid`. The result is a fresh, mutable object.
+ *
+ * @param key - a {@link BoundKey} or a `node:crypto` `KeyObject`.
+ * @param options - see {@link ExportJWKOptions}.
+ * @returns the JWK.
+ * @example
+ * ```ts
+ * import { exportJWK, generateKeyPair } from 'jwtkit';
+ * const { privateKey } = await generateKeyPair('ES256');
+ * exportJWK(privateKey);                    // { kty: 'EC', crv: 'P-256', x, y, alg: 'ES256', kid }
+ * exportJWK(privateKey, { private: true }); // ... and `d`: keep it secret
+ * ```
+ * @throws `JwtError` `ERR_KEY_INVALID` when `key` is not a key, or is an RSA-PSS-restricted key
+ * (which a JWK cannot express); `ERR_INVALID_OPTION` when a secret is exported without
+ * `{ private: true }`, or a public key with it.
+ */
+export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions = {}): Jwk {
+  const bound = isBoundKey(key) ? key : undefined;
+  const keyObject = bound?.keyObject ?? key;
+  if (!(keyObject instanceof KeyObject)) throw new JwtError('ERR_KEY_INVALID', 'exportJWK takes a BoundKey or a KeyObject');
+  const includePrivate = options.private ?? false;
+  if (typeof includePrivate !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"private" must be a boolean');
+  if (keyObject.type === 'secret' && !includePrivate) {
+    throw new JwtError('ERR_INVALID_OPTION', 'a secret has no public members: pass { private: true } to export it');
+  }
+  if (keyObject.type === 'public' && includePrivate) {
+    throw new JwtError('ERR_INVALID_OPTION', 'a public key has no private members to export');
+  }
+  const source = keyObject.type === 'private' && !includePrivate ? createPublicKey(keyObject) : keyObject;
+  let members: Jwk;
+  try {
+    members = source.export({ format: 'jwk' }) as Jwk;
+  } catch (error) {
+    throw new JwtError('ERR_KEY_INVALID', 'this key type cannot be expressed as a JWK', { cause: error });
+  }
+  const jwk: Jwk = { ...members };
+  if (bound !== undefined) {
+    jwk.alg = bound.alg;
+    if (bound.kid !== undefined) jwk.kid = bound.kid;
+  }
+  return jwk;
+}

@@ -1,0 +1,203 @@
+import { JwtError } from '../errors.js';
+import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
+import type { BoundKey, Jwk, JwsAlgorithm, JwsHeader } from '../jws/types.js';
+import { exportJWK } from './export-jwk.js';
+import { thumbprint } from './thumbprint.js';
+import type { JsonWebKeySet } from './types.js';
+
+/** A key that no longer signs, published until the tokens it signed have expired. */
+export interface RetiredKey {
+  /** The key (private or public; only its public half is published). */
+  key: BoundKey;
+  /** When it stopped signing. Default: when the ring is created (the safe choice when unknown). */
+  retiredAt?: Date;
+}
+
+/** Options of {@link createKeyRing}. */
+export interface KeyRingOptions {
+  /** The private key that signs now. Required. */
+  current: BoundKey;
+  /**
+   * The private key that signs after the next `rotate()`: published ahead, so that verifiers
+   * already hold it when it starts signing. Default: none.
+   */
+  next?: BoundKey;
+  /** Keys that signed before `current`. Default: none. */
+  retired?: readonly RetiredKey[];
+  /**
+   * The longest lifetime of a token signed with the ring (seconds or `'15m'`), plus any clock
+   * tolerance of the verifiers: a retired key is published for this long after it retired.
+   * Required.
+   */
+  maxTokenLifetime: Duration;
+  /** The clock deciding when retired keys drop out. Default: `() => new Date()`. */
+  clock?: () => Date;
+}
+
+/**
+ * The signing keys of an authorization server (see {@link createKeyRing}). It is also the key
+ * source `createTokenService` accepts as `key`.
+ */
+export interface KeyRing {
+  /**
+   * The current signing key, bound to its algorithm and carrying its `kid`: pass it to `sign`
+   * (`sign(claims, ring.signingKey, { alg: ring.signingKey.alg })`), which writes the `kid`. Read
+   * it for every token: it changes on `rotate()`.
+   */
+  readonly signingKey: BoundKey;
+  /**
+   * The algorithms of the published keys (current, next, retired), for `verify`'s `algorithms`.
+   * A new frozen array after a rotation that changes them.
+   */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * A key resolver over the public halves of the published keys, chosen by the header's `kid`
+   * (every ring key has one): for the issuer to verify its own tokens.
+   * @throws `JwtError` `ERR_JWKS_NO_MATCHING_KEY` for a missing or unknown `kid`.
+   */
+  verificationKeys(header: Readonly<JwsHeader>): BoundKey;
+  /**
+   * Promotes `next` to current; the old current key retires now. `options.next` (if given) is
+   * staged as the new `next`.
+   * @throws `JwtError` `ERR_INVALID_OPTION` when there is no `next` key to promote or the new one
+   * shares a `kid`; `ERR_KEY_INVALID` when the new `next` is not a bound private key.
+   */
+  rotate(options?: RotateOptions): void;
+  /**
+   * The public JWKS to serve at `/.well-known/jwks.json`: the current key, the next one, and the
+   * retired keys whose tokens may still be valid, each with `kid`, `alg` and `use: "sig"`. A
+   * fresh object at every call; retired keys past `retiredAt + maxTokenLifetime` are dropped.
+   * @throws never.
+   */
+  jwks(): JsonWebKeySet;
+}
+
+/** Options of {@link KeyRing.rotate}. */
+export interface RotateOptions {
+  /** The private key to stage as `next` once the current `next` is promoted. Default: none. */
+  next?: BoundKey;
+}
+
+interface RingKey {
+  readonly key: BoundKey;
+  /** The public half, bound to the same algorithm and `kid`. */
+  readonly publicKey: BoundKey;
+  readonly publicJwk: Readonly<Jwk>;
+}
+
+interface RetiredRingKey extends RingKey {
+  readonly dropAt: number;
+}
+
+/**
+ * A key ring for the side that signs: it holds the current signing key, an optional next key
+ * (published before it signs) and retired keys (published until every token they signed has
+ * expired, then dropped). Only asymmetric keys: a ring's keys are published.
+ *
+ * Keys without a `kid` get their RFC 7638 thumbprint. The core knows nothing of rings: signing
+ * takes `ring.signingKey`, an ordinary bound key; `createTokenService` accepts the ring itself.
+ *
+ * @param options - see {@link KeyRingOptions}.
+ * @returns the {@link KeyRing}.
+ * @example
+ * ```ts
+ * import { createKeyRing, generateKeyPair, sign } from 'jwtkit';
+ * const ring = createKeyRing({
+ *   current: (await generateKeyPair('ES256')).privateKey,
+ *   next: (await generateKeyPair('ES256')).privateKey,
+ *   maxTokenLifetime: '15m',
+ * });
+ * const token = await sign({ sub: 'u1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m' });
+ * app.get('/.well-known/jwks.json', (req, res) => res.json(ring.jwks()));
+ * // later: ring.rotate({ next: (await generateKeyPair('ES256')).privateKey });
+ * ```
+ * @throws `JwtError` `ERR_KEY_INVALID` when `current` or `next` is not a bound private key, or a
+ * key is an HMAC secret; `ERR_INVALID_OPTION` for a missing `maxTokenLifetime`, a bad `clock` or
+ * `retiredAt`, or two keys sharing a `kid`.
+ */
+export function createKeyRing(options: KeyRingOptions): KeyRing {
+  if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'createKeyRing needs options');
+  const lifetimeMs = durationToSeconds(options.maxTokenLifetime, 'maxTokenLifetime') * 1000;
+  const clock = options.clock ?? (() => new Date());
+  if (typeof clock !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"clock" must be a function returning a Date');
+  const now = (): number => {
+    const date = clock();
+    const time = date instanceof Date ? date.getTime() : Number.NaN;
+    if (!Number.isFinite(time)) throw new JwtError('ERR_INVALID_OPTION', '"clock" must return a valid Date');
+    return time;
+  };
+  const createdAt = now();
+
+  let current = ringKey(options.current, 'current', true);
+  let next = options.next === undefined ? undefined : ringKey(options.next, 'next', true);
+  const retiredInput: unknown = options.retired ?? [];
+  if (!Array.isArray(retiredInput)) throw new JwtError('ERR_INVALID_OPTION', '"retired" must be an array');
+  let retired: RetiredRingKey[] = (retiredInput as readonly RetiredKey[]).map((entry) => {
+    const retiredAt: unknown = entry?.retiredAt ?? new Date(createdAt);
+    if (!(retiredAt instanceof Date) || !Number.isFinite(retiredAt.getTime())) {
+      throw new JwtError('ERR_INVALID_OPTION', '"retiredAt" must be a valid Date');
+    }
+    return { ...ringKey(entry?.key, 'retired', false), dropAt: retiredAt.getTime() + lifetimeMs };
+  });
+  assertDistinctKids([current, next, ...retired]);
+
+  /** The published keys, retired ones past their time dropped. */
+  const published = (): RingKey[] => {
+    const time = now();
+    retired = retired.filter((key) => time < key.dropAt);
+    return [current, ...(next === undefined ? [] : [next]), ...retired];
+  };
+  let algorithms: readonly JwsAlgorithm[] = [];
+  const currentAlgorithms = (): readonly JwsAlgorithm[] => {
+    const algs = [...new Set(published().map((key) => key.key.alg))];
+    if (algs.length !== algorithms.length || algs.some((alg, index) => alg !== algorithms[index])) {
+      algorithms = Object.freeze(algs);
+    }
+    return algorithms;
+  };
+
+  return Object.freeze({
+    get signingKey(): BoundKey {
+      return current.key;
+    },
+    get algorithms(): readonly JwsAlgorithm[] {
+      return currentAlgorithms();
+    },
+    verificationKeys(header: Readonly<JwsHeader>): BoundKey {
+      const kid = header?.kid;
+      const match = typeof kid === 'string' ? published().find((key) => key.key.kid === kid) : undefined;
+      if (match === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no published key of the ring has the token\'s "kid"');
+      return match.publicKey;
+    },
+    rotate(rotateOptions: RotateOptions = {}): void {
+      if (next === undefined) throw new JwtError('ERR_INVALID_OPTION', 'there is no next key to promote: stage one first');
+      const staged = rotateOptions.next === undefined ? undefined : ringKey(rotateOptions.next, 'next', true);
+      assertDistinctKids([current, next, staged, ...retired]);
+      retired = [{ ...current, dropAt: now() + lifetimeMs }, ...retired];
+      current = next;
+      next = staged;
+    },
+    jwks(): JsonWebKeySet {
+      return { keys: published().map((key) => ({ ...key.publicJwk, use: 'sig' })) };
+    },
+  });
+}
+
+function ringKey(key: unknown, role: string, mustBePrivate: boolean): RingKey {
+  if (!isBoundKey(key)) throw new JwtError('ERR_KEY_INVALID', `the ${role} key must be a bound key (importKey, generateKeyPair)`);
+  if (key.type === 'secret') throw new JwtError('ERR_KEY_INVALID', `the ${role} key is a secret: a key ring publishes its keys`);
+  if (mustBePrivate && key.type !== 'private') throw new JwtError('ERR_KEY_INVALID', `the ${role} key must be a private key`);
+  const withKid = key.kid !== undefined ? key : bindKey(key.keyObject, key.alg, { kid: thumbprint(exportJWK(key)) });
+  return { key: withKid, publicKey: toVerificationKey(withKid), publicJwk: Object.freeze(exportJWK(withKid)) };
+}
+
+function assertDistinctKids(keys: readonly (RingKey | undefined)[]): void {
+  const seen = new Set<string>();
+  for (const entry of keys) {
+    if (entry === undefined) continue;
+    const kid = entry.key.kid as string;
+    if (seen.has(kid)) throw new JwtError('ERR_INVALID_OPTION', 'two keys of the ring share a "kid"');
+    seen.add(kid);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The few test-framework functions the conformance suites need, typed structurally so that
+ * vitest's, Jest's (or any look-alike's) `describe`, `it` and `expect` fit.
+ *
+ * @module
+ */
+
+/** The assertions the conformance suites use: a subset every Jest-style `expect` offers. */
+export interface ConformanceAssertion {
+  /** `Object.is` equality. */
+  toBe(expected: unknown): void;
+  /** Deep (structural) equality. */
+  toEqual(expected: unknown): void;
+}
+
+/**
+ * The test framework, as the conformance suites use it. Pass vitest's (or Jest's) functions:
+ * `{ describe, it, expect }`.
+ */
+export interface ConformanceTestApi {
+  /** Groups tests, e.g. vitest's `describe`. */
+  describe: (name: string, body: () => void) => unknown;
+  /** Declares one async test with a timeout in milliseconds, e.g. vitest's `it`. */
+  it: (name: string, body: () => Promise<void>, timeout?: number) => unknown;
+  /** Starts an assertion, e.g. vitest's `expect`. */
+  expect: (actual: unknown) => ConformanceAssertion;
+}
+
+/** Options shared by the conformance suites. */
+export interface ConformanceSuiteOptions<Store> {
+  /**
+   * Called after every test with the store that test created (close connections, drop keys).
+   * Default: nothing is done.
+   */
+  destroyStore?: (store: Store) => void | Promise<void>;
+  /** How many calls the concurrency tests make at once. Default: `200`. */
+  concurrency?: number;
+  /** Timeout of each test, in milliseconds, passed to `it`. Default: `30000`. */
+  timeout?: number;
+}
+
+/**
+ * Wraps `it` so that each test gets a fresh store from `createStore` and `destroyStore` runs after
+ * it, whatever happens.
+ * @internal
+ */
+export function storeTest<Store>(
+  api: ConformanceTestApi,
+  createStore: () => Store | Promise<Store>,
+  options: ConformanceSuiteOptions<Store>,
+): (name: string, body: (store: Store) => Promise<void>) => void {
+  const timeout = options.timeout ?? 30_000;
+  return (name, body) => {
+    api.it(
+      name,
+      async () => {
+        const store = await createStore();
+        try {
+          await body(store);
+        } finally {
+          await options.destroyStore?.(store);
+        }
+      },
+      timeout,
+    );
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * `runRevocationStoreSuite`: the conformance tests of the {@link RevocationStore} contract.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import type { RevocationStore } from '../tokens/store.js';
+import { storeTest, type ConformanceSuiteOptions, type ConformanceTestApi } from './conformance-api.js';
+
+/** Options of {@link runRevocationStoreSuite}. */
+export interface RevocationStoreSuiteOptions extends ConformanceSuiteOptions<RevocationStore> {}
+
+/** The suite's frozen clock: 2023-11-14T22:13:20Z, in seconds. */
+const NOW = 1_700_000_000;
+
+/**
+ * Declares the conformance tests of the {@link RevocationStore} contract (the access-token `jti`
+ * denylist and per-subject cutoffs) with the test framework you pass, with an injected clock,
+ * including `concurrency` (default 200) simultaneous writes that must keep the latest expiry and
+ * the latest cutoff. Each test creates its own store and uses random ids and subjects.
+ *
+ * @param createStore - makes a store for one test (may be async).
+ * @param api - the test framework's `describe`, `it` and `expect` (vitest or Jest).
+ * @param options - see {@link RevocationStoreSuiteOptions}.
+ * @example
+ * ```ts
+ * import { describe, it, expect } from 'vitest';
+ * import { runRevocationStoreSuite } from 'jwtkit/testing';
+ * runRevocationStoreSuite(() => new MyRevocationStore(pool), { describe, it, expect });
+ * ```
+ * @throws never (it only declares tests; failures are reported by the test framework).
+ */
+export function runRevocationStoreSuite(
+  createStore: () => RevocationStore | Promise<RevocationStore>,
+  api: ConformanceTestApi,
+  options: RevocationStoreSuiteOptions = {},
+): void {
+  const { describe, expect } = api;
+  const test = storeTest(api, createStore, options);
+  const concurrency = options.concurrency ?? 200;
+
+  describe('RevocationStore conformance', () => {
+    describe('jti denylist', () => {
+      test('an id never revoked is not revoked', async (store) => {
+        expect(await store.isJtiRevoked(randomId(), NOW)).toBe(false);
+      });
+
+      test('a revoked id is revoked until its expiresAt, and not from then on', async (store) => {
+        const jti = randomId();
+        await store.revokeJti(jti, NOW + 900);
+        expect(await store.isJtiRevoked(jti, NOW)).toBe(true);
+        expect(await store.isJtiRevoked(jti, NOW + 899)).toBe(true);
+        expect(await store.isJtiRevoked(jti, NOW + 900)).toBe(false);
+      });
+
+      test('ids are independent and opaque (no prefix or pattern confusion)', async (store) => {
+        const jti = randomId();
+        await store.revokeJti(jti, NOW + 900);
+        for (const other of [randomId(), `${jti}x`, jti.slice(0, -1), '*', `${jti}*`, jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase()]) {
+          expect(await store.isJtiRevoked(other, NOW)).toBe(false);
+        }
+        await store.revokeJti('a:b ü€😀', NOW + 900);
+        expect(await store.isJtiRevoked('a:b ü€😀', NOW)).toBe(true);
+        expect(await store.isJtiRevoked('a', NOW)).toBe(false);
+      });
+
+      test('revoking again keeps the later expiry', async (store) => {
+        const jti = randomId();
+        await store.revokeJti(jti, NOW + 900);
+        await store.revokeJti(jti, NOW + 100);
+        expect(await store.isJtiRevoked(jti, NOW + 500)).toBe(true);
+        await store.revokeJti(jti, NOW + 2000);
+        expect(await store.isJtiRevoked(jti, NOW + 1500)).toBe(true);
+        expect(await store.isJtiRevoked(jti, NOW + 2000)).toBe(false);
+      });
+
+      test(`${concurrency} concurrent revocations of one id keep the latest expiry`, async (store) => {
+        const jti = randomId();
+        const expiries = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + 100 + index));
+        await Promise.all(expiries.map((expiresAt) => store.revokeJti(jti, expiresAt)));
+        const latest = NOW + 100 + concurrency - 1;
+        expect(await store.isJtiRevoked(jti, latest - 1)).toBe(true);
+        expect(await store.isJtiRevoked(jti, latest)).toBe(false);
+      });
+    });
+
+    describe('issued-before cutoff', () => {
+      test('a subject without a cutoff has none', async (store) => {
+        expect(await store.issuedBeforeCutoff(randomId(), NOW)).toBe(null);
+      });
+
+      test('a cutoff is returned until its expiresAt, and not from then on', async (store) => {
+        const subject = randomId();
+        await store.revokeIssuedBefore(subject, NOW, NOW + 900);
+        expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW);
+        expect(await store.issuedBeforeCutoff(subject, NOW + 899)).toBe(NOW);
+        expect(await store.issuedBeforeCutoff(subject, NOW + 900)).toBe(null);
+      });
+
+      test('the cutoff only moves forward; the expiry keeps the later one', async (store) => {
+        const subject = randomId();
+        await store.revokeIssuedBefore(subject, NOW + 50, NOW + 950);
+        await store.revokeIssuedBefore(subject, NOW + 10, NOW + 100);
+        expect(await store.issuedBeforeCutoff(subject, NOW + 500)).toBe(NOW + 50);
+        await store.revokeIssuedBefore(subject, NOW + 60, NOW + 960);
+        expect(await store.issuedBeforeCutoff(subject, NOW + 955)).toBe(NOW + 60);
+        expect(await store.issuedBeforeCutoff(subject, NOW + 960)).toBe(null);
+      });
+
+      test('subjects are independent and opaque', async (store) => {
+        const subject = randomId();
+        await store.revokeIssuedBefore(subject, NOW, NOW + 900);
+        await store.revokeIssuedBefore('a:b ü€😀', NOW + 1, NOW + 900);
+        expect(await store.issuedBeforeCutoff(`${subject}x`, NOW)).toBe(null);
+        expect(await store.issuedBeforeCutoff(subject.slice(0, -1), NOW)).toBe(null);
+        expect(await store.issuedBeforeCutoff('a', NOW)).toBe(null);
+        expect(await store.issuedBeforeCutoff('a:b ü€😀', NOW)).toBe(NOW + 1);
+      });
+
+      test('a denylisted id and a cutoff do not mix', async (store) => {
+        const name = randomId();
+        await store.revokeJti(name, NOW + 900);
+        expect(await store.issuedBeforeCutoff(name, NOW)).toBe(null);
+        const other = randomId();
+        await store.revokeIssuedBefore(other, NOW, NOW + 900);
+        expect(await store.isJtiRevoked(other, NOW)).toBe(false);
+      });
+
+      test(`${concurrency} concurrent cutoffs for one subject keep the latest`, async (store) => {
+        const subject = randomId();
+        const cutoffs = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + index));
+        await Promise.all(cutoffs.map((cutoff) => store.revokeIssuedBefore(subject, cutoff, cutoff + 900)));
+        expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW + concurrency - 1);
+        expect(await store.issuedBeforeCutoff(subject, NOW + concurrency - 1 + 899)).toBe(NOW + concurrency - 1);
+      });
+    });
+
+    describe('deleteExpired', () => {
+      test('removes entries with expiresAt <= now and keeps the rest', async (store) => {
+        const goneJti = randomId();
+        const keptJti = randomId();
+        const goneSubject = randomId();
+        const keptSubject = randomId();
+        await store.revokeJti(goneJti, NOW + 100);
+        await store.revokeJti(keptJti, NOW + 101);
+        await store.revokeIssuedBefore(goneSubject, NOW, NOW + 100);
+        await store.revokeIssuedBefore(keptSubject, NOW, NOW + 101);
+        const removed = await store.deleteExpired(NOW + 100);
+        expect(Number.isInteger(removed) && removed >= 0).toBe(true);
+        // Asked with an earlier `now`, a removed entry no longer answers: it is really gone.
+        expect(await store.isJtiRevoked(goneJti, NOW)).toBe(false);
+        expect(await store.issuedBeforeCutoff(goneSubject, NOW)).toBe(null);
+        expect(await store.isJtiRevoked(keptJti, NOW)).toBe(true);
+        expect(await store.issuedBeforeCutoff(keptSubject, NOW)).toBe(NOW);
+      });
+    });
+  });
+}
+
+function randomId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index--) {
+    const other = randomBytes(4).readUInt32BE(0) % (index + 1);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}

@@ -1,0 +1,118 @@
+/**
+ * `MemoryRevocationStore`: the reference {@link RevocationStore}, in process memory.
+ *
+ * @module
+ */
+import { JwtError } from '../errors.js';
+import type { RevocationStore } from './store.js';
+
+/** Options of {@link MemoryRevocationStore}. */
+export interface MemoryRevocationStoreOptions {
+  /**
+   * How often (in seconds of the callers' clock) `isJtiRevoked` and `issuedBeforeCutoff` also
+   * remove entries that expired at least this long ago, so memory stays bounded by the tokens
+   * still alive without a timer. `deleteExpired` removes every expired entry at once. Default: `60`.
+   */
+  sweepIntervalSeconds?: number;
+}
+
+interface CutoffEntry {
+  cutoff: number;
+  expiresAt: number;
+}
+
+/**
+ * The embedded {@link RevocationStore}: a `jti` denylist and per-subject cutoffs in `Map`s of this
+ * process. Every entry lives only until the `expiresAt` it was given (the revoked token's `exp`),
+ * so memory is bounded by the revoked tokens that are still alive. For several processes, use
+ * `jwtkit/redis` or `jwtkit/postgres`.
+ *
+ * @example
+ * ```ts
+ * import { createTokenService, MemoryRevocationStore } from 'jwtkit';
+ * const tokens = createTokenService({ key, alg: 'ES256', issuer, audience, revocationStore: new MemoryRevocationStore() });
+ * ```
+ * @throws `ERR_INVALID_OPTION` (from the constructor) when `sweepIntervalSeconds` is not a positive number.
+ */
+export class MemoryRevocationStore implements RevocationStore {
+  readonly #jtis = new Map<string, number>();
+  readonly #cutoffs = new Map<string, CutoffEntry>();
+  readonly #sweepIntervalSeconds: number;
+  #nextSweepAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param options - see {@link MemoryRevocationStoreOptions}.
+   * @throws `ERR_INVALID_OPTION` when `sweepIntervalSeconds` is not a positive finite number.
+   */
+  constructor(options: MemoryRevocationStoreOptions = {}) {
+    const interval = options.sweepIntervalSeconds ?? 60;
+    if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
+      throw new JwtError('ERR_INVALID_OPTION', '"sweepIntervalSeconds" must be a positive number of seconds');
+    }
+    this.#sweepIntervalSeconds = interval;
+  }
+
+  /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until swept. */
+  get size(): number {
+    return this.#jtis.size + this.#cutoffs.size;
+  }
+
+  /** {@inheritDoc RevocationStore.revokeJti} */
+  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+    const previous = this.#jtis.get(jti);
+    this.#jtis.set(jti, previous === undefined ? expiresAt : Math.max(previous, expiresAt));
+  }
+
+  /** {@inheritDoc RevocationStore.isJtiRevoked} */
+  async isJtiRevoked(jti: string, now: number): Promise<boolean> {
+    this.#sweepIfDue(now);
+    const expiresAt = this.#jtis.get(jti);
+    return expiresAt !== undefined && now < expiresAt;
+  }
+
+  /** {@inheritDoc RevocationStore.revokeIssuedBefore} */
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+    const previous = this.#cutoffs.get(subject);
+    this.#cutoffs.set(
+      subject,
+      previous === undefined
+        ? { cutoff, expiresAt }
+        : { cutoff: Math.max(previous.cutoff, cutoff), expiresAt: Math.max(previous.expiresAt, expiresAt) },
+    );
+  }
+
+  /** {@inheritDoc RevocationStore.issuedBeforeCutoff} */
+  async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
+    this.#sweepIfDue(now);
+    const entry = this.#cutoffs.get(subject);
+    return entry !== undefined && now < entry.expiresAt ? entry.cutoff : null;
+  }
+
+  /** {@inheritDoc RevocationStore.deleteExpired} */
+  async deleteExpired(now: number): Promise<number> {
+    return this.#sweep(now);
+  }
+
+  #sweepIfDue(now: number): void {
+    if (now < this.#nextSweepAt) return;
+    this.#nextSweepAt = now + this.#sweepIntervalSeconds;
+    this.#sweep(now - this.#sweepIntervalSeconds);
+  }
+
+  #sweep(now: number): number {
+    let removed = 0;
+    for (const [jti, expiresAt] of this.#jtis) {
+      if (expiresAt <= now) {
+        this.#jtis.delete(jti);
+        removed++;
+      }
+    }
+    for (const [subject, entry] of this.#cutoffs) {
+      if (entry.expiresAt <= now) {
+        this.#cutoffs.delete(subject);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Checks and normalises the options of `createTokenService`, once, at construction.
+ *
+ * @module
+ * @internal
+ */
+import { JwtError } from '../errors.js';
+import { durationToSeconds } from '../internal/duration.js';
+import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
+import { MAX_CLOCK_TOLERANCE } from '../jwt/claims.js';
+import type { BoundKey, JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
+import { MemoryRefreshTokenStore } from './memory-refresh-token-store.js';
+import type { RefreshTokenStore, RevocationStore } from './store.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Clock, IsRevokedHook, TokenServiceEvent, TokenServiceOptions } from './types.js';
+
+/** The longest accepted `reuseGraceSeconds`: a longer window would blunt reuse detection. */
+export const MAX_REUSE_GRACE_SECONDS = 60;
+
+/** How access tokens are verified right now. @internal */
+export interface Verification {
+  readonly key: KeyInput | KeyResolver;
+  readonly algorithms: readonly JwsAlgorithm[];
+}
+
+/** The options of a token service after validation. @internal */
+export interface TokenServiceConfig<Claims extends object> {
+  /** The key to sign the next token with (read at every signing: a key ring may have rotated). */
+  readonly signingKey: () => BoundKey;
+  /** The key (or resolver) access tokens are verified with, and the algorithms accepted (read at every verification). */
+  readonly verification: () => Verification;
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly accessTokenTtl: number;
+  readonly refreshTokenTtl: number;
+  readonly idleTtl: number | undefined;
+  readonly store: RefreshTokenStore;
+  readonly revocationStore: RevocationStore | undefined;
+  readonly reuseGraceSeconds: number;
+  readonly clockTolerance: number | undefined;
+  readonly isRevoked: IsRevokedHook<Claims> | undefined;
+  readonly onEvent: ((event: TokenServiceEvent) => void) | undefined;
+  readonly clock: Clock;
+}
+
+const REFRESH_STORE_METHODS = ['insert', 'find', 'rotate', 'revokeFamily', 'revokeSubject', 'deleteExpired'] as const;
+const REVOCATION_STORE_METHODS = ['revokeJti', 'isJtiRevoked', 'revokeIssuedBefore', 'issuedBeforeCutoff', 'deleteExpired'] as const;
+
+/**
+ * Validates every option of `createTokenService`.
+ * Throws `ERR_INVALID_OPTION` or `ERR_KEY_INVALID`.
+ * @internal
+ */
+export function readTokenServiceOptions<Claims extends object>(options: TokenServiceOptions<Claims>): TokenServiceConfig<Claims> {
+  if (typeof options !== 'object' || options === null) {
+    throw new JwtError('ERR_INVALID_OPTION', 'createTokenService needs an options object');
+  }
+  const keys = readKey(options.key, options.alg);
+  const refreshTokenTtl = positiveDuration(options.refreshTokenTtl ?? '30d', 'refreshTokenTtl');
+  const idleTtl = options.idleTtl === undefined ? undefined : positiveDuration(options.idleTtl, 'idleTtl');
+  if (idleTtl !== undefined && idleTtl > refreshTokenTtl) {
+    throw new JwtError('ERR_INVALID_OPTION', '"idleTtl" must not be longer than "refreshTokenTtl"');
+  }
+  const reuseGraceSeconds = options.reuseGraceSeconds ?? 0;
+  if (
+    typeof reuseGraceSeconds !== 'number' ||
+    !Number.isInteger(reuseGraceSeconds) ||
+    reuseGraceSeconds < 0 ||
+    reuseGraceSeconds > MAX_REUSE_GRACE_SECONDS
+  ) {
+    throw new JwtError('ERR_INVALID_OPTION', `"reuseGraceSeconds" must be a whole number of seconds from 0 to ${MAX_REUSE_GRACE_SECONDS}`);
+  }
+  return {
+    ...keys,
+    issuer: nonEmptyString(options.issuer, 'issuer'),
+    audience: readAudience(options.audience),
+    accessTokenTtl: positiveDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl'),
+    refreshTokenTtl,
+    idleTtl,
+    store: options.store === undefined ? new MemoryRefreshTokenStore() : checkStore(options.store, REFRESH_STORE_METHODS, 'store'),
+    revocationStore:
+      options.revocationStore === undefined ? undefined : checkStore(options.revocationStore, REVOCATION_STORE_METHODS, 'revocationStore'),
+    reuseGraceSeconds,
+    clockTolerance: readClockTolerance(options.clockTolerance),
+    isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
+    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    clock: optionalFunction(options.clock, 'clock') ?? (() => new Date()),
+  };
+}
+
+function readKey(key: unknown, alg: JwsAlgorithm | undefined): Pick<TokenServiceConfig<object>, 'signingKey' | 'verification'> {
+  if (key === undefined || key === null) throw new JwtError('ERR_INVALID_OPTION', '"key" is required');
+  if (isKeyRing(key)) {
+    if (alg !== undefined && key.signingKey.alg !== alg) {
+      throw new JwtError('ERR_KEY_INVALID', `the key ring signs with ${key.signingKey.alg}, not ${alg}`);
+    }
+    // Read the ring at every use: a rotation takes effect at once.
+    return {
+      signingKey: () => key.signingKey,
+      verification: () => ({ key: (header) => key.verificationKeys(header), algorithms: key.algorithms }),
+    };
+  }
+  let bound: BoundKey;
+  if (isBoundKey(key)) {
+    if (alg !== undefined && key.alg !== alg) throw new JwtError('ERR_KEY_INVALID', `the key is bound to ${key.alg}, not ${alg}`);
+    bound = key;
+  } else {
+    if (alg === undefined) throw new JwtError('ERR_INVALID_OPTION', '"alg" is required unless "key" is a bound key or a key ring');
+    bound = bindKey(key as KeyInput, alg);
+  }
+  if (bound.type === 'public') throw new JwtError('ERR_KEY_INVALID', 'a public key cannot sign access tokens: pass the private key');
+  const verification: Verification = Object.freeze({ key: toVerificationKey(bound), algorithms: Object.freeze([bound.alg]) });
+  return { signingKey: () => bound, verification: () => verification };
+}
+
+function isKeyRing(value: unknown): value is KeyRing {
+  if (typeof value !== 'object' || value === null || isBoundKey(value)) return false;
+  const candidate = value as Partial<Record<keyof KeyRing, unknown>>;
+  return isBoundKey(candidate.signingKey) && typeof candidate.verificationKeys === 'function' && Array.isArray(candidate.algorithms);
+}
+
+function readClockTolerance(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_CLOCK_TOLERANCE) {
+    throw new JwtError('ERR_INVALID_OPTION', `"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`);
+  }
+  return value;
+}
+
+function nonEmptyString(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a non-empty string`);
+  return value;
+}
+
+function readAudience(value: unknown): string | readonly string[] {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((entry) => typeof entry === 'string' && entry.length > 0)) {
+    return Object.freeze([...(value as string[])]);
+  }
+  throw new JwtError('ERR_INVALID_OPTION', '"audience" must be a non-empty string or a non-empty array of them');
+}
+
+function positiveDuration(value: unknown, option: string): number {
+  const seconds = durationToSeconds(value, option);
+  if (seconds <= 0 || !Number.isInteger(seconds)) {
+    throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a positive whole number of seconds`);
+  }
+  return seconds;
+}
+
+function optionalFunction<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a function`);
+  return value;
+}
+
+function checkStore<Store>(store: Store, methods: readonly string[], option: string): Store {
+  if (typeof store !== 'object' || store === null) throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a store object`);
+  for (const method of methods) {
+    if (typeof (store as Record<string, unknown>)[method] !== 'function') {
+      throw new JwtError('ERR_INVALID_OPTION', `"${option}" must have a "${method}" method`);
+    }
+  }
+  return store;
+}

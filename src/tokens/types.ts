@@ -1,0 +1,300 @@
+/**
+ * Types of the token service: its options, what it returns, and the events it reports.
+ *
+ * @module
+ */
+import type { JwtErrorCode } from '../errors.js';
+import type { Duration } from '../internal/duration.js';
+import type { BoundKey, JwsAlgorithm, JwsHeader, KeyInput } from '../jws/types.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { JwtClaims, VerifyResult } from '../jwt/types.js';
+import type { RefreshRevocationReason, RefreshTokenStore, RevocationStore } from './store.js';
+
+/** A clock: returns the current time. Tests pass a fake one (see `createFakeClock` in `jwtkit/testing`). */
+export type Clock = () => Date;
+
+/** The claims every access token of the token service carries (RFC 9068 §2.2). */
+export interface AccessTokenClaims extends JwtClaims {
+  /** The issuer. */
+  iss: string;
+  /** The subject (the user). */
+  sub: string;
+  /** The audience. */
+  aud: string | string[];
+  /** Issued at (seconds since the epoch). */
+  iat: number;
+  /** Expiry (seconds since the epoch). */
+  exp: number;
+  /** Unique token id: the key of the revocation denylist. */
+  jti: string;
+}
+
+/** A login: `issue` returned a new pair (a new family). */
+export interface TokenIssuedEvent {
+  /** The event type. */
+  type: 'issued';
+  /** The user. */
+  subject: string;
+  /** The new session (refresh-token family). */
+  familyId: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** `refresh` rotated a refresh token and returned a new pair. */
+export interface TokenRefreshedEvent {
+  /** The event type. */
+  type: 'refreshed';
+  /** The user. */
+  subject: string;
+  /** The session. */
+  familyId: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** `refresh` failed (with any code, reuse included). */
+export interface RefreshFailedEvent {
+  /** The event type. */
+  type: 'refresh_failed';
+  /** The code of the error `refresh` threw. */
+  code: JwtErrorCode;
+  /** The user, when the presented token was found in the store. */
+  subject?: string;
+  /** The session, when the presented token was found in the store. */
+  familyId?: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/**
+ * An already-used refresh token was presented. A replay (`withinGrace: false`) is the signal of a
+ * stolen token, and the family is revoked: alert on it. Within `reuseGraceSeconds` of the rotation
+ * it is treated as a concurrent double submit: refused, family kept.
+ */
+export interface RefreshReuseDetectedEvent {
+  /** The event type. */
+  type: 'reuse_detected';
+  /** The user. */
+  subject: string;
+  /** The session. */
+  familyId: string;
+  /** When the presented token was rotated. */
+  usedAt: Date;
+  /** Whether the presentation fell within `reuseGraceSeconds` of the rotation (then the family is kept). */
+  withinGrace: boolean;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** A refresh-token family (one session) was revoked: reuse, logout, or by the application. */
+export interface FamilyRevokedEvent {
+  /** The event type. */
+  type: 'family_revoked';
+  /** The user. */
+  subject: string;
+  /** The session. */
+  familyId: string;
+  /** Why. */
+  reason: RefreshRevocationReason;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** `revokeAll(subject)`: every session of the subject was ended. */
+export interface SubjectRevokedEvent {
+  /** The event type. */
+  type: 'subject_revoked';
+  /** The user. */
+  subject: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** `revokeAccessToken`: an access token's `jti` was put on the denylist. */
+export interface AccessTokenRevokedEvent {
+  /** The event type. */
+  type: 'access_token_revoked';
+  /** The revoked token's id. */
+  jti: string;
+  /** The token's subject, when known. */
+  subject?: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/** An event the token service reports through `onEvent`, for audit logs and alerts. It never contains a token. */
+export type TokenServiceEvent =
+  | TokenIssuedEvent
+  | TokenRefreshedEvent
+  | RefreshFailedEvent
+  | RefreshReuseDetectedEvent
+  | FamilyRevokedEvent
+  | SubjectRevokedEvent
+  | AccessTokenRevokedEvent;
+
+/**
+ * Decides whether a verified access token is revoked, in addition to the service's own checks.
+ * Return `true` to refuse the token with `ERR_JWT_REVOKED`.
+ */
+export type IsRevokedHook<Claims extends object> = (
+  payload: Claims & AccessTokenClaims,
+  header: JwsHeader,
+) => boolean | Promise<boolean>;
+
+/** Options of {@link createTokenService}. */
+export interface TokenServiceOptions<Claims extends object = Record<string, unknown>> {
+  /**
+   * What access tokens are signed with: a private key or HMAC secret (any {@link KeyInput}; a
+   * {@link BoundKey} fixes the algorithm), or a {@link KeyRing} (`createKeyRing`): its current
+   * key signs (read at every signing, so `ring.rotate()` takes effect at once) and every key of
+   * its JWKS (current, next, retired) verifies. Required.
+   */
+  key: KeyInput | KeyRing;
+  /**
+   * The signing algorithm. Required with a key that is not bound to one; with a {@link BoundKey}
+   * or a key ring it defaults to (and must equal) the key's algorithm.
+   */
+  alg?: JwsAlgorithm;
+  /** The `iss` of access tokens, checked on verification. Required. */
+  issuer: string;
+  /** The `aud` of access tokens (one or several), checked on verification. Required. */
+  audience: string | readonly string[];
+  /** Access-token lifetime: seconds or a string with a unit. Default: `'15m'`. */
+  accessTokenTtl?: Duration;
+  /**
+   * Absolute lifetime of a session (a refresh-token family), fixed at login: rotation never
+   * extends it. Default: `'30d'`.
+   */
+  refreshTokenTtl?: Duration;
+  /**
+   * Idle lifetime: a refresh token not used within this time expires, even if its family has
+   * time left. At most `refreshTokenTtl`. Default: none (only the absolute lifetime applies).
+   */
+  idleTtl?: Duration;
+  /** Where refresh tokens are kept. Default: a new `MemoryRefreshTokenStore` (one process only). */
+  store?: RefreshTokenStore;
+  /**
+   * Where revoked access tokens are kept (the `jti` denylist and per-subject cutoffs). Without
+   * one, access tokens stay valid until their `exp` after logout, and `revokeAccessToken` throws.
+   * Default: none.
+   */
+  revocationStore?: RevocationStore;
+  /**
+   * Seconds after a rotation during which presenting the rotated token again is treated as a
+   * concurrent double submit (two tabs refreshing at once) rather than a replay: it fails with
+   * `ERR_REFRESH_REUSED` but does NOT revoke the family, and never yields a second pair. After the
+   * window, a presentation revokes the family. From 0 to 60. Default: `0` (every reuse revokes).
+   */
+  reuseGraceSeconds?: number;
+  /** Leeway for `exp`, `nbf` and `iat` when verifying access tokens, in seconds (0 to 300). Default: `5`. */
+  clockTolerance?: number;
+  /**
+   * An extra revocation check run on every verified access token (after the signature and claims);
+   * returning `true` refuses the token with `ERR_JWT_REVOKED`. Default: none.
+   */
+  isRevoked?: IsRevokedHook<Claims>;
+  /**
+   * Receives every {@link TokenServiceEvent}. Called synchronously; what it throws (or a promise
+   * it returns rejects with) is ignored, so an audit hook can never break authentication.
+   * Default: none.
+   */
+  onEvent?: (event: TokenServiceEvent) => void;
+  /** The clock. Default: `() => new Date()`. */
+  clock?: Clock;
+}
+
+/** What `issue` and `refresh` return: an OAuth 2.0 token response (RFC 6749 §5.1), as an object. */
+export interface TokenPair {
+  /** The access token: a JWT with `typ: at+jwt` (RFC 9068). Send it as `Authorization: Bearer`. */
+  accessToken: string;
+  /** The refresh token: 43 opaque Base64Url characters. Keep it secret (an HttpOnly cookie); it is single-use. */
+  refreshToken: string;
+  /** Always `'Bearer'`. */
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  /** Seconds until the refresh token expires (the earlier of the session's absolute and idle expiry). */
+  refreshExpiresIn: number;
+}
+
+/** What `revokeAccessToken` accepts: a token, or the `jti` and `exp` of a token already verified. */
+export type AccessTokenReference =
+  | string
+  | {
+      /** The token's `jti`. */
+      jti: string;
+      /** The token's `exp` (seconds since the epoch): the denylist entry lasts until then. */
+      exp: number;
+      /** The token's `sub`, reported in the event. */
+      sub?: string;
+    };
+
+/**
+ * The session workflow built by {@link createTokenService}: login, verification, rotation with
+ * reuse detection, logout and revocation.
+ */
+export interface TokenService<Claims extends object = Record<string, unknown>> {
+  /**
+   * Starts a session (a login): a new access token and a new refresh token (a new family).
+   *
+   * @param subject - the user id (`sub`): a non-empty string.
+   * @param claims - extra claims for every access token of this session (a JSON object without
+   *   `iss`, `sub`, `aud`, `iat`, `exp`, `nbf`, `jti`); kept with the refresh token to mint the next ones.
+   * @throws `ERR_INVALID_OPTION` (bad subject or claims), `ERR_KEY_INVALID`, `ERR_STORE_UNAVAILABLE`
+   *   (nothing was stored and no token is returned).
+   */
+  issue(subject: string, claims?: Claims): Promise<TokenPair>;
+
+  /**
+   * Verifies an access token: signature, `typ: at+jwt` (so a refresh token, an ID token or any
+   * other JWT is refused), `iss`, `aud`, `exp`, `iat`, `sub`, `jti`; then revocation: the
+   * `isRevoked` hook, the `jti` denylist and the subject's cutoff.
+   *
+   * @param token - the compact JWT from `Authorization: Bearer`.
+   * @returns the verified payload and header.
+   * @throws the codes of `verify` (`ERR_JWT_TYPE_MISMATCH`, `ERR_JWT_EXPIRED`, ...), `ERR_JWT_REVOKED`,
+   *   `ERR_STORE_UNAVAILABLE` (the revocation store failed: the token is refused).
+   */
+  verifyAccessToken(token: string): Promise<VerifyResult<Claims & AccessTokenClaims>>;
+
+  /**
+   * Trades a refresh token for a new pair in the same session, consuming it atomically.
+   *
+   * @param refreshToken - the refresh token from the client.
+   * @throws `ERR_REFRESH_INVALID` (malformed or unknown), `ERR_REFRESH_REUSED` (already used: the
+   *   family is revoked, unless within `reuseGraceSeconds`), `ERR_REFRESH_REVOKED`,
+   *   `ERR_REFRESH_EXPIRED`, `ERR_STORE_UNAVAILABLE` (the old token stays usable), `ERR_KEY_INVALID`.
+   */
+  refresh(refreshToken: string): Promise<TokenPair>;
+
+  /**
+   * Logout: revokes the session (the family) of a refresh token. Unknown or malformed tokens are
+   * ignored (RFC 7009 §2.2).
+   *
+   * @returns `true` when a session was found and is now revoked.
+   * @throws `ERR_STORE_UNAVAILABLE`.
+   */
+  revoke(refreshToken: string): Promise<boolean>;
+
+  /**
+   * Logout everywhere (or after a password change): revokes every session of the subject and,
+   * with a `revocationStore`, every access token issued to it before the current second (its
+   * `iat` is earlier than the call's whole second). Sessions started afterwards are not affected,
+   * and neither are access tokens issued within the same second, so a login right after the call
+   * (e.g. after a password change) works; the cutoff is kept until every earlier token has expired.
+   * Without a `revocationStore`, access tokens stay valid until their `exp`.
+   *
+   * @throws `ERR_INVALID_OPTION` (bad subject), `ERR_STORE_UNAVAILABLE`.
+   */
+  revokeAll(subject: string): Promise<void>;
+
+  /**
+   * Puts one access token on the denylist until its `exp`. Needs a `revocationStore`. A token is
+   * verified first; an already expired one is ignored.
+   *
+   * @throws `ERR_INVALID_OPTION` (no `revocationStore`, bad reference), the codes of
+   *   `verifyAccessToken` for a token that is not a valid access token, `ERR_STORE_UNAVAILABLE`.
+   */
+  revokeAccessToken(token: AccessTokenReference): Promise<void>;
+}

@@ -1,0 +1,227 @@
+/**
+ * Property tests (fast-check): the Base64url codec against Buffer, sign → verify round trips for
+ * random JSON payloads, and verify / verifyJws / decode on arbitrary strings and on mutated valid
+ * tokens only ever throw a JwtError (isJwtError true), never a raw TypeError/SyntaxError/RangeError.
+ * Runs are seeded so a failure reproduces.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { base64url, decode, isJwtError, sign, signJws, verify, verifyJws, verifySync, type JwsAlgorithm } from '../../src/index.js';
+import { ALL_ALGS, keyPairFor, NOW_DATE, testKeys } from './helpers.js';
+
+const SEED = 20_260_101;
+const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Strings over the Base64url alphabet (canonical or not). */
+const base64urlLike = fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 64 });
+/** Arbitrary JSON values for claims (no -0, which JSON cannot round-trip). */
+const jsonValue = fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
+const claimsArb = fc.dictionary(
+  fc.string({ maxLength: 12 }).filter((key) => !['exp', 'nbf', 'iat', 'iss', 'sub', 'aud', 'jti'].includes(key)),
+  jsonValue,
+  { maxKeys: 8 },
+);
+
+/** Runs `fn` and classifies the outcome; any non-JwtError throw fails the property. */
+async function onlyJwtErrors(fn: () => unknown): Promise<'ok' | string> {
+  try {
+    await fn();
+    return 'ok';
+  } catch (error) {
+    if (!isJwtError(error)) throw new Error(`a non-JwtError escaped: ${String(error)}`, { cause: error });
+    return error.code;
+  }
+}
+
+describe('base64url: round trip and agreement with Buffer', () => {
+  it('encode(bytes) equals Buffer base64url, and decode(encode(bytes)) returns the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const encoded = base64url.encode(bytes);
+        expect(encoded).toBe(Buffer.from(bytes).toString('base64url'));
+        expect(Buffer.from(base64url.decode(encoded)).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      params(1000),
+    );
+  });
+
+  it('encode(string) is the Base64url of its UTF-8 bytes (lone surrogates become U+FFFD, as TextEncoder does)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (text) => {
+        expect(base64url.encode(text)).toBe(Buffer.from(new TextEncoder().encode(text)).toString('base64url'));
+      }),
+      params(500),
+    );
+  });
+
+  it('decode accepts exactly the canonical strings; for every accepted s, encode(decode(s)) === s and Buffer agrees', () => {
+    fc.assert(
+      fc.property(base64urlLike, (text) => {
+        let decoded: Uint8Array | undefined;
+        try {
+          decoded = base64url.decode(text);
+        } catch (error) {
+          expect(isJwtError(error, 'ERR_BASE64URL_INVALID')).toBe(true);
+        }
+        const viaBuffer = Buffer.from(text, 'base64url');
+        const canonical = text.length % 4 !== 1 && viaBuffer.toString('base64url') === text;
+        expect(decoded !== undefined).toBe(canonical);
+        if (decoded !== undefined) {
+          expect(base64url.encode(decoded)).toBe(text);
+          expect(Buffer.from(decoded).equals(viaBuffer)).toBe(true);
+        }
+      }),
+      params(3000),
+    );
+  });
+
+  it('decode rejects any string with a character outside the alphabet, with ERR_BASE64URL_INVALID', () => {
+    const outside = fc.string({ minLength: 1, maxLength: 3 }).filter((s) => [...s].some((c) => !ALPHABET.includes(c)));
+    fc.assert(
+      fc.property(base64urlLike, outside, fc.nat(), (text, junk, position) => {
+        const at = position % (text.length + 1);
+        const mutated = text.slice(0, at) + junk + text.slice(at);
+        expect(() => base64url.decode(mutated)).toThrow(expect.objectContaining({ code: 'ERR_BASE64URL_INVALID' }));
+      }),
+      params(1000),
+    );
+  });
+
+  it('encode of anything but bytes or a string throws ERR_INVALID_OPTION, never a TypeError', () => {
+    fc.assert(
+      fc.property(fc.anything().filter((value) => typeof value !== 'string' && !(value instanceof Uint8Array)), (value) => {
+        expect(() => base64url.encode(value as string)).toThrow(expect.objectContaining({ name: 'JwtError', code: 'ERR_INVALID_OPTION' }));
+      }),
+      params(300),
+    );
+  });
+
+  it('decode of non-strings throws ERR_BASE64URL_INVALID, never a TypeError', () => {
+    fc.assert(
+      fc.property(fc.anything().filter((value) => typeof value !== 'string'), (value) => {
+        expect(() => base64url.decode(value as string)).toThrow(expect.objectContaining({ name: 'JwtError' }));
+      }),
+      params(300),
+    );
+  });
+});
+
+describe('sign → verify round trip', () => {
+  const keys = testKeys();
+
+  it('random claims survive HS256 sign → verify (async and sync) exactly', async () => {
+    await fc.assert(
+      fc.asyncProperty(claimsArb, fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), async (claims, subject) => {
+        const token = await sign(claims, keys.hs256, { alg: 'HS256', expiresIn: '1h', subject, currentDate: NOW_DATE });
+        const { payload } = await verify(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE });
+        const expected = { ...claims, iat: NOW_DATE.getTime() / 1000, exp: NOW_DATE.getTime() / 1000 + 3600, ...(subject === undefined ? {} : { sub: subject }) };
+        expect(payload).toEqual(expected);
+        expect(verifySync(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE }).payload).toEqual(expected);
+      }),
+      params(300),
+    );
+  });
+
+  it('random claims survive sign → verify for every algorithm', async () => {
+    await fc.assert(
+      fc.asyncProperty(claimsArb, fc.constantFrom(...ALL_ALGS), async (claims, alg) => {
+        const { signKey, verifyKey } = keyPairFor(alg);
+        const token = await sign(claims, signKey, { alg: alg as JwsAlgorithm, expiresIn: 60, currentDate: NOW_DATE });
+        const { payload, header } = await verify(token, verifyKey, { algorithms: [alg as JwsAlgorithm], currentDate: NOW_DATE });
+        expect(payload).toMatchObject(claims);
+        expect(header).toEqual({ alg, typ: 'JWT' });
+      }),
+      params(150),
+    );
+  });
+
+  it('random bytes survive signJws → verifyJws', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.constantFrom(...ALL_ALGS), async (bytes, alg) => {
+        const { signKey, verifyKey } = keyPairFor(alg);
+        const jws = await signJws(bytes, signKey, { alg: alg as JwsAlgorithm });
+        const { payload } = await verifyJws(jws, verifyKey, { algorithms: [alg as JwsAlgorithm] });
+        expect(Buffer.from(payload).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      params(150),
+    );
+  });
+});
+
+describe('verify on hostile input only ever throws JwtError', () => {
+  const keys = testKeys();
+  const HS = { algorithms: ['HS256' as JwsAlgorithm], currentDate: NOW_DATE };
+
+  it('arbitrary strings (and strings shaped like three segments)', async () => {
+    const shaped = fc.tuple(fc.string(), fc.string(), fc.string()).map((segments) => segments.join('.'));
+    const jsonShaped = fc
+      .tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array({ maxLength: 40 }))
+      .map(([h, p, s]) => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.${Buffer.from(s).toString('base64url')}`);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary' }), shaped, jsonShaped), async (token) => {
+        expect(await onlyJwtErrors(() => verify(token, keys.hs256, HS))).not.toBe('ok');
+        await onlyJwtErrors(() => verifyJws(token, keys.hs256, { algorithms: ['HS256'] }));
+        await onlyJwtErrors(() => decode(token));
+      }),
+      params(2000),
+    );
+  });
+
+  it('arbitrary non-string values as the token', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.anything().filter((value) => typeof value !== 'string'), async (value) => {
+        expect(await onlyJwtErrors(() => verify(value as string, keys.hs256, HS))).toBe('ERR_JWT_MALFORMED');
+        expect(await onlyJwtErrors(() => decode(value as string))).toBe('ERR_JWT_MALFORMED');
+      }),
+      params(300),
+    );
+  });
+
+  it('arbitrary values as options or key never escape as a raw error', async () => {
+    const token = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', expiresIn: 60, currentDate: NOW_DATE });
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), fc.anything(), async (key, options) => {
+        await onlyJwtErrors(() => verify(token, key as never, options as never));
+        await onlyJwtErrors(() => verify(token, keys.hs256, { ...HS, ...(typeof options === 'object' && options !== null ? options : {}) } as never));
+        await onlyJwtErrors(() => sign({ sub: 'a' }, key as never, options as never));
+      }),
+      params(500),
+    );
+  });
+
+  it('mutated valid tokens (every algorithm): character edits, insertions, deletions, segment swaps', async () => {
+    const tokens = await Promise.all(
+      ALL_ALGS.map(async (alg) => {
+        const { signKey, verifyKey } = keyPairFor(alg);
+        return { alg, verifyKey, token: await sign({ sub: 'u', n: 1 }, signKey, { alg, expiresIn: 600, currentDate: NOW_DATE }) };
+      }),
+    );
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), char: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), char: fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }) }),
+      fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), char: fc.constant('') }),
+      fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), char: fc.constant('') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: tokens.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), async (index, edits) => {
+        const { alg, verifyKey, token } = tokens[index] as (typeof tokens)[number];
+        let mutated = token;
+        for (const edit of edits) {
+          const at = edit.at % (mutated.length + 1);
+          if (edit.kind === 'replace') mutated = mutated.slice(0, at) + edit.char + mutated.slice(at + 1);
+          else if (edit.kind === 'insert') mutated = mutated.slice(0, at) + edit.char + mutated.slice(at);
+          else if (edit.kind === 'delete') mutated = mutated.slice(0, at) + mutated.slice(at + 1);
+          else {
+            const segments = mutated.split('.');
+            mutated = [segments[1], segments[0], ...segments.slice(2)].join('.');
+          }
+        }
+        const outcome = await onlyJwtErrors(() => verify(mutated, verifyKey, { algorithms: [alg], currentDate: NOW_DATE }));
+        // A mutation can only verify if it is a no-op (e.g. replacing a character by itself).
+        if (outcome === 'ok') expect(mutated).toBe(token);
+      }),
+      params(3000),
+    );
+  });
+});

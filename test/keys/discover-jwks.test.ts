@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverJWKS, exportJWK, generateKeyPair, sign, verify, type GeneratedKeyPair } from '../../src/index.js';
+import { NOW, expectCode, fakeClock, serveJson, startServer, type TestServer } from './helpers.js';
+
+let server: TestServer;
+let key: GeneratedKeyPair;
+
+beforeAll(async () => {
+  server = await startServer((_request, response) => response.writeHead(404).end());
+  key = await generateKeyPair('ES256');
+});
+afterAll(() => server.close());
+
+/** An issuer on the test server whose discovery document is `document(issuer)`. */
+function provider(document: (issuer: string, jwksUri: string) => unknown): { issuer: string; jwksPath: string } {
+  const base = `/${randomUUID()}`;
+  const issuer = `${server.origin}${base}`;
+  const jwksPath = `${base}/keys`;
+  server.handle((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    if (path === `${base}/.well-known/openid-configuration`) return serveJson(document(issuer, `${server.origin}${jwksPath}`))(request, response);
+    if (path === jwksPath) return serveJson({ keys: [exportJWK(key.publicKey)] })(request, response);
+    response.writeHead(404).end();
+  });
+  return { issuer, jwksPath };
+}
+
+describe('discoverJWKS', () => {
+  it('reads jwks_uri from the OpenID configuration and verifies with it', async () => {
+    const { issuer, jwksPath } = provider((iss, jwksUri) => ({ issuer: iss, jwks_uri: jwksUri, id_token_signing_alg_values_supported: ['ES256'] }));
+    const clock = fakeClock();
+    const jwks = await discoverJWKS(issuer, { clock });
+    const token = await sign({ sub: 'u1', iss: issuer }, key.privateKey, { alg: 'ES256', expiresIn: 60, currentDate: clock() });
+    const { payload } = await verify(token, jwks, { algorithms: ['ES256'], issuer, currentDate: clock() });
+    expect(payload.sub).toBe('u1');
+    expect(server.count(jwksPath)).toBe(1);
+  });
+
+  it('accepts an issuer with a trailing slash (the configuration path is appended once)', async () => {
+    const { issuer } = provider((iss, jwksUri) => ({ issuer: `${iss}/`, jwks_uri: jwksUri }));
+    await expect(discoverJWKS(`${issuer}/`)).resolves.toBeTypeOf('function');
+  });
+
+  it('refuses a document naming another issuer (OIDC Discovery 4.3)', async () => {
+    const { issuer } = provider((_iss, jwksUri) => ({ issuer: 'https://evil.example', jwks_uri: jwksUri }));
+    await expectCode(() => discoverJWKS(issuer), 'ERR_JWKS_INVALID');
+  });
+
+  it.each([
+    ['no jwks_uri', (iss: string) => ({ issuer: iss })],
+    ['an http jwks_uri to a non-loopback host', (iss: string) => ({ issuer: iss, jwks_uri: 'http://keys.example/jwks' })],
+    ['a non-string jwks_uri', (iss: string) => ({ issuer: iss, jwks_uri: ['https://keys.example/jwks'] })],
+    ['not an object', () => ['issuer']],
+  ])('refuses %s', async (_name, document) => {
+    const { issuer } = provider(document);
+    await expectCode(() => discoverJWKS(issuer), 'ERR_JWKS_INVALID');
+  });
+
+  it('a missing document gives ERR_JWKS_FETCH', async () => {
+    await expectCode(() => discoverJWKS(`${server.origin}/${randomUUID()}`), 'ERR_JWKS_FETCH');
+  });
+
+  it('an injected fetch that fails or returns something odd gives ERR_JWKS_FETCH', async () => {
+    await expectCode(() => discoverJWKS('https://issuer.example', { fetch: () => Promise.reject(new Error('down')) }), 'ERR_JWKS_FETCH');
+    await expectCode(() => discoverJWKS('https://issuer.example', { fetch: (() => Promise.resolve(null)) as never }), 'ERR_JWKS_FETCH');
+  });
+
+  it('refuses an issuer that is not an acceptable URL', async () => {
+    await expectCode(() => discoverJWKS('http://issuer.example'), 'ERR_INVALID_OPTION');
+    await expectCode(() => discoverJWKS('issuer'), 'ERR_INVALID_OPTION');
+    await expectCode(() => discoverJWKS(`${server.origin}/x`, { timeout: 0 }), 'ERR_INVALID_OPTION');
+  });
+
+  it('uses the clock of its options for the remote set', async () => {
+    const { issuer, jwksPath } = provider((iss, jwksUri) => ({ issuer: iss, jwks_uri: jwksUri }));
+    const clock = fakeClock();
+    const jwks = await discoverJWKS(issuer, { clock, cacheMaxAge: 60 });
+    await jwks.refresh();
+    expect(jwks.snapshot()).toMatchObject({ fetchedAt: NOW, expiresAt: NOW + 60 });
+    expect(server.count(jwksPath)).toBe(1);
+  });
+});
