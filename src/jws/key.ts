@@ -1,4 +1,4 @@
-import { KeyObject, createPublicKey, createSecretKey } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, createSecretKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
 import { jwkToKeyObject, type KeyUsage } from './jwk.js';
@@ -206,7 +206,34 @@ function prepareStringSecret(secret: string): PreparedKey {
   if (SECRET_LOOKS_LIKE_KEY.test(secret)) {
     throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not PEM or JSON: import keys with importKey');
   }
+  if (isBase64DerKey(secret)) {
+    throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not a Base64 DER key: import keys with importKey');
+  }
   return prepared(createSecretKey(Buffer.from(secret, 'utf8')), undefined, undefined);
+}
+
+/**
+ * Whether a string is a DER key in standard Base64 (`MIIBIjAN...`, how public keys often sit in
+ * environment variables). DER starts with a SEQUENCE, so the Base64 text starts with `MI`;
+ * only such text is tried, once per secret, as the key formats `node:crypto` reads.
+ */
+function isBase64DerKey(secret: string): boolean {
+  const text = secret.trim();
+  if (!/^MI[A-Za-z0-9+/]+={0,2}$/.test(text)) return false;
+  const der = Buffer.from(text, 'base64');
+  const attempts = [
+    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
+    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+  ];
+  return attempts.some((attempt) => {
+    try {
+      attempt();
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function assertUsage(key: KeyObject, usage: KeyUsage): void {

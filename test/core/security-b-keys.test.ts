@@ -29,6 +29,8 @@ describe('B7. an RS256/ES256 public key used as the HMAC secret of an HS256 toke
     ['certificate PEM', fakeCertificatePem],
     ['JWK JSON string', rsaJwkJson],
     ['SPKI DER bytes', new Uint8Array(keys.rsa.publicKey.export({ type: 'spki', format: 'der' }))],
+    ['SPKI DER in Base64 (as kept in an environment variable)', keys.rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')],
+    ['PKCS#1 DER in Base64', keys.rsa.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')],
   ];
 
   for (const [name, material] of representations) {
