@@ -1,0 +1,72 @@
+// The resource server of the demo: Hono (through @hono/node-server) with jwtkit/fetch. It shares
+// no secret with the auth server: it trusts the auth server's public keys, fetched from its JWKS
+// URL (cached, refetched on an unknown `kid`), and checks issuer, audience, `typ: at+jwt`, expiry
+// and the `profile:read` scope of every access token.
+//
+// CORS is the application's business, not jwtkit's: this server allows exactly one origin (the
+// demo page's), for GET with an Authorization header, without credentials (no cookies here).
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { createRemoteJWKS } from 'jwtkit';
+import { requireScopes, withAuth } from 'jwtkit/fetch';
+
+function listen(server, host, port) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server.address().port));
+  });
+}
+
+/**
+ * Starts the resource server.
+ * @param {{ authUrl: string, pageOrigin?: string, host?: string, port?: number }} options
+ * @returns {Promise<{ url: string, close(): Promise<void> }>}
+ */
+export async function startResourceServer(options) {
+  const host = options.host ?? '127.0.0.1';
+  /** @type {import('jwtkit/fetch').RequiredAuthenticateOptions} */
+  const authOptions = {
+    key: createRemoteJWKS(`${options.authUrl}/.well-known/jwks.json`),
+    verify: {
+      algorithms: ['ES256'],
+      issuer: options.authUrl,
+      audience: 'demo-api',
+      typ: 'at+jwt',
+      // The demo waits for a 2-second token to expire: no leeway, so it expires on time.
+      clockTolerance: 0,
+    },
+    realm: 'demo-api',
+  };
+
+  const profile = withAuth(
+    authOptions,
+    requireScopes(['profile:read'], (request, auth) =>
+      Response.json({ subject: auth.payload.sub, scope: auth.payload.scope, roles: auth.payload.roles ?? [] }),
+    ),
+  );
+
+  const app = new Hono();
+  app.use(
+    '/api/*',
+    cors({
+      origin: options.pageOrigin ?? options.authUrl,
+      allowMethods: ['GET'],
+      allowHeaders: ['Authorization'],
+      exposeHeaders: ['WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
+  app.get('/api/profile', (c) => profile(c.req.raw));
+
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const port = await listen(server, host, options.port ?? 0);
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

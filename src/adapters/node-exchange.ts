@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestError } from './error-replies.js';
+import { isLoopbackHostname } from './http-exchange.js';
+import type { HttpReply, HttpRequestFacts } from './http-exchange.js';
+import { acceptParsedBody, assertDeclaredLength, bodyTooLarge, decodeJsonBody } from './json-body.js';
+
+/**
+ * Node's `IncomingMessage` / `ServerResponse` (and so Express 4 and 5) as a neutral exchange.
+ * Only `node:http` types are used: Express is never imported.
+ *
+ * @internal
+ * @module
+ */
+
+/** A host header value: a DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Every `Authorization` header of the request joined with `", "`. Node keeps only the first of
+ * duplicate `Authorization` headers in `req.headers`; `rawHeaders` still has them all, so a second
+ * header is seen (and refused) exactly as `Headers.get` would show it to the Fetch adapter.
+ */
+function joinedAuthorization(req: IncomingMessage): string | undefined {
+  const values: string[] = [];
+  const raw = req.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    if ((raw[index] as string).toLowerCase() === 'authorization') values.push((raw[index + 1] as string).trim());
+  }
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+function ownUrl(req: IncomingMessage): URL | undefined {
+  const host = req.headers.host;
+  if (host === undefined || !HOST.test(host)) return undefined;
+  const encrypted = (req.socket as { encrypted?: unknown } | undefined)?.encrypted === true;
+  const origin = `${encrypted ? 'https' : 'http'}://${host}`;
+  return URL.canParse(origin) ? new URL(origin) : undefined;
+}
+
+function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        req.pause();
+        reject(bodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (): void => {
+      cleanup();
+      reject(requestError('the request body could not be read'));
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(requestError('the request body ended early'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+async function readNodeJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const contentType = req.headers['content-type'];
+  const consumed = req.readableEnded || req.readableDidRead;
+  if (consumed) {
+    // A body parser ran before us (express.json(), ...): use what it decoded.
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed === undefined) throw requestError('the request body was consumed by another handler');
+    return acceptParsedBody(parsed, contentType);
+  }
+  assertDeclaredLength(req.headers['content-length'], maxBytes);
+  return decodeJsonBody(await readStream(req, maxBytes), contentType);
+}
+
+/**
+ * The neutral view of a Node request.
+ *
+ * @internal
+ */
+export function nodeRequestFacts(req: IncomingMessage): HttpRequestFacts {
+  const url = ownUrl(req);
+  const target = req.url ?? '/';
+  const query = URL.canParse(target, 'http://request.invalid')
+    ? new URL(target, 'http://request.invalid').searchParams
+    : new URLSearchParams();
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    authorization: joinedAuthorization(req),
+    cookie: headerText(req.headers.cookie),
+    query,
+    ownOrigin: url?.origin,
+    loopback: url !== undefined && isLoopbackHostname(url.hostname),
+    header: (name) => headerText(req.headers[name]),
+    readJson: (maxBytes) => readNodeJson(req, maxBytes),
+  };
+}
+
+/**
+ * Writes a reply on a Node response (and ends it). A reply to a body that was too large also
+ * closes the connection, so the rest of that body is not read.
+ *
+ * @internal
+ */
+export function writeNodeReply(res: ServerResponse, reply: HttpReply): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.statusCode = reply.status;
+  const cookies: string[] = [];
+  for (const [name, value] of reply.headers) {
+    if (name.toLowerCase() === 'set-cookie') cookies.push(value);
+    else res.setHeader(name, value);
+  }
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+  if (reply.status === 413) res.setHeader('Connection', 'close');
+  if (reply.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(reply.body));
+  res.end(reply.body);
+}

@@ -1,0 +1,179 @@
+/**
+ * The demo page in a real browser: Debian's Chromium driven by playwright-core. It logs in, calls
+ * the resource server with the Bearer token, lets the access token expire, refreshes through the
+ * HttpOnly cookie, and logs out; and it checks that the refresh cookie is HttpOnly, SameSite=Strict,
+ * scoped to /auth, and invisible to the page's scripts.
+ *
+ * Needs the built package (the examples import 'jwtkit' by name; `npm test` builds first) and
+ * `chromium` on the PATH. Without chromium the test is skipped, except under CI=true, where its
+ * absence is a failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+interface AuthServerModule {
+  startAuthServer(options: { accessTokenTtl?: number | string }): Promise<RunningServer & { setResourceUrl(url: string): void }>;
+}
+interface ResourceServerModule {
+  startResourceServer(options: { authUrl: string }): Promise<RunningServer>;
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+// Short enough to wait for, long enough that the calls right after login and refresh are in time.
+const ACCESS_TOKEN_TTL = 3;
+
+function findChromium(): string | undefined {
+  try {
+    const path = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+    return path === '' ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}
+
+const chromiumPath = findChromium();
+const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
+
+if (chromiumPath === undefined && !inCi) {
+  describe.skip('browser end-to-end (skipped: `chromium` is not on the PATH; apt-get install chromium)', () => {
+    it('runs the demo page in Chromium', () => undefined);
+  });
+} else {
+  describe('browser end-to-end: the demo page in Chromium', () => {
+    let auth: RunningServer & { setResourceUrl(url: string): void };
+    let resource: RunningServer;
+    let context: BrowserContext;
+    let page: Page;
+    let userDataDir: string;
+
+    beforeAll(async () => {
+      if (chromiumPath === undefined) throw new Error('CI=true but `chromium` is not on the PATH: .ci/run must install it');
+      if (!existsSync(join(root, 'dist/express.js'))) throw new Error('the package is not built: run `npm run build` (npm test does)');
+      // Non-literal specifiers: the examples are plain .mjs importing the built package by name.
+      const authModule = (await import(pathToFileURL(join(root, 'examples/auth-server.mjs')).href)) as AuthServerModule;
+      const resourceModule = (await import(pathToFileURL(join(root, 'examples/resource-server.mjs')).href)) as ResourceServerModule;
+      auth = await authModule.startAuthServer({ accessTokenTtl: ACCESS_TOKEN_TTL });
+      resource = await resourceModule.startResourceServer({ authUrl: auth.url });
+      auth.setResourceUrl(resource.url);
+
+      userDataDir = mkdtempSync(join(tmpdir(), 'jwtkit-chromium-'));
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: chromiumPath,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+    });
+
+    afterAll(async () => {
+      await context?.close();
+      await Promise.all([auth?.close(), resource?.close()]);
+      if (userDataDir !== undefined) rmSync(userDataDir, { recursive: true, force: true });
+    });
+
+    /** Clicks a button and waits for the page to log that step; returns the logged status. */
+    async function act(button: string, step: string): Promise<string> {
+      const before = await page.locator(`#log li[data-step="${step}"]`).count();
+      await page.click(button);
+      const entry = page.locator(`#log li[data-step="${step}"]`).nth(before);
+      await entry.waitFor();
+      return (await entry.getAttribute('data-status')) ?? '';
+    }
+
+    // Browser-side code is passed to page.evaluate as strings: the tests are type-checked without the DOM lib.
+    async function refreshCookie(): Promise<{ value: string; httpOnly: boolean; sameSite: string; path: string } | undefined> {
+      // The cookie is scoped to Path=/auth: ask for the cookies a request to /auth/refresh would carry.
+      return (await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'jwtkit-refresh');
+    }
+
+    it('runs login, a protected call, expiry, refresh and logout, with the refresh token out of the scripts reach', async () => {
+      await page.goto(`${auth.url}/`);
+      await page.waitForSelector('body[data-ready="true"]');
+
+      // Wrong password first: refused, no cookie.
+      await page.fill('#password', 'guess');
+      expect(await act('#login', 'login')).toBe('401');
+      expect(await refreshCookie()).toBeUndefined();
+
+      await page.fill('#password', 'wonderland');
+      expect(await act('#login', 'login')).toBe('200');
+      expect(await page.textContent('#who')).toBe('alice');
+
+      const cookie = await refreshCookie();
+      expect(cookie).toBeDefined();
+      expect(cookie?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth' });
+      // Invisible to page scripts: document.cookie shows nothing, and no storage holds the token.
+      expect(await page.evaluate('document.cookie')).toBe('');
+      const storage = String(await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })'));
+      expect(storage).not.toContain(cookie?.value as string);
+      expect(await page.content()).not.toContain(cookie?.value as string);
+
+      expect(await act('#call', 'call')).toBe('200');
+      expect(await page.locator('#log li[data-step="call"]').last().textContent()).toContain('hello alice');
+
+      // Let the access token expire, then the resource server refuses it.
+      await page.waitForTimeout((ACCESS_TOKEN_TTL + 1.2) * 1000);
+      expect(await act('#call', 'call')).toBe('401');
+      expect(await page.locator('#log li[data-step="call"]').last().textContent()).toContain('error="invalid_token"');
+
+      // Refresh through the HttpOnly cookie: the browser sends it, the page never sees it.
+      expect(await act('#refresh', 'refresh')).toBe('200');
+      const rotated = await refreshCookie();
+      expect(rotated?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(rotated?.value).not.toBe(cookie?.value);
+      expect(await act('#call', 'call')).toBe('200');
+
+      // Logout revokes the session and deletes the cookie; a refresh is then refused.
+      expect(await act('#logout', 'logout')).toBe('204');
+      expect(await refreshCookie()).toBeUndefined();
+      expect(await act('#refresh', 'refresh')).toBe('401');
+      expect(await page.evaluate('document.cookie')).toBe('');
+    });
+
+    it('a page of another origin cannot use the cookie: its refresh requests rotate nothing', async () => {
+      await page.goto(`${auth.url}/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.fill('#password', 'wonderland');
+      expect(await act('#login', 'login')).toBe('200');
+      const before = await refreshCookie();
+      // A page on the resource server's origin. 127.0.0.1 on another port is the SAME SITE, so the
+      // SameSite=Strict cookie is sent along. What stops the first (simple) request is the server's
+      // cross-site check (foreign Origin, no custom header); the second one, with the custom header,
+      // needs a CORS preflight that the auth server does not grant, so it is never sent.
+      await page.goto(`${resource.url}/api/profile`);
+      const target = JSON.stringify(`${auth.url}/auth/refresh`);
+      const outcomes = await page.evaluate(`Promise.all([
+        fetch(${target}, { method: 'POST', credentials: 'include' }).then((r) => r.status, () => 'blocked'),
+        fetch(${target}, { method: 'POST', credentials: 'include', headers: { 'x-requested-with': 'evil' } }).then((r) => r.status, () => 'blocked'),
+      ])`);
+      // The answers are opaque to the other origin (no CORS on the auth server).
+      expect(outcomes).toEqual(['blocked', 'blocked']);
+      // Nothing was rotated (a rotation would have replaced the cookie): the original still refreshes once.
+      expect((await refreshCookie())?.value).toBe(before?.value);
+      await page.goto(`${auth.url}/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await act('#refresh', 'refresh')).toBe('200');
+      expect((await refreshCookie())?.value).not.toBe(before?.value);
+    });
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm run demo` end to end: `node examples/demo.mjs` against the built package starts both
+ * servers, runs the scripted client through login, expiry, refresh, replay and logout, prints the
+ * trace and exits 0. Needs the built package (`npm test` builds first).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('npm run demo', () => {
+  it('runs the whole token flow and exits 0', () => {
+    expect(existsSync(`${root}dist/express.js`), 'the package is not built: run `npm run build` (npm test does)').toBe(true);
+    const run = spawnSync(process.execPath, ['examples/demo.mjs'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const statuses = [...run.stdout.matchAll(/^✔ (\d+)\. .*?\s(\d{3})\s/gm)].map((match) => [Number(match[1]), Number(match[2])]);
+    expect(statuses).toEqual([
+      [1, 200],
+      [2, 200],
+      [3, 401],
+      [4, 200],
+      [5, 200],
+      [6, 401],
+      [7, 401],
+      [8, 200],
+      [9, 204],
+      [10, 401],
+      [11, 401],
+    ]);
+    expect(run.stdout).toContain('error="invalid_token", error_description="The access token expired"');
+    expect(run.stdout).toContain('refresh token reuse for alice, session revoked');
+    expect(run.stdout).not.toContain('✘');
+  });
+});
