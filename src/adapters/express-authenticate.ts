@@ -24,6 +24,7 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: NextF
  * @typeParam Base - the request type to extend; pass `express.Request` to keep Express's members.
  */
 export type AuthRequest<Claims extends object = JwtClaims, Base extends IncomingMessage = IncomingMessage> = Base & {
+  /** The verified token, set by {@link authenticate}; `undefined` for an anonymous request. */
   auth?: RequestAuth<Claims>;
 };
 

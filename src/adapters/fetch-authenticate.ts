@@ -18,7 +18,10 @@ export type OptionalAuthHandler<Claims extends object = JwtClaims> = (
 ) => Response | Promise<Response>;
 
 /** {@link AuthenticateOptions} with anonymous requests let through: handlers get `auth` or `undefined`. */
-export type OptionalAuthenticateOptions = AuthenticateOptions & { credentialsRequired: false };
+export type OptionalAuthenticateOptions = AuthenticateOptions & {
+  /** `false`: a request without credentials reaches the handler with `auth` undefined. */
+  credentialsRequired: false;
+};
 
 /**
  * {@link AuthenticateOptions} with credentials required (the default). Annotate a shared options
@@ -26,7 +29,10 @@ export type OptionalAuthenticateOptions = AuthenticateOptions & { credentialsReq
  * typed as plain `AuthenticateOptions` might hold `credentialsRequired: false`, so its handlers get
  * `auth | undefined`.
  */
-export type RequiredAuthenticateOptions = AuthenticateOptions & { credentialsRequired?: true };
+export type RequiredAuthenticateOptions = AuthenticateOptions & {
+  /** `true` or left out (the default): a request without credentials gets 401. */
+  credentialsRequired?: true;
+};
 
 const policies = new WeakMap<AuthenticateOptions, AuthenticatePolicy>();
 

@@ -20,6 +20,7 @@ const LAYERS: ReadonlyArray<[prefix: string, layer: number]> = [
   ['adapters/', 5],
   ['stores/', 5],
   ['testing/', 5],
+  ['cli/', 5],
 ];
 
 /** The layer of a path relative to src/, and its layer-5 module (e.g. `stores/redis`). */

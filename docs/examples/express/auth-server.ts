@@ -1,0 +1,32 @@
+// The auth server: login, refresh and logout endpoints, and the JWKS that resource servers use.
+import express from 'express';
+import { createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
+import { createAuthEndpoints, createJwksEndpoint } from 'jwtkit/express';
+
+export const ISSUER = 'https://auth.example.com';
+export const AUDIENCE = 'https://api.example.com';
+
+// In production, load the keys (importKey) instead of generating them at every start.
+const ring = createKeyRing({ current: (await generateKeyPair('ES256')).privateKey, maxTokenLifetime: '15m' });
+
+const tokens = createTokenService<{ scope: string }>({ key: ring, issuer: ISSUER, audience: AUDIENCE });
+
+// A stand-in for your user database and password hashing.
+async function checkPassword(username: unknown, password: unknown): Promise<boolean> {
+  return username === 'ada' && password === 'correct horse battery staple';
+}
+
+const auth = createAuthEndpoints({
+  tokens,
+  verifyCredentials: async ({ username, password }) =>
+    (await checkPassword(username, password)) ? { subject: 'user-1', claims: { scope: 'orders:read' } } : null,
+  // The refresh cookie is `Secure`; this lets it work over http://127.0.0.1 in development.
+  cookie: { path: '/auth', insecureLoopback: true },
+});
+
+export const authApp = express();
+authApp.post('/auth/login', auth.login);
+authApp.post('/auth/refresh', auth.refresh);
+authApp.post('/auth/logout', auth.logout);
+authApp.post('/auth/logout-everywhere', auth.logoutEverywhere);
+authApp.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), maxAge: '10m' }));

@@ -1,0 +1,58 @@
+// The published package: publint --strict and "are the types wrong" for every entry point, the
+// bin, and the size budget. Runs against dist/ (built first when stale).
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, root } from './built-package.js';
+import { gzippedSize } from './bundle-size.js';
+
+const run = promisify(execFile);
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  exports: Record<string, unknown>;
+  bin: Record<string, string>;
+  dependencies?: Record<string, string>;
+};
+
+/** Bytes, minified and gzipped. The targets of research/features.md §1a: jose's verify path is 5.3 kB, jsonwebtoken 19.4 kB. */
+export const SIZE_BUDGET = { signAndVerify: 8_000, rootEntry: 20_000 } as const;
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+describe('package quality', () => {
+  it('has no runtime dependency', () => {
+    expect(manifest.dependencies ?? {}).toEqual({});
+  });
+
+  it('passes publint --strict', async () => {
+    // publint exits 1 on a finding; its report is on stdout either way.
+    const { stdout } = await run('npx', ['publint', '--strict'], { cwd: root }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    expect(stdout).toContain('All good!');
+  }, 60_000);
+
+  it('passes attw --pack for every entry point (node10, node16 CJS/ESM, bundler)', async () => {
+    // attw exits 1 when it finds a problem; the JSON report is on stdout either way.
+    const result = await run('npx', ['attw', '--pack', '.', '--format', 'json'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
+      (error: { stdout: string }) => ({ stdout: error.stdout }),
+    );
+    const report = JSON.parse(result.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    expect(report.analysis.problems).toEqual([]);
+    const subpaths = Object.keys(manifest.exports).filter((subpath) => subpath !== './package.json');
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining(subpaths));
+  }, 120_000);
+
+  it('ships the jwtkit bin as an executable ESM file', () => {
+    expect(manifest.bin).toEqual({ jwtkit: './dist/cli.js' });
+    expect(readFileSync(join(root, 'dist', 'cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('stays within the size budget (minified + gzipped)', async () => {
+    const signAndVerify = await gzippedSize("export { sign, verify } from 'jwtkit';");
+    const rootEntry = await gzippedSize("export * from 'jwtkit';");
+    console.log(`size: sign + verify ${signAndVerify} B, root entry ${rootEntry} B (min+gz)`);
+    expect(signAndVerify).toBeLessThanOrEqual(SIZE_BUDGET.signAndVerify);
+    expect(rootEntry).toBeLessThanOrEqual(SIZE_BUDGET.rootEntry);
+    expect(signAndVerify).toBeLessThan(rootEntry);
+  });
+});
