@@ -1,0 +1,112 @@
+/**
+ * `PostgresRevocationStore`: the access-token denylist and per-subject cutoffs in PostgreSQL.
+ *
+ * @module
+ */
+import type { RevocationStore } from '../../tokens/store.js';
+import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor } from './client.js';
+import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
+import { textParameter, timeParameter } from './record-codec.js';
+import type { PostgresTables } from './schema.js';
+
+/** Options of {@link PostgresRevocationStore}: see {@link PostgresStoreOptions}. */
+export interface PostgresRevocationStoreOptions extends PostgresStoreOptions {}
+
+interface Statements {
+  readonly revokeJti: string;
+  readonly isJtiRevoked: string;
+  readonly revokeIssuedBefore: string;
+  readonly issuedBeforeCutoff: string;
+  readonly deleteExpired: string;
+}
+
+function statements(t: PostgresTables): Statements {
+  return {
+    revokeJti: `WITH ${GATE_CTE},
+upserted AS (
+  INSERT INTO ${t.jtis} AS j (jti, expires_at) SELECT $2::text, $3::bigint FROM gate WHERE gate.open
+  ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(j.expires_at, EXCLUDED.expires_at)
+  RETURNING 1
+)
+SELECT open FROM gate`,
+    isJtiRevoked: `SELECT 1 AS revoked FROM ${t.jtis} WHERE jti = $1::text AND expires_at > $2::bigint`,
+    revokeIssuedBefore: `WITH ${GATE_CTE},
+upserted AS (
+  INSERT INTO ${t.cutoffs} AS c (subject, cutoff, expires_at) SELECT $2::text, $3::bigint, $4::bigint FROM gate WHERE gate.open
+  ON CONFLICT (subject) DO UPDATE
+    SET cutoff = GREATEST(c.cutoff, EXCLUDED.cutoff), expires_at = GREATEST(c.expires_at, EXCLUDED.expires_at)
+  RETURNING 1
+)
+SELECT open FROM gate`,
+    issuedBeforeCutoff: `SELECT cutoff FROM ${t.cutoffs} WHERE subject = $1::text AND expires_at > $2::bigint`,
+    deleteExpired: `WITH ${GATE_CTE},
+jtis AS (DELETE FROM ${t.jtis} WHERE expires_at <= $2::bigint AND (SELECT open FROM gate) RETURNING 1),
+cutoffs AS (DELETE FROM ${t.cutoffs} WHERE expires_at <= $2::bigint AND (SELECT open FROM gate) RETURNING 1)
+SELECT gate.open, ((SELECT count(*) FROM jtis) + (SELECT count(*) FROM cutoffs))::int AS removed FROM gate`,
+  };
+}
+
+/**
+ * A {@link RevocationStore} on PostgreSQL (12 or later; PGlite too), over a `pg` Pool or any
+ * {@link PostgresQueryable}: the tables `jwtkit_revoked_jtis` and `jwtkit_subject_cutoffs` of
+ * `migrate`. Each write is one upsert keeping the later expiry (and the later cutoff), so
+ * concurrent revocations from many processes agree. Expired rows stay until `deleteExpired(now)`:
+ * call it now and then (for example hourly). Outages reject with `ERR_STORE_UNAVAILABLE` after
+ * `queryTimeout`, and late writes are fenced, as for `PostgresRefreshTokenStore`.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { createTokenService } from 'jwtkit';
+ * import { migrate, PostgresRevocationStore } from 'jwtkit/postgres';
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * await migrate(pool);
+ * const tokens = createTokenService({ key, alg: 'ES256', issuer, audience, revocationStore: new PostgresRevocationStore({ client: pool }) });
+ * ```
+ * @throws `ERR_INVALID_OPTION` (from the constructor) when `client` has no `query` method, or
+ * `schema`/`queryTimeout` is invalid.
+ */
+export class PostgresRevocationStore implements RevocationStore {
+  readonly #db: PostgresExecutor;
+  readonly #sql: Statements;
+
+  /**
+   * @param options - see {@link PostgresRevocationStoreOptions}.
+   * @throws `ERR_INVALID_OPTION` when an option is invalid.
+   */
+  constructor(options: PostgresRevocationStoreOptions) {
+    const resolved = resolvePostgresStoreOptions(options);
+    this.#db = resolved.executor;
+    this.#sql = statements(resolved.tables);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.revokeJti} */
+  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+    assertInTime((await this.#db.write(this.#sql.revokeJti, [textParameter(jti, 'jti'), timeParameter(expiresAt, 'expiresAt')]))[0]);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.isJtiRevoked} */
+  async isJtiRevoked(jti: string, now: number): Promise<boolean> {
+    const rows = await this.#db.read(this.#sql.isJtiRevoked, [textParameter(jti, 'jti'), timeParameter(now, 'now')]);
+    return rows.length > 0;
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.revokeIssuedBefore} */
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+    const parameters = [textParameter(subject, 'subject'), timeParameter(cutoff, 'cutoff'), timeParameter(expiresAt, 'expiresAt')];
+    assertInTime((await this.#db.write(this.#sql.revokeIssuedBefore, parameters))[0]);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.issuedBeforeCutoff} */
+  async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
+    const [row] = await this.#db.read(this.#sql.issuedBeforeCutoff, [textParameter(subject, 'subject'), timeParameter(now, 'now')]);
+    return row === undefined ? null : integerColumn(row['cutoff']);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.deleteExpired} */
+  async deleteExpired(now: number): Promise<number> {
+    const [row] = await this.#db.write(this.#sql.deleteExpired, [timeParameter(now, 'now')]);
+    assertInTime(row);
+    return integerColumn(row?.['removed']);
+  }
+}

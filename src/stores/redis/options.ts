@@ -1,0 +1,58 @@
+/**
+ * The options both Redis stores share, and their validation.
+ *
+ * @module
+ */
+import { JwtError } from '../../errors.js';
+import { durationToSeconds, type Duration } from '../../internal/duration.js';
+import { RedisExecutor, type RedisClientLike } from './client.js';
+
+/** Options shared by `RedisRefreshTokenStore` and `RedisRevocationStore`. */
+export interface RedisStoreOptions {
+  /**
+   * A connected node-redis (`createClient()`, 4 or later) or ioredis (`new Redis()`) client. The
+   * store never connects, closes or configures it. Recommended client settings, so that an outage
+   * does not pile up commands: node-redis `disableOfflineQueue: true`; ioredis
+   * `enableOfflineQueue: false`. The store does not rely on them: its own `commandTimeout` applies
+   * either way. Required.
+   */
+  client: RedisClientLike;
+  /**
+   * Prepended to every key the store writes. Several applications (or test runs) can share one
+   * Redis database with different prefixes. For Redis Cluster, put a hash tag in the prefix (for
+   * example `'{jwtkit}:'`) so that every key lands in one slot: the scripts touch several keys.
+   * Default: `'jwtkit:'`.
+   */
+  keyPrefix?: string;
+  /**
+   * How long a call waits for Redis before it rejects with `ERR_STORE_UNAVAILABLE`: seconds
+   * (fractions allowed, e.g. `0.5`) or a duration string such as `'2s'`. Writes that reach the
+   * server after half this time change nothing (see the store's documentation). Default: `2`.
+   */
+  commandTimeout?: Duration;
+}
+
+const MAX_PREFIX_LENGTH = 256;
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Validated options. @internal */
+export interface ResolvedRedisStoreOptions {
+  readonly executor: RedisExecutor;
+  readonly prefix: string;
+}
+
+/** Validates {@link RedisStoreOptions}; throws `ERR_INVALID_OPTION`. @internal */
+export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new JwtError('ERR_INVALID_OPTION', 'the Redis store options must be an object with a "client"');
+  }
+  const prefix = options.keyPrefix ?? 'jwtkit:';
+  if (typeof prefix !== 'string' || prefix.length > MAX_PREFIX_LENGTH) {
+    throw new JwtError('ERR_INVALID_OPTION', `"keyPrefix" must be a string of at most ${MAX_PREFIX_LENGTH} characters`);
+  }
+  const timeoutMs = Math.round(durationToSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000);
+  if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new JwtError('ERR_INVALID_OPTION', '"commandTimeout" must be between 1 millisecond and 24 days');
+  }
+  return { executor: new RedisExecutor(options.client, timeoutMs), prefix };
+}

@@ -1,0 +1,93 @@
+// A worker process of the multi-process test (bundled by esbuild, run with child_process.fork): a
+// token service on a store shared with the other workers, driven by messages from the test.
+import { createSecretKey } from 'node:crypto';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createClient } from 'redis';
+import { PostgresRefreshTokenStore } from '../../../src/stores/postgres/index.js';
+import { RedisRefreshTokenStore } from '../../../src/stores/redis/index.js';
+import { createTokenService } from '../../../src/tokens/token-service.js';
+import type { RefreshTokenStore } from '../../../src/tokens/store.js';
+
+/** How the test configures a worker (JSON in the JWTKIT_WORKER environment variable). */
+export interface WorkerConfig {
+  backend: 'node-redis' | 'ioredis' | 'postgres';
+  /** Redis port, or PostgreSQL connection string. */
+  port?: number;
+  url?: string;
+  keyPrefix?: string;
+  /** The HMAC key shared by every process, Base64Url. */
+  secret: string;
+  reuseGraceSeconds: number;
+}
+
+/** Messages from the test. */
+export type WorkerRequest =
+  | { id: number; type: 'refresh'; tokens: string[] }
+  | { id: number; type: 'clock'; offsetSeconds: number }
+  | { id: number; type: 'close' };
+
+/** One refresh's result. */
+export type RefreshResult = { ok: true; refreshToken: string } | { ok: false; code: string };
+
+const config = JSON.parse(process.env['JWTKIT_WORKER'] ?? '{}') as WorkerConfig;
+let close: () => Promise<void>;
+let store: RefreshTokenStore;
+
+if (config.backend === 'postgres') {
+  const pool = new pg.Pool({ connectionString: config.url, max: 5 });
+  pool.on('error', () => undefined);
+  store = new PostgresRefreshTokenStore({ client: pool });
+  close = () => pool.end();
+} else if (config.backend === 'node-redis') {
+  const client = createClient({ socket: { host: '127.0.0.1', port: config.port as number }, disableOfflineQueue: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  close = async () => client.destroy();
+} else {
+  const client = new Redis({ host: '127.0.0.1', port: config.port as number, enableOfflineQueue: false, lazyConnect: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  close = async () => client.disconnect();
+}
+
+let offsetMs = 0;
+const service = createTokenService({
+  key: createSecretKey(Buffer.from(config.secret, 'base64url')),
+  alg: 'HS256',
+  issuer: 'https://issuer.test',
+  audience: 'https://api.test',
+  store,
+  reuseGraceSeconds: config.reuseGraceSeconds,
+  clock: () => new Date(Date.now() + offsetMs),
+});
+
+process.on('message', (message: WorkerRequest) => {
+  void (async () => {
+    switch (message.type) {
+      case 'refresh': {
+        const results = await Promise.all(
+          message.tokens.map((token) =>
+            service.refresh(token).then(
+              (pair): RefreshResult => ({ ok: true, refreshToken: pair.refreshToken }),
+              (error: unknown): RefreshResult => ({ ok: false, code: String((error as { code?: unknown }).code) }),
+            ),
+          ),
+        );
+        process.send?.({ id: message.id, results });
+        break;
+      }
+      case 'clock':
+        offsetMs = message.offsetSeconds * 1000;
+        process.send?.({ id: message.id });
+        break;
+      case 'close':
+        await close();
+        process.send?.({ id: message.id }, () => process.exit(0));
+        break;
+    }
+  })();
+});
+process.send?.({ ready: true });
