@@ -29,7 +29,14 @@ export interface NeutralAuthEndpoints {
 /** A refresh token is 43 Base64url characters; a little room is left for other token services. */
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
-const REFRESH_REFUSED = ['ERR_REFRESH_INVALID', 'ERR_REFRESH_REUSED', 'ERR_REFRESH_REVOKED', 'ERR_REFRESH_EXPIRED'] as const;
+/**
+ * Refusals that clear the refresh cookie. `ERR_REFRESH_REUSED` is not one of them: within the
+ * token service's `reuseGraceSeconds` it answers the loser of two concurrent refreshes, and its
+ * clearing `Set-Cookie` could arrive after the winner's and delete the successor just stored. A
+ * reused token is worthless anyway (its family is revoked outside the grace window, and the next
+ * refresh with that cookie clears it with `ERR_REFRESH_REVOKED`).
+ */
+const REFRESH_REFUSED_CLEARING = ['ERR_REFRESH_INVALID', 'ERR_REFRESH_REVOKED', 'ERR_REFRESH_EXPIRED'] as const;
 
 function methodNotAllowed(): HttpReply {
   return emptyReply(405, [['Allow', 'POST']]);
@@ -67,8 +74,8 @@ async function presentedRefreshToken<Claims extends object>(
 }
 
 function checkIdentity<Claims extends object>(identity: unknown): LoginIdentity<Claims> {
-  const subject = (identity as { subject?: unknown }).subject;
-  if (typeof identity !== 'object' || identity === null || typeof subject !== 'string' || subject === '') {
+  const subject = typeof identity === 'object' && identity !== null ? (identity as { subject?: unknown }).subject : undefined;
+  if (typeof subject !== 'string' || subject === '') {
     throw new JwtError('ERR_INVALID_OPTION', '"verifyCredentials" must return { subject, claims? } or null');
   }
   return identity as LoginIdentity<Claims>;
@@ -79,7 +86,8 @@ function checkIdentity<Claims extends object>(identity: unknown): LoginIdentity<
  *
  * - `login` (POST, JSON body): `verifyCredentials(body)`, then `tokens.issue` → 200 token response;
  * - `refresh` (POST): `tokens.refresh` → 200 token response; a refused token → 401 `invalid_grant`
- *   and, with the cookie transport, the cookie is cleared;
+ *   and, with the cookie transport, the cookie is cleared (except for a reused token: a concurrent
+ *   refresh may just have replaced it with its successor);
  * - `logout` (POST): `tokens.revoke` → 204, cookie cleared; an unknown token is not an error;
  * - `logoutEverywhere` (POST, `Authorization: Bearer` access token): `tokens.revokeAll(sub)` → 204.
  *
@@ -98,7 +106,7 @@ export function neutralAuthEndpoints<Claims extends object>(policy: AuthEndpoint
     } catch (error) {
       policy.report(error);
       const reply = endpointErrorReply(error);
-      if (cookieTransport && REFRESH_REFUSED.some((code) => isJwtError(error, code))) {
+      if (cookieTransport && REFRESH_REFUSED_CLEARING.some((code) => isJwtError(error, code))) {
         reply.headers.push(['Set-Cookie', clearRefreshCookie(request, policy.cookie)]);
       }
       return reply;

@@ -30,9 +30,10 @@ export interface ExportJWKOptions {
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when `key` is not a key, or is an RSA-PSS-restricted key
  * (which a JWK cannot express); `ERR_INVALID_OPTION` when a secret is exported without
- * `{ private: true }`, or a public key with it.
+ * `{ private: true }`, a public key with it, or `options` that are not an object.
  */
 export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions = {}): Jwk {
+  if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   const bound = isBoundKey(key) ? key : undefined;
   const keyObject = bound?.keyObject ?? key;
   if (!(keyObject instanceof KeyObject)) throw new JwtError('ERR_KEY_INVALID', 'exportJWK takes a BoundKey or a KeyObject');

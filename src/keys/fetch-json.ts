@@ -27,8 +27,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export async function fetchJson(url: string, settings: FetchJsonSettings): Promise<FetchedJson> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+  // The limit holds even when an injected fetch (or its body stream) ignores the abort signal.
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    controller.signal.addEventListener('abort', () => reject(transportError(true, 'the request timed out', undefined)), { once: true });
+  });
   try {
-    return await fetchWithin(url, settings, controller.signal);
+    return await Promise.race([fetchWithin(url, settings, controller.signal), timedOut]);
   } catch (error) {
     if (error instanceof JwtError) throw error;
     // An injected fetch that returned something other than a Response, or threw oddly.

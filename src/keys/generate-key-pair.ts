@@ -39,10 +39,11 @@ const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', sec
  * const { privateKey, publicKey } = await generateKeyPair('EdDSA');
  * const token = await sign({ sub: 'u1' }, privateKey, { alg: 'EdDSA', expiresIn: '15m' });
  * ```
- * @throws `JwtError` `ERR_INVALID_OPTION` for an unsupported or symmetric `alg`, a bad
- * `modulusLength` or `kid`.
+ * @throws `JwtError` `ERR_INVALID_OPTION` for an unsupported or symmetric `alg`, `options` that are
+ * not an object, a bad `modulusLength` or `kid`.
  */
 export async function generateKeyPair(alg: JwsAlgorithm, options: GenerateKeyPairOptions = {}): Promise<GeneratedKeyPair> {
+  if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" must be a supported JWS algorithm');
   if (options.kid !== undefined && typeof options.kid !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
   const spec = ALGORITHMS[alg];

@@ -24,9 +24,11 @@ export interface GenerateSecretOptions {
  * const secret = generateSecret('HS256');
  * const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256', expiresIn: '15m' });
  * ```
- * @throws `JwtError` `ERR_INVALID_OPTION` when `alg` is not an HMAC algorithm or `kid` is not a string.
+ * @throws `JwtError` `ERR_INVALID_OPTION` when `alg` is not an HMAC algorithm, `options` is not an
+ * object or `kid` is not a string.
  */
 export function generateSecret(alg: JwsAlgorithm, options: GenerateSecretOptions = {}): BoundKey {
+  if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   if (!isJwsAlgorithm(alg) || ALGORITHMS[alg].family !== 'hmac') {
     throw new JwtError('ERR_INVALID_OPTION', '"alg" must be HS256, HS384 or HS512: use generateKeyPair for the others');
   }

@@ -26,9 +26,9 @@ export interface KeyRingOptions {
   /** Keys that signed before `current`. Default: none. */
   retired?: readonly RetiredKey[];
   /**
-   * The longest lifetime of a token signed with the ring (seconds or `'15m'`), plus any clock
-   * tolerance of the verifiers: a retired key is published for this long after it retired.
-   * Required.
+   * The longest lifetime of a token signed with the ring (seconds or `'15m'`; more than 0), plus
+   * any clock tolerance of the verifiers: a retired key is published for this long after it
+   * retired. `createTokenService` refuses an `accessTokenTtl` longer than this. Required.
    */
   maxTokenLifetime: Duration;
   /** The clock deciding when retired keys drop out. Default: `() => new Date()`. */
@@ -51,6 +51,11 @@ export interface KeyRing {
    * A new frozen array after a rotation that changes them.
    */
   readonly algorithms: readonly JwsAlgorithm[];
+  /**
+   * The `maxTokenLifetime` option in seconds: how long a retired key stays published. Tokens
+   * signed with the ring must not live longer, or they fail verification once their key drops out.
+   */
+  readonly maxTokenLifetime: number;
   /**
    * A key resolver over the public halves of the published keys, chosen by the header's `kid`
    * (every ring key has one): for the issuer to verify its own tokens.
@@ -113,12 +118,14 @@ interface RetiredRingKey extends RingKey {
  * // later: ring.rotate({ next: (await generateKeyPair('ES256')).privateKey });
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when `current` or `next` is not a bound private key, or a
- * key is an HMAC secret; `ERR_INVALID_OPTION` for a missing `maxTokenLifetime`, a bad `clock` or
+ * key is an HMAC secret; `ERR_INVALID_OPTION` for a missing or zero `maxTokenLifetime`, a bad `clock` or
  * `retiredAt`, or two keys sharing a `kid`.
  */
 export function createKeyRing(options: KeyRingOptions): KeyRing {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'createKeyRing needs options');
-  const lifetimeMs = durationToSeconds(options.maxTokenLifetime, 'maxTokenLifetime') * 1000;
+  const maxTokenLifetime = durationToSeconds(options.maxTokenLifetime, 'maxTokenLifetime');
+  if (maxTokenLifetime <= 0) throw new JwtError('ERR_INVALID_OPTION', '"maxTokenLifetime" must be more than 0');
+  const lifetimeMs = maxTokenLifetime * 1000;
   const clock = options.clock ?? (() => new Date());
   if (typeof clock !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"clock" must be a function returning a Date');
   const now = (): number => {
@@ -164,6 +171,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
     get algorithms(): readonly JwsAlgorithm[] {
       return currentAlgorithms();
     },
+    maxTokenLifetime,
     verificationKeys(header: Readonly<JwsHeader>): BoundKey {
       const kid = header?.kid;
       const match = typeof kid === 'string' ? published().find((key) => key.key.kid === kid) : undefined;

@@ -41,6 +41,7 @@ export interface LocalJWKSOptions {
  * selected key is unusable, e.g. a 1024-bit RSA key).
  */
 export function createLocalJWKS(jwks: JsonWebKeySet, options: LocalJWKSOptions = {}): KeyResolver {
+  if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   const allowSymmetric = options.allowSymmetric ?? false;
   if (typeof allowSymmetric !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"allowSymmetric" must be a boolean');
   const set = new KeySet(jwks, { allowSymmetric, maxKeys: Number.POSITIVE_INFINITY });

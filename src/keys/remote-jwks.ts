@@ -224,6 +224,12 @@ export function fetchSettings(options: RemoteJWKSOptions): FetchJsonSettings {
   if (typeof headers !== 'object' || headers === null || Object.values(headers).some((value) => typeof value !== 'string')) {
     throw new JwtError('ERR_INVALID_OPTION', '"headers" must be an object of strings');
   }
+  try {
+    new Headers(headers);
+  } catch (error) {
+    // A name or value that cannot be sent (a line break, ...): refused now, not at every fetch.
+    throw new JwtError('ERR_INVALID_OPTION', '"headers" must hold valid HTTP header names and values', { cause: error });
+  }
   const timeout = durationToSeconds(options.timeout ?? DEFAULTS.timeout, 'timeout');
   if (timeout <= 0) throw new JwtError('ERR_INVALID_OPTION', '"timeout" must be positive');
   return {

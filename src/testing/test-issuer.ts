@@ -26,7 +26,10 @@ export interface TestIssuerOptions {
   issuer?: string;
   /** The `aud` of the tokens. Default: `'https://api.test'`. */
   audience?: string;
-  /** The lifetime of the tokens `sign` makes. Default: `'15m'`. */
+  /**
+   * The lifetime of the tokens `sign` makes, of the key ring's tokens (`maxTokenLifetime`) and of
+   * the access tokens of `createTokenService()`. Default: `'15m'`.
+   */
   tokenTtl?: Duration;
   /** The clock every token is dated by. Default: a new {@link createFakeClock} (standing still). */
   clock?: FakeClock;
@@ -72,7 +75,10 @@ export interface TestIssuer {
   wrongIssuerToken(claims?: JwtClaims, options?: TestTokenOptions): Promise<string>;
   /** A token signed by a stranger's key that claims this issuer's `kid`: `ERR_JWT_SIGNATURE_INVALID`. */
   forgedToken(claims?: JwtClaims, options?: TestTokenOptions): Promise<string>;
-  /** A token service wired to this issuer (key ring, `issuer`, `audience`, clock); `options` override. */
+  /**
+   * A token service wired to this issuer (key ring, `issuer`, `audience`, clock, and `tokenTtl` as
+   * `accessTokenTtl`); `options` override.
+   */
   createTokenService<Claims extends object = Record<string, unknown>>(
     options?: Partial<TokenServiceOptions<Claims>>,
   ): TokenService<Claims>;
@@ -159,7 +165,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     wrongIssuerToken: (claims = {}, tokenOptions = {}) => mint(keyRing.signingKey, claims, tokenOptions, { iss: WRONG_ISSUER }),
     forgedToken: (claims = {}, tokenOptions = {}) => mint(forger, claims, tokenOptions, {}),
     createTokenService: <Claims extends object = Record<string, unknown>>(overrides: Partial<TokenServiceOptions<Claims>> = {}) =>
-      createTokenService<Claims>({ key: keyRing, issuer, audience, clock, ...overrides }),
+      createTokenService<Claims>({ key: keyRing, issuer, audience, clock, accessTokenTtl: tokenTtl, ...overrides }),
   };
   return Object.freeze(testIssuer);
 }

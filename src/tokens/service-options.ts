@@ -70,11 +70,17 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
   ) {
     throw new JwtError('ERR_INVALID_OPTION', `"reuseGraceSeconds" must be a whole number of seconds from 0 to ${MAX_REUSE_GRACE_SECONDS}`);
   }
+  const accessTokenTtl = positiveDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
+  const ringLifetime = isKeyRing(options.key) ? (options.key as Partial<KeyRing>).maxTokenLifetime : undefined;
+  if (typeof ringLifetime === 'number' && accessTokenTtl > ringLifetime) {
+    // A retired key drops out of the ring after maxTokenLifetime: longer-lived tokens would then fail.
+    throw new JwtError('ERR_INVALID_OPTION', '"accessTokenTtl" must not be longer than the key ring\'s "maxTokenLifetime"');
+  }
   return {
     ...keys,
     issuer: nonEmptyString(options.issuer, 'issuer'),
     audience: readAudience(options.audience),
-    accessTokenTtl: positiveDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl'),
+    accessTokenTtl,
     refreshTokenTtl,
     idleTtl,
     store: options.store === undefined ? new MemoryRefreshTokenStore() : checkStore(options.store, REFRESH_STORE_METHODS, 'store'),

@@ -15,7 +15,7 @@ import { verify } from '../jwt/verify.js';
 import type { VerifyResult } from '../jwt/types.js';
 import { generateId, generateRefreshToken, hashRefreshToken, isRefreshTokenShaped } from './opaque.js';
 import { readTokenServiceOptions, type TokenServiceConfig } from './service-options.js';
-import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord } from './store.js';
+import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord, RotateResult } from './store.js';
 import type {
   AccessTokenClaims,
   AccessTokenReference,
@@ -146,7 +146,7 @@ class TokenServiceImpl<Claims extends object> {
       throw this.#refreshFailure('ERR_REFRESH_INVALID', 'the refresh token is not valid', now);
     }
     const hash = hashRefreshToken(refreshToken);
-    const record = await this.#refreshStep(() => this.#config.store.find(hash), now);
+    const record = await this.#refreshStep(async () => foundRecord(await this.#config.store.find(hash)), now);
     if (record === null) throw this.#refreshFailure('ERR_REFRESH_INVALID', 'the refresh token is not valid', now);
     // Used, revoked and expired are final states: answer them without signing anything.
     if (record.revoked) throw this.#refreshFailure('ERR_REFRESH_REVOKED', 'the refresh token was revoked', now, record);
@@ -172,7 +172,7 @@ class TokenServiceImpl<Claims extends object> {
       this.#emitFailure(isJwtError(error) ? error.code : 'ERR_KEY_INVALID', now, record);
       throw error;
     }
-    const result = await this.#refreshStep(() => this.#config.store.rotate(hash, successor, nowSeconds), now, record);
+    const result = await this.#refreshStep(async () => rotateResult(await this.#config.store.rotate(hash, successor, nowSeconds)), now, record);
     switch (result.status) {
       case 'rotated':
         this.#emit({ type: 'refreshed', subject: record.subject, familyId: record.familyId, at: now });
@@ -191,7 +191,7 @@ class TokenServiceImpl<Claims extends object> {
   async revoke(refreshToken: string): Promise<boolean> {
     const now = this.#now();
     if (!isRefreshTokenShaped(refreshToken)) return false;
-    const record = await callStore(() => this.#config.store.find(hashRefreshToken(refreshToken)));
+    const record = await callStore(async () => foundRecord(await this.#config.store.find(hashRefreshToken(refreshToken))));
     if (record === null) return false;
     await this.#revokeFamily(record, 'logout', now);
     return true;
@@ -389,6 +389,21 @@ async function callStore<T>(operation: () => Promise<T>): Promise<T> {
     if (isJwtError(error)) throw error;
     throw new JwtError('ERR_STORE_UNAVAILABLE', 'the token store failed', { cause: error });
   }
+}
+
+/** A `find` answer the contract allows (a record or `null`); anything else is a broken store: fail closed. */
+function foundRecord(value: RefreshTokenRecord | null): RefreshTokenRecord | null {
+  if (typeof value === 'object') return value; // a record, or null
+  throw new JwtError('ERR_STORE_UNAVAILABLE', 'the token store answered "find" out of contract');
+}
+
+const RECORD_STATUSES: ReadonlySet<unknown> = new Set(['rotated', 'used', 'revoked', 'expired']);
+
+/** A `rotate` answer the contract allows; anything else is a broken store: fail closed. */
+function rotateResult(value: RotateResult): RotateResult {
+  const { status, record } = (typeof value === 'object' && value !== null ? value : {}) as { status?: unknown; record?: unknown };
+  if (status === 'unknown' || (RECORD_STATUSES.has(status) && typeof record === 'object' && record !== null)) return value;
+  throw new JwtError('ERR_STORE_UNAVAILABLE', 'the token store answered "rotate" out of contract');
 }
 
 function isExpired(record: RefreshTokenRecord, nowSeconds: number): boolean {

@@ -160,7 +160,10 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
   issuer: string;
   /** The `aud` of access tokens (one or several), checked on verification. Required. */
   audience: string | readonly string[];
-  /** Access-token lifetime: seconds or a string with a unit. Default: `'15m'`. */
+  /**
+   * Access-token lifetime: seconds or a string with a unit. With a key ring, at most its
+   * `maxTokenLifetime` (retired keys are published that long). Default: `'15m'`.
+   */
   accessTokenTtl?: Duration;
   /**
    * Absolute lifetime of a session (a refresh-token family), fixed at login: rotation never

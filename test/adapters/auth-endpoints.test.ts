@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthEndpointsOptions, LoginIdentity } from '../../src/adapters/express.js';
 import { createAuthEndpoints as createExpressEndpoints, createJwksEndpoint as createExpressJwks } from '../../src/adapters/express.js';
-import { createJwksEndpoint as createFetchJwks } from '../../src/adapters/fetch.js';
+import { createAuthEndpoints as createFetchEndpoints, createJwksEndpoint as createFetchJwks } from '../../src/adapters/fetch.js';
 import {
   JwtError,
   MemoryRefreshTokenStore,
@@ -221,12 +221,15 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       const replay = await refreshWith(first);
       expect(replay.status).toBe(401);
       expect(jsonOf(replay)).toEqual({ error: 'invalid_grant' });
-      expect(cookieOf(replay)).toBe('');
-      expect(attributesOf(replay)).toEqual(['Path=/auth', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'Secure', 'SameSite=Strict']);
+      // A reused token leaves the cookie alone (a concurrent winner may just have replaced it).
+      expect(replay.setCookies).toEqual([]);
 
       const afterReplay = await refreshWith(second);
       expect(afterReplay.status).toBe(401);
       expect(jsonOf(afterReplay)).toEqual({ error: 'invalid_grant' });
+      // The revoked family's token is cleared, with the cookie's own path.
+      expect(cookieOf(afterReplay)).toBe('');
+      expect(attributesOf(afterReplay)).toEqual(['Path=/auth', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'Secure', 'SameSite=Strict']);
     });
 
     it('refuses cross-site refreshes with 403 and rotates nothing (security.md 61)', async () => {
@@ -454,6 +457,21 @@ describe('endpoint construction refuses misuse at once', () => {
     const text = await response.text();
     expect(text).toBe('{"error":"server_error"}');
     expect(isJwtError(errors[0], 'ERR_KEY_INVALID')).toBe(true);
+  });
+});
+
+describe('a verifyCredentials that breaks its contract', () => {
+  it('returning undefined or a bare value: 500, and onError gets ERR_INVALID_OPTION rather than a TypeError', async () => {
+    const tokens = createTokenService({ key: (await generateKeyPair('ES256')).privateKey, issuer: ISSUER, audience: AUDIENCE });
+    for (const identity of [undefined, 'alice', { subject: 7 }]) {
+      const errors: unknown[] = [];
+      const endpoints = createFetchEndpoints({ tokens, verifyCredentials: () => identity as never, onError: (error) => errors.push(error) });
+      const response = await endpoints.login(
+        new Request('https://auth.test/auth/login', { method: 'POST', headers: JSON_HEADERS, body: '{}' }),
+      );
+      expect(response.status).toBe(500);
+      expect(errors.map((error) => (isJwtError(error) ? error.code : error))).toEqual(['ERR_INVALID_OPTION']);
+    }
   });
 });
 

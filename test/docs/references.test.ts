@@ -1,7 +1,7 @@
 // The guides point at source and test files ("enforced in", "tested in"): every path must exist,
 // and every `file` › A1–A6 reference must name describe blocks that exist in that test file.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from '../package-quality/built-package.js';
 import { docsDirectory, guideFiles } from './guide-blocks.js';
@@ -54,7 +54,7 @@ describe('links between the guides', () => {
     it(`${guide.slice(docsDirectory.length + 1)}: every relative link resolves, anchors included`, () => {
       for (const link of links) {
         const [file, anchor] = link.split('#') as [string, string | undefined];
-        const target = file === '' ? guide : join(docsDirectory, file);
+        const target = file === '' ? guide : join(dirname(guide), file);
         expect(existsSync(target), `${link} does not exist`).toBe(true);
         if (anchor === undefined) continue;
         const headings = [...readFileSync(target, 'utf8').matchAll(/^#+ (.+)$/gm)].map((match) => anchorOf(match[1] as string));

@@ -25,6 +25,7 @@ describe('exportJWK', () => {
   it('exports a secret only with { private: true }', () => {
     const secret = generateSecret('HS384', { kid: 's1' });
     expectCodeSync(() => exportJWK(secret), 'ERR_INVALID_OPTION');
+    expectCodeSync(() => exportJWK(secret, null as never), 'ERR_INVALID_OPTION');
     const jwk = exportJWK(secret, { private: true });
     expect(jwk).toMatchObject({ kty: 'oct', alg: 'HS384', kid: 's1' });
     expect(Buffer.from(jwk.k as string, 'base64url').equals(secret.keyObject.export())).toBe(true);

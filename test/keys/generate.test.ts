@@ -42,6 +42,7 @@ describe('generateKeyPair', () => {
     await expectCode(() => generateKeyPair('RS256', { modulusLength: 1024 }), 'ERR_INVALID_OPTION');
     await expectCode(() => generateKeyPair('RS256', { modulusLength: 2049 }), 'ERR_INVALID_OPTION');
     await expectCode(() => generateKeyPair('ES256', { kid: 7 as never }), 'ERR_INVALID_OPTION');
+    await expectCode(() => generateKeyPair('ES256', null as never), 'ERR_INVALID_OPTION');
   });
 });
 
@@ -62,5 +63,6 @@ describe('generateSecret', () => {
   it('refuses non-HMAC algorithms', () => {
     expectCodeSync(() => generateSecret('RS256'), 'ERR_INVALID_OPTION');
     expectCodeSync(() => generateSecret('HS256', { kid: [] as never }), 'ERR_INVALID_OPTION');
+    expectCodeSync(() => generateSecret('HS256', null as never), 'ERR_INVALID_OPTION');
   });
 });

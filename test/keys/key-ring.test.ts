@@ -121,6 +121,9 @@ describe('createKeyRing', () => {
     expectCodeSync(() => createKeyRing({ ...base, retired: [{ key: a.publicKey }] }), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ current: a.privateKey } as never), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ ...base, maxTokenLifetime: '15' as never }), 'ERR_INVALID_OPTION');
+    // 0 would drop a retired key the moment it retires, failing every token it signed.
+    expectCodeSync(() => createKeyRing({ ...base, maxTokenLifetime: 0 }), 'ERR_INVALID_OPTION');
+    expect(createKeyRing({ ...base, maxTokenLifetime: '15m' }).maxTokenLifetime).toBe(900);
     expectCodeSync(() => createKeyRing({ ...base, clock: 5 as never }), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ ...base, retired: [{ key: old.publicKey, retiredAt: new Date('x') }] }), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ ...base, retired: {} as never }), 'ERR_INVALID_OPTION');

@@ -232,6 +232,7 @@ describe('createLocalJWKS: set validation', () => {
 
   it('refuses a bad option', () => {
     expectCodeSync(() => createLocalJWKS({ keys: [] }, { allowSymmetric: 'yes' as never }), 'ERR_INVALID_OPTION');
+    expectCodeSync(() => createLocalJWKS({ keys: [] }, null as never), 'ERR_INVALID_OPTION');
   });
 
   it('works with verifyJws too (JWS payloads that are not claims)', async () => {

@@ -306,6 +306,22 @@ describe('createRemoteJWKS: failures', () => {
     for (const release of pending) release();
   });
 
+  it('the timeout holds even for an injected fetch that ignores the abort signal; the next fetch is not blocked', async () => {
+    const clock = fakeClock();
+    const token = await tokenOf(k1);
+    let calls = 0;
+    const neverSettles = (): Promise<Response> => {
+      calls++;
+      return new Promise<Response>(() => undefined);
+    };
+    const jwks = createRemoteJWKS('https://auth.example/jwks.json', { clock, fetch: neverSettles, timeout: 0.2 });
+    await expectCode(() => check(token, jwks, clock), 'ERR_JWKS_FETCH');
+    // The hung request no longer holds the resolver: after the cooldown, a new fetch starts.
+    clock.advance(31);
+    await expectCode(() => check(token, jwks, clock), 'ERR_JWKS_FETCH');
+    expect(calls).toBe(2);
+  });
+
   it('does not follow redirects', async () => {
     const at = path();
     const target = path();
@@ -434,6 +450,9 @@ describe('createRemoteJWKS: options', () => {
     ['min above max', { minCacheMaxAge: '2h', maxCacheMaxAge: '1h' }],
     ['fetch not a function', { fetch: 'fetch' }],
     ['headers not strings', { headers: { a: 1 } }],
+    ['a header value that cannot be sent', { headers: { 'user-agent': 'a\r\nx-injected: 1' } }],
+    ['a header name that cannot be sent', { headers: { 'bad name': 'x' } }],
+    ['options null', null],
     ['clock not a function', { clock: Date.now() }],
     ['allowInsecureHttp not a boolean', { allowInsecureHttp: 'yes' }],
   ])('refuses a bad option: %s', (_name, options) => {

@@ -84,6 +84,11 @@ describe('createTestIssuer', () => {
     await tokens.verifyAccessToken((await tokens.refresh(pair.refreshToken)).accessToken);
   });
 
+  it('its token service issues access tokens with the issuer’s tokenTtl unless told otherwise', async () => {
+    const issuer = await createTestIssuer({ tokenTtl: '5m' });
+    expect((await issuer.createTokenService().issue('bob')).expiresIn).toBe(300);
+  });
+
   it('refuses a symmetric algorithm and empty names', async () => {
     expect(await codeOf(createTestIssuer({ alg: 'HS256' as never }))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(createTestIssuer({ issuer: '' }))).toBe('ERR_INVALID_OPTION');

@@ -142,6 +142,20 @@ describe('keys', () => {
     await tokens.verifyAccessToken(old.accessToken);
   });
 
+  it('refuses access tokens that outlive the ring’s publication of retired keys (they would fail after a rotation)', async () => {
+    const clock = createFakeClock();
+    const [current, next] = await Promise.all([generateKeyPair('ES256'), generateKeyPair('ES256')]);
+    const ring = createKeyRing({ current: current.privateKey, next: next.privateKey, maxTokenLifetime: '5m', clock });
+    expect(ring.maxTokenLifetime).toBe(300);
+    expect(() => setup({ key: ring, clock, accessTokenTtl: '15m' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    // As long as the ring's lifetime: a token signed just before a rotation verifies until its exp.
+    const { tokens } = setup({ key: ring, clock, accessTokenTtl: '5m' });
+    const old = await tokens.issue('user-1');
+    ring.rotate();
+    clock.advance(299);
+    await tokens.verifyAccessToken(old.accessToken);
+  });
+
   it('works with an HMAC secret and with an unbound private key plus alg', async () => {
     const secret = generateSecret('HS256');
     const hmac = setup({ key: secret });

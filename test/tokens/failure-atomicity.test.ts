@@ -54,6 +54,25 @@ describe('store and signing failures leave nothing half-done', () => {
     expect((error as Error).cause).toBeInstanceOf(TypeError);
   });
 
+  it('a store that answers out of contract (undefined, a bare value) fails closed with ERR_STORE_UNAVAILABLE, never a TypeError', async () => {
+    const store = new ControllableStore();
+    const { tokens } = setup({ store });
+    const login = await tokens.issue('user-1');
+    const find = store.find.bind(store);
+    const rotate = store.rotate.bind(store);
+    for (const answer of [undefined, 42, 'yes']) {
+      store.find = async () => answer as never;
+      await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_STORE_UNAVAILABLE');
+      await rejectsWith(tokens.revoke(login.refreshToken), 'ERR_STORE_UNAVAILABLE');
+      store.find = find;
+      store.rotate = async () => answer as never;
+      await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_STORE_UNAVAILABLE');
+      store.rotate = rotate;
+    }
+    // Nothing was consumed: the token still rotates once.
+    await tokens.refresh(login.refreshToken);
+  });
+
   it('an answer lost after the rotation committed: no second pair is ever handed out for the old token', async () => {
     const store = new ControllableStore();
     const { tokens } = setup({ store, reuseGraceSeconds: 5 });
