@@ -12,10 +12,14 @@ export interface RevocationStoreSuiteOptions extends ConformanceSuiteOptions<Rev
 
 /** The suite's frozen clock: 2023-11-14T22:13:20Z, in seconds. */
 const NOW = 1_700_000_000;
+/** A caller's clock far behind the real one (2001-09-09T01:46:40Z), and one far ahead (2096-10-02). */
+const PAST = 1_000_000_000;
+const FUTURE = 4_000_000_000;
 
 /**
  * Declares the conformance tests of the {@link RevocationStore} contract (the access-token `jti`
- * denylist and per-subject cutoffs) with the test framework you pass, with an injected clock,
+ * denylist and per-subject cutoffs) with the test framework you pass, with an injected clock (also
+ * one far from the real clock, so a store must measure expiry from the `now` it is given),
  * including `concurrency` (default 200) simultaneous writes that must keep the latest expiry and
  * the latest cutoff. Each test creates its own store and uses random ids and subjects.
  *
@@ -47,7 +51,7 @@ export function runRevocationStoreSuite(
 
       test('a revoked id is revoked until its expiresAt, and not from then on', async (store) => {
         const jti = randomId();
-        await store.revokeJti(jti, NOW + 900);
+        await store.revokeJti(jti, NOW + 900, NOW);
         expect(await store.isJtiRevoked(jti, NOW)).toBe(true);
         expect(await store.isJtiRevoked(jti, NOW + 899)).toBe(true);
         expect(await store.isJtiRevoked(jti, NOW + 900)).toBe(false);
@@ -55,21 +59,21 @@ export function runRevocationStoreSuite(
 
       test('ids are independent and opaque (no prefix or pattern confusion)', async (store) => {
         const jti = randomId();
-        await store.revokeJti(jti, NOW + 900);
+        await store.revokeJti(jti, NOW + 900, NOW);
         for (const other of [randomId(), `${jti}x`, jti.slice(0, -1), '*', `${jti}*`, jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase()]) {
           expect(await store.isJtiRevoked(other, NOW)).toBe(false);
         }
-        await store.revokeJti('a:b ü€😀', NOW + 900);
+        await store.revokeJti('a:b ü€😀', NOW + 900, NOW);
         expect(await store.isJtiRevoked('a:b ü€😀', NOW)).toBe(true);
         expect(await store.isJtiRevoked('a', NOW)).toBe(false);
       });
 
       test('revoking again keeps the later expiry', async (store) => {
         const jti = randomId();
-        await store.revokeJti(jti, NOW + 900);
-        await store.revokeJti(jti, NOW + 100);
+        await store.revokeJti(jti, NOW + 900, NOW);
+        await store.revokeJti(jti, NOW + 100, NOW);
         expect(await store.isJtiRevoked(jti, NOW + 500)).toBe(true);
-        await store.revokeJti(jti, NOW + 2000);
+        await store.revokeJti(jti, NOW + 2000, NOW);
         expect(await store.isJtiRevoked(jti, NOW + 1500)).toBe(true);
         expect(await store.isJtiRevoked(jti, NOW + 2000)).toBe(false);
       });
@@ -77,7 +81,7 @@ export function runRevocationStoreSuite(
       test(`${concurrency} concurrent revocations of one id keep the latest expiry`, async (store) => {
         const jti = randomId();
         const expiries = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + 100 + index));
-        await Promise.all(expiries.map((expiresAt) => store.revokeJti(jti, expiresAt)));
+        await Promise.all(expiries.map((expiresAt) => store.revokeJti(jti, expiresAt, NOW)));
         const latest = NOW + 100 + concurrency - 1;
         expect(await store.isJtiRevoked(jti, latest - 1)).toBe(true);
         expect(await store.isJtiRevoked(jti, latest)).toBe(false);
@@ -91,7 +95,7 @@ export function runRevocationStoreSuite(
 
       test('a cutoff is returned until its expiresAt, and not from then on', async (store) => {
         const subject = randomId();
-        await store.revokeIssuedBefore(subject, NOW, NOW + 900);
+        await store.revokeIssuedBefore(subject, NOW, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW);
         expect(await store.issuedBeforeCutoff(subject, NOW + 899)).toBe(NOW);
         expect(await store.issuedBeforeCutoff(subject, NOW + 900)).toBe(null);
@@ -99,18 +103,18 @@ export function runRevocationStoreSuite(
 
       test('the cutoff only moves forward; the expiry keeps the later one', async (store) => {
         const subject = randomId();
-        await store.revokeIssuedBefore(subject, NOW + 50, NOW + 950);
-        await store.revokeIssuedBefore(subject, NOW + 10, NOW + 100);
+        await store.revokeIssuedBefore(subject, NOW + 50, NOW + 950, NOW + 50);
+        await store.revokeIssuedBefore(subject, NOW + 10, NOW + 100, NOW + 10);
         expect(await store.issuedBeforeCutoff(subject, NOW + 500)).toBe(NOW + 50);
-        await store.revokeIssuedBefore(subject, NOW + 60, NOW + 960);
+        await store.revokeIssuedBefore(subject, NOW + 60, NOW + 960, NOW + 60);
         expect(await store.issuedBeforeCutoff(subject, NOW + 955)).toBe(NOW + 60);
         expect(await store.issuedBeforeCutoff(subject, NOW + 960)).toBe(null);
       });
 
       test('subjects are independent and opaque', async (store) => {
         const subject = randomId();
-        await store.revokeIssuedBefore(subject, NOW, NOW + 900);
-        await store.revokeIssuedBefore('a:b ü€😀', NOW + 1, NOW + 900);
+        await store.revokeIssuedBefore(subject, NOW, NOW + 900, NOW);
+        await store.revokeIssuedBefore('a:b ü€😀', NOW + 1, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(`${subject}x`, NOW)).toBe(null);
         expect(await store.issuedBeforeCutoff(subject.slice(0, -1), NOW)).toBe(null);
         expect(await store.issuedBeforeCutoff('a', NOW)).toBe(null);
@@ -119,19 +123,38 @@ export function runRevocationStoreSuite(
 
       test('a denylisted id and a cutoff do not mix', async (store) => {
         const name = randomId();
-        await store.revokeJti(name, NOW + 900);
+        await store.revokeJti(name, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(name, NOW)).toBe(null);
         const other = randomId();
-        await store.revokeIssuedBefore(other, NOW, NOW + 900);
+        await store.revokeIssuedBefore(other, NOW, NOW + 900, NOW);
         expect(await store.isJtiRevoked(other, NOW)).toBe(false);
       });
 
       test(`${concurrency} concurrent cutoffs for one subject keep the latest`, async (store) => {
         const subject = randomId();
         const cutoffs = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + index));
-        await Promise.all(cutoffs.map((cutoff) => store.revokeIssuedBefore(subject, cutoff, cutoff + 900)));
+        await Promise.all(cutoffs.map((cutoff) => store.revokeIssuedBefore(subject, cutoff, cutoff + 900, cutoff)));
         expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW + concurrency - 1);
         expect(await store.issuedBeforeCutoff(subject, NOW + concurrency - 1 + 899)).toBe(NOW + concurrency - 1);
+      });
+    });
+
+    describe('expiry on the caller\'s clock', () => {
+      test('entries are honoured until expiresAt, measured from the call\'s now, whatever the real clock says', async (store) => {
+        // A store that expires entries by itself must measure `expiresAt - now` from the call, never
+        // compare expiresAt with its own clock: the caller's clock here is years behind, then ahead.
+        for (const now of [PAST, NOW, FUTURE]) {
+          const jti = randomId();
+          const subject = randomId();
+          await store.revokeJti(jti, now + 60, now);
+          await store.revokeIssuedBefore(subject, now, now + 60, now);
+          expect(await store.isJtiRevoked(jti, now)).toBe(true);
+          expect(await store.isJtiRevoked(jti, now + 59)).toBe(true);
+          expect(await store.isJtiRevoked(jti, now + 60)).toBe(false);
+          expect(await store.issuedBeforeCutoff(subject, now)).toBe(now);
+          expect(await store.issuedBeforeCutoff(subject, now + 59)).toBe(now);
+          expect(await store.issuedBeforeCutoff(subject, now + 60)).toBe(null);
+        }
       });
     });
 
@@ -141,10 +164,10 @@ export function runRevocationStoreSuite(
         const keptJti = randomId();
         const goneSubject = randomId();
         const keptSubject = randomId();
-        await store.revokeJti(goneJti, NOW + 100);
-        await store.revokeJti(keptJti, NOW + 101);
-        await store.revokeIssuedBefore(goneSubject, NOW, NOW + 100);
-        await store.revokeIssuedBefore(keptSubject, NOW, NOW + 101);
+        await store.revokeJti(goneJti, NOW + 100, NOW);
+        await store.revokeJti(keptJti, NOW + 101, NOW);
+        await store.revokeIssuedBefore(goneSubject, NOW, NOW + 100, NOW);
+        await store.revokeIssuedBefore(keptSubject, NOW, NOW + 101, NOW);
         const removed = await store.deleteExpired(NOW + 100);
         expect(Number.isInteger(removed) && removed >= 0).toBe(true);
         // Asked with an earlier `now`, a removed entry no longer answers: it is really gone.

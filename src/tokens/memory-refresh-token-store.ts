@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { JwtError } from '../errors.js';
+import { duplicateHashError, encodeClaims, type EncodedNewRecord } from './record-codec.js';
+import { SweepSchedule } from './sweep-schedule.js';
 import type {
   NewRefreshTokenRecord,
   RefreshRevocationReason,
@@ -23,16 +24,8 @@ export interface MemoryRefreshTokenStoreOptions {
   sweepIntervalSeconds?: number;
 }
 
-interface StoredToken {
-  readonly hash: string;
-  readonly subject: string;
-  readonly familyId: string;
-  readonly parentHash: string | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly idleExpiresAt: number | null;
-  /** The claims as JSON text: stored as a database would, copied on every read. */
-  readonly claimsJson: string;
+/** A record as kept: its claims as JSON text (as a database would), parsed again on every read. */
+interface StoredToken extends EncodedNewRecord {
   usedAt: number | null;
 }
 
@@ -61,19 +54,14 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #tokens = new Map<string, StoredToken>();
   readonly #families = new Map<string, StoredFamily>();
   readonly #familiesBySubject = new Map<string, Set<string>>();
-  readonly #sweepIntervalSeconds: number;
-  #nextSweepAt = Number.NEGATIVE_INFINITY;
+  readonly #sweeps: SweepSchedule;
 
   /**
    * @param options - see {@link MemoryRefreshTokenStoreOptions}.
    * @throws `ERR_INVALID_OPTION` when `sweepIntervalSeconds` is not a positive finite number.
    */
   constructor(options: MemoryRefreshTokenStoreOptions = {}) {
-    const interval = options.sweepIntervalSeconds ?? 60;
-    if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
-      throw new JwtError('ERR_INVALID_OPTION', '"sweepIntervalSeconds" must be a positive number of seconds');
-    }
-    this.#sweepIntervalSeconds = interval;
+    this.#sweeps = new SweepSchedule(options.sweepIntervalSeconds);
   }
 
   /** How many records the store holds (expired ones included until they are swept). */
@@ -85,7 +73,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   async insert(record: NewRefreshTokenRecord): Promise<void> {
     const stored = toStoredToken(record);
     if (this.#tokens.has(stored.hash)) {
-      throw new JwtError('ERR_INVALID_OPTION', 'a refresh token record with this hash already exists');
+      throw duplicateHashError();
     }
     this.#sweepIfDue(record.createdAt);
     this.#add(stored);
@@ -110,7 +98,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
     // Validate the successor fully before changing anything, so a failure leaves no trace.
     const stored = toStoredToken(successor);
     if (this.#tokens.has(stored.hash)) {
-      throw new JwtError('ERR_INVALID_OPTION', 'a refresh token record with this hash already exists');
+      throw duplicateHashError();
     }
     token.usedAt = now;
     this.#add(stored);
@@ -170,9 +158,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   #sweepIfDue(now: number): void {
-    if (now < this.#nextSweepAt) return;
-    this.#nextSweepAt = now + this.#sweepIntervalSeconds;
-    this.#sweep(now - this.#sweepIntervalSeconds);
+    this.#sweeps.sweepIfDue(now, (upTo) => this.#sweep(upTo));
   }
 
   #sweep(now: number): number {
@@ -195,15 +181,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
 }
 
 function toStoredToken(record: NewRefreshTokenRecord): StoredToken {
-  let claimsJson: string | undefined;
-  try {
-    claimsJson = JSON.stringify(record.claims);
-  } catch (error) {
-    throw new JwtError('ERR_INVALID_OPTION', 'refresh token claims must be JSON-serialisable', { cause: error });
-  }
-  if (typeof claimsJson !== 'string' || !claimsJson.startsWith('{')) {
-    throw new JwtError('ERR_INVALID_OPTION', 'refresh token claims must be a JSON object');
-  }
+  const claimsJson = encodeClaims(record.claims);
   return {
     hash: record.hash,
     subject: record.subject,

@@ -3,15 +3,15 @@
  *
  * @module
  */
-import { JwtError } from '../errors.js';
 import type { RevocationStore } from './store.js';
+import { SweepSchedule } from './sweep-schedule.js';
 
 /** Options of {@link MemoryRevocationStore}. */
 export interface MemoryRevocationStoreOptions {
   /**
-   * How often (in seconds of the callers' clock) `isJtiRevoked` and `issuedBeforeCutoff` also
-   * remove entries that expired at least this long ago, so memory stays bounded by the tokens
-   * still alive without a timer. `deleteExpired` removes every expired entry at once. Default: `60`.
+   * How often (in seconds of the callers' clock) the other methods also remove entries that
+   * expired at least this long ago, so memory stays bounded by the tokens still alive without a
+   * timer. `deleteExpired` removes every expired entry at once. Default: `60`.
    */
   sweepIntervalSeconds?: number;
 }
@@ -37,19 +37,14 @@ interface CutoffEntry {
 export class MemoryRevocationStore implements RevocationStore {
   readonly #jtis = new Map<string, number>();
   readonly #cutoffs = new Map<string, CutoffEntry>();
-  readonly #sweepIntervalSeconds: number;
-  #nextSweepAt = Number.NEGATIVE_INFINITY;
+  readonly #sweeps: SweepSchedule;
 
   /**
    * @param options - see {@link MemoryRevocationStoreOptions}.
    * @throws `ERR_INVALID_OPTION` when `sweepIntervalSeconds` is not a positive finite number.
    */
   constructor(options: MemoryRevocationStoreOptions = {}) {
-    const interval = options.sweepIntervalSeconds ?? 60;
-    if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0) {
-      throw new JwtError('ERR_INVALID_OPTION', '"sweepIntervalSeconds" must be a positive number of seconds');
-    }
-    this.#sweepIntervalSeconds = interval;
+    this.#sweeps = new SweepSchedule(options.sweepIntervalSeconds);
   }
 
   /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until swept. */
@@ -58,7 +53,8 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   /** {@inheritDoc RevocationStore.revokeJti} */
-  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+  async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
+    this.#sweepIfDue(now);
     const previous = this.#jtis.get(jti);
     this.#jtis.set(jti, previous === undefined ? expiresAt : Math.max(previous, expiresAt));
   }
@@ -71,7 +67,8 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   /** {@inheritDoc RevocationStore.revokeIssuedBefore} */
-  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
+    this.#sweepIfDue(now);
     const previous = this.#cutoffs.get(subject);
     this.#cutoffs.set(
       subject,
@@ -94,9 +91,7 @@ export class MemoryRevocationStore implements RevocationStore {
   }
 
   #sweepIfDue(now: number): void {
-    if (now < this.#nextSweepAt) return;
-    this.#nextSweepAt = now + this.#sweepIntervalSeconds;
-    this.#sweep(now - this.#sweepIntervalSeconds);
+    this.#sweeps.sweepIfDue(now, (upTo) => this.#sweep(upTo));
   }
 
   #sweep(now: number): number {

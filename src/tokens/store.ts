@@ -12,7 +12,8 @@
  *   clock may be a test clock. A store may additionally let entries vanish by themselves (e.g. a
  *   Redis TTL or a scheduled job), but only *after* the time at which the contract allows them to
  *   be deleted, measured as a duration from the call (`expiresAt - now`), never as an absolute
- *   date on the server's clock.
+ *   date on the server's clock. Every method that writes something with an expiry receives the
+ *   call time for this: `now`, or for {@link RefreshTokenStore.insert} the record's `createdAt`.
  * - **No plaintext token ever reaches a store.** The caller passes only `hash`, the Base64Url
  *   (unpadded) SHA-256 of the refresh token, 43 characters. Stores use it as an opaque key.
  * - **Outages fail closed**: when the backend cannot be reached or answers with an error, a method
@@ -135,7 +136,9 @@ export type RotateResult =
  * `rotated`; the others report `used` (or `revoked`/`expired`). Marking the old record used and
  * storing its successor happen in one atomic step: a crash can never leave the old record used
  * without its successor stored, nor a successor stored with its parent unused. In Redis: one Lua
- * script. In PostgreSQL: one transaction that locks the family row (or the old record's row).
+ * script. In SQL: one statement that consumes the old record with a conditional
+ * `UPDATE ... WHERE used_at IS NULL ... RETURNING` (locking its row) and inserts the successor from
+ * the row it returned, or one transaction that locks the family row.
  *
  * **Family revocation is permanent and wins races.** After `revokeFamily(f)` (or a
  * `revokeSubject` that covers `f`) resolves, every record of family `f` reads as revoked, including
@@ -156,7 +159,10 @@ export interface RefreshTokenStore {
    * already revoked the record reads as revoked. A store must never silently replace an existing
    * record with the same hash (hashes of 256-bit random tokens do not collide).
    *
-   * @param record - the new record, `parentHash: null`.
+   * There is no `now` parameter: the caller sets `record.createdAt` to the current time, so a store
+   * that expires entries by itself measures their lifetime as `record.expiresAt - record.createdAt`.
+   *
+   * @param record - the new record, `parentHash: null`, `createdAt` the current time.
    * @returns when the record is durably stored: a `find` or `rotate` from any process sees it.
    * @throws `ERR_STORE_UNAVAILABLE` on outage (then nothing was stored).
    */
@@ -240,13 +246,15 @@ export interface RefreshTokenStore {
 export interface RevocationStore {
   /**
    * Adds a token id to the denylist until `expiresAt` (the token's `exp`). Revoking an id again
-   * keeps the later of the two expiries.
+   * keeps the later of the two expiries. A store that expires entries by itself keeps this one for
+   * at least `expiresAt - now` seconds from the call.
    *
    * @param jti - the token's `jti` (the key: never the token itself, RFC 8725 / OWASP).
    * @param expiresAt - when the entry may be forgotten, in seconds since the epoch.
+   * @param now - the current time, in seconds since the epoch.
    * @throws `ERR_STORE_UNAVAILABLE` on outage.
    */
-  revokeJti(jti: string, expiresAt: number): Promise<void>;
+  revokeJti(jti: string, expiresAt: number, now: number): Promise<void>;
 
   /**
    * Tells whether a token id is on the denylist.
@@ -262,14 +270,16 @@ export interface RevocationStore {
    * Records that the subject's tokens issued before `cutoff` are invalid. The cutoff only moves
    * forward: a call with an earlier `cutoff` than the stored one keeps the stored one. The entry
    * may be forgotten after `expiresAt` (the caller passes `cutoff` plus the longest access-token
-   * lifetime); a later call keeps the later of the two expiries.
+   * lifetime); a later call keeps the later of the two expiries. A store that expires entries by
+   * itself keeps this one for at least `expiresAt - now` seconds from the call.
    *
    * @param subject - the subject.
    * @param cutoff - tokens with `iat < cutoff` are invalid (seconds since the epoch).
    * @param expiresAt - when the entry may be forgotten, in seconds since the epoch.
+   * @param now - the current time, in seconds since the epoch.
    * @throws `ERR_STORE_UNAVAILABLE` on outage.
    */
-  revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void>;
+  revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void>;
 
   /**
    * Reads the subject's cutoff.

@@ -203,10 +203,11 @@ class TokenServiceImpl<Claims extends object> {
     await callStore(() => this.#config.store.revokeSubject(subject, 'logout_all'));
     const revocations = this.#config.revocationStore;
     if (revocations !== undefined) {
+      // Tokens issued before this second are invalid; it is also the call time the store measures from.
       const cutoff = epochSeconds(now);
       // After this, every token issued before the cutoff has expired (with the verifier's leeway).
       const keepUntil = cutoff + this.#config.accessTokenTtl + (this.#config.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) + 1;
-      await callStore(() => revocations.revokeIssuedBefore(subject, cutoff, keepUntil));
+      await callStore(() => revocations.revokeIssuedBefore(subject, cutoff, keepUntil, cutoff));
     }
     this.#emit({ type: 'subject_revoked', subject, at: now });
   }
@@ -245,8 +246,9 @@ class TokenServiceImpl<Claims extends object> {
     }
     // Keep the entry past `exp` by the verifier's leeway, during which the token still verifies.
     const keepUntil = Math.ceil(exp) + (this.#config.clockTolerance ?? DEFAULT_CLOCK_TOLERANCE) + 1;
-    if (keepUntil <= epochSeconds(now)) return;
-    await callStore(() => revocations.revokeJti(jti, keepUntil));
+    const nowSeconds = epochSeconds(now);
+    if (keepUntil <= nowSeconds) return;
+    await callStore(() => revocations.revokeJti(jti, keepUntil, nowSeconds));
     this.#emit(subject === undefined ? { type: 'access_token_revoked', jti, at: now } : { type: 'access_token_revoked', jti, subject, at: now });
   }
 

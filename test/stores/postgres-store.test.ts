@@ -72,6 +72,9 @@ describe('PostgreSQL store options', () => {
     expect(await codeOf(store.insert({ ...record, expiresAt: '1' as never }))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(store.revokeSubject(record.subject, 'because' as never))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(store.find(42 as never))).toBe('ERR_INVALID_OPTION');
+    const revocations = new PostgresRevocationStore({ client: counting });
+    expect(await codeOf(revocations.revokeJti('j', NOW + 10, undefined as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(revocations.revokeIssuedBefore('s', NOW, NOW + 10, NOW + 0.5))).toBe('ERR_INVALID_OPTION');
     expect(sent).toBe(0);
   });
 });
@@ -192,8 +195,8 @@ function storeBehaviour(name: string, open: () => Promise<{ client: PostgresQuer
         lateStore.revokeFamily(record.familyId, 'admin'),
         lateStore.revokeSubject(record.subject, 'admin'),
         lateStore.deleteExpired(NOW + 7200),
-        lateRevocations.revokeJti('j', NOW + 10),
-        lateRevocations.revokeIssuedBefore('s', NOW, NOW + 10),
+        lateRevocations.revokeJti('j', NOW + 10, NOW),
+        lateRevocations.revokeIssuedBefore('s', NOW, NOW + 10, NOW),
       ];
       expect(await Promise.all(calls.map(codeOf))).toEqual(calls.map(() => 'ERR_STORE_UNAVAILABLE'));
       await Promise.all(settled);

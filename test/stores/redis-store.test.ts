@@ -42,8 +42,8 @@ describe('Redis store options', () => {
     expect(await new RedisRevocationStore({ client: io, keyPrefix: 'p:' }).isJtiRevoked('j', NOW)).toBe(false);
     expect(await new RedisRevocationStore({ client: node, keyPrefix: 'p:' }).isJtiRevoked('j', NOW)).toBe(false);
     expect(seen).toEqual([
-      ['ZSCORE', 'p:revoked:jti', 'j'],
-      ['ZSCORE', 'p:revoked:jti', 'j'],
+      ['GET', 'p:revoked:jti:j'],
+      ['GET', 'p:revoked:jti:j'],
     ]);
   });
 
@@ -72,9 +72,10 @@ describe('Redis store options', () => {
     expect(await codeOf(store.insert({ ...record, claims: [] as never }))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(store.revokeFamily(record.familyId, 'because' as never))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(store.find(42 as never))).toBe('ERR_INVALID_OPTION');
-    expect(await codeOf(new RedisRevocationStore({ client: counting }).revokeJti('j', Number.POSITIVE_INFINITY))).toBe(
-      'ERR_INVALID_OPTION',
-    );
+    const revocations = new RedisRevocationStore({ client: counting });
+    expect(await codeOf(revocations.revokeJti('j', Number.POSITIVE_INFINITY, NOW))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(revocations.revokeJti('j', NOW + 10, undefined as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(revocations.revokeIssuedBefore('s', NOW, NOW + 10, NOW + 0.5))).toBe('ERR_INVALID_OPTION');
     expect(sent).toBe(0);
   });
 });
@@ -201,7 +202,7 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         expect(await codeOf(store.insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
         expect(await codeOf(store.revokeFamily(record.familyId, 'admin'))).toBe('ERR_STORE_UNAVAILABLE');
         const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
-        expect(await codeOf(revocations.revokeJti('j', NOW + 10))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(revocations.revokeJti('j', NOW + 10, NOW))).toBe('ERR_STORE_UNAVAILABLE');
         vi.useRealTimers();
         expect(await store.find(record.hash)).toMatchObject({ usedAt: null, revoked: false });
         expect(await store.find(successor.hash)).toBe(null);
@@ -216,10 +217,46 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');
         await raw('HSET', `${keyPrefix}rt:token:${hash}`, 'created', '1', 'claims', '[1]');
         expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');
-        await raw('SET', `${keyPrefix}revoked:jti`, 'not a zset');
-        expect(await codeOf(new RedisRevocationStore({ client: connection.client, keyPrefix }).isJtiRevoked('j', NOW))).toBe(
-          'ERR_STORE_UNAVAILABLE',
-        );
+        const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
+        await raw('SET', `${keyPrefix}revoked:jti:j`, 'not a time');
+        expect(await codeOf(revocations.isJtiRevoked('j', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        await raw('SET', `${keyPrefix}revoked:jti:e`, '');
+        expect(await codeOf(revocations.isJtiRevoked('e', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        await raw('SET', `${keyPrefix}revoked:cutoff:s`, '12');
+        expect(await codeOf(revocations.issuedBeforeCutoff('s', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+      });
+
+      it('gives every revocation key a TTL of expiresAt - now from the call, extended but never shortened', async () => {
+        fresh();
+        const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
+        const ttl = async (key: string) => Number(await raw('TTL', `${keyPrefix}${key}`));
+        // The caller's clock is years behind Redis's: the TTL is a duration from the call all the same.
+        const then = 1_000_000_000;
+        await revocations.revokeJti('j', then + 900, then);
+        await revocations.revokeIssuedBefore('s', then, then + 600, then);
+        expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
+        expect(await ttl('revoked:jti:j')).toBeLessThanOrEqual(900);
+        expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(590);
+        expect(await ttl('revoked:cutoff:s')).toBeLessThanOrEqual(600);
+        // A later revocation with an earlier expiry keeps the entry and its TTL; a later expiry extends both.
+        await revocations.revokeJti('j', then + 400, then + 100);
+        expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
+        expect(await revocations.isJtiRevoked('j', then + 899)).toBe(true);
+        await revocations.revokeIssuedBefore('s', then + 100, then + 3700, then + 100);
+        expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(3590);
+        expect(await revocations.issuedBeforeCutoff('s', then + 3699)).toBe(then + 100);
+        // An entry already past its expiry still gets a TTL (one second), never none.
+        await revocations.revokeJti('gone', then - 10, then);
+        expect(await ttl('revoked:jti:gone')).toBeGreaterThan(0);
+        // Only the expiry indexes have no TTL (deleteExpired trims them).
+        const keys = (await raw('KEYS', `${keyPrefix}*`)) as string[];
+        const persistent: string[] = [];
+        for (const key of keys) if (Number(await raw('TTL', key)) === -1) persistent.push(key.slice(keyPrefix.length));
+        expect(persistent.sort()).toEqual(['revoked:cutoff-expiry', 'revoked:jti-expiry']);
+        // deleteExpired removes the entries and their index entries; one vanished by its TTL is not counted.
+        await raw('DEL', `${keyPrefix}revoked:jti:gone`);
+        expect(await revocations.deleteExpired(then + 3700)).toBe(2);
+        expect(await raw('KEYS', `${keyPrefix}*`)).toEqual([]);
       });
 
       it('deleteExpired removes families and subject entries with their last token', async () => {

@@ -174,48 +174,74 @@ describe('runRefreshTokenStoreSuite catches broken stores', () => {
   }
 });
 
-type RevocationBug = 'none' | 'cutoff moves back' | 'last jti expiry wins' | 'expiry inclusive' | 'jti and subject share keys';
+type RevocationBug =
+  | 'none'
+  | 'cutoff moves back'
+  | 'last jti expiry wins'
+  | 'expiry inclusive'
+  | 'jti and subject share keys'
+  | 'TTL measured on its own clock';
 
+/** Seconds on the real clock: what a database's own TTLs run on. */
+const realSeconds = (): number => Date.now() / 1000;
+
+/**
+ * A deliberately simple store, correct unless told to have one bug. Like Redis, it lets entries
+ * vanish by themselves: each keeps a `vanishAt` on the real clock, `expiresAt - now` after the write.
+ */
 class NaiveRevocationStore implements RevocationStore {
   readonly #bug: RevocationBug;
-  readonly #jtis = new Map<string, number>();
-  readonly #cutoffs = new Map<string, { cutoff: number; expiresAt: number }>();
+  readonly #jtis = new Map<string, { expiresAt: number; vanishAt: number }>();
+  readonly #cutoffs = new Map<string, { cutoff: number; expiresAt: number; vanishAt: number }>();
 
   constructor(bug: RevocationBug) {
     this.#bug = bug;
   }
 
-  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+  async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
-    const previous = this.#jtis.get(jti) ?? 0;
-    this.#jtis.set(jti, this.#bug === 'last jti expiry wins' ? expiresAt : Math.max(previous, expiresAt));
+    const previous = this.#alive(this.#jtis.get(jti));
+    this.#jtis.set(jti, {
+      expiresAt: this.#bug === 'last jti expiry wins' ? expiresAt : Math.max(previous?.expiresAt ?? 0, expiresAt),
+      vanishAt: Math.max(previous?.vanishAt ?? 0, this.#vanishAt(expiresAt, now)),
+    });
   }
 
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
-    const expiresAt = this.#jtis.get(jti);
-    return expiresAt !== undefined && (this.#bug === 'expiry inclusive' ? now <= expiresAt : now < expiresAt);
+    const entry = this.#alive(this.#jtis.get(jti));
+    return entry !== undefined && (this.#bug === 'expiry inclusive' ? now <= entry.expiresAt : now < entry.expiresAt);
   }
 
-  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
-    const key = this.#bug === 'jti and subject share keys' ? 'jti' : 'sub';
-    if (key === 'jti') this.#jtis.set(subject, expiresAt);
-    const previous = this.#cutoffs.get(subject);
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
+    const vanishAt = this.#vanishAt(expiresAt, now);
+    if (this.#bug === 'jti and subject share keys') this.#jtis.set(subject, { expiresAt, vanishAt });
+    const previous = this.#alive(this.#cutoffs.get(subject));
     this.#cutoffs.set(subject, {
       cutoff: previous === undefined || this.#bug === 'cutoff moves back' ? cutoff : Math.max(previous.cutoff, cutoff),
       expiresAt: Math.max(previous?.expiresAt ?? 0, expiresAt),
+      vanishAt: Math.max(previous?.vanishAt ?? 0, vanishAt),
     });
   }
 
   async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
-    const entry = this.#cutoffs.get(subject);
+    const entry = this.#alive(this.#cutoffs.get(subject));
     return entry !== undefined && now < entry.expiresAt ? entry.cutoff : null;
   }
 
   async deleteExpired(now: number): Promise<number> {
     let removed = 0;
-    for (const [jti, expiresAt] of this.#jtis) if (expiresAt <= now && this.#jtis.delete(jti)) removed++;
+    for (const [jti, entry] of this.#jtis) if (entry.expiresAt <= now && this.#jtis.delete(jti)) removed++;
     for (const [subject, entry] of this.#cutoffs) if (entry.expiresAt <= now && this.#cutoffs.delete(subject)) removed++;
     return removed;
+  }
+
+  /** When the entry vanishes on the real clock: its lifetime is `expiresAt - now`, from the write. */
+  #vanishAt(expiresAt: number, now: number): number {
+    return this.#bug === 'TTL measured on its own clock' ? expiresAt : realSeconds() + (expiresAt - now);
+  }
+
+  #alive<Entry extends { vanishAt: number }>(entry: Entry | undefined): Entry | undefined {
+    return entry !== undefined && realSeconds() < entry.vanishAt ? entry : undefined;
   }
 }
 
@@ -229,6 +255,10 @@ describe('runRevocationStoreSuite catches broken stores', () => {
     ['last jti expiry wins', 'jti denylist > 200 concurrent revocations of one id keep the latest expiry'],
     ['expiry inclusive', 'jti denylist > a revoked id is revoked until its expiresAt, and not from then on'],
     ['jti and subject share keys', 'issued-before cutoff > a denylisted id and a cutoff do not mix'],
+    [
+      'TTL measured on its own clock',
+      "expiry on the caller's clock > entries are honoured until expiresAt, measured from the call's now, whatever the real clock says",
+    ],
   ];
   for (const [bug, clause] of expectations) {
     it(`bug "${bug}" fails "${clause}"`, async () => {

@@ -1,6 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateKeyPair, generateSecret, sign, verify } from '../../src/index.js';
+import { createKeyRing, generateKeyPair, generateSecret, MemoryRevocationStore, sign, verify, type RevocationStore } from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
 import { createFakeClock } from '../../src/testing/index.js';
 import { AUDIENCE, ISSUER, inspect, keys, rejectsWith, setup } from './helpers.js';
@@ -124,6 +124,30 @@ describe('access-token revocation', () => {
     await tokens.verifyAccessToken(after.accessToken);
     const refreshed = await tokens.refresh(after.refreshToken);
     await tokens.verifyAccessToken(refreshed.accessToken);
+  });
+
+  it('revocation writes carry the service clock as now, so a store with TTLs measures expiresAt - now', async () => {
+    const writes: unknown[][] = [];
+    const revocations = new MemoryRevocationStore();
+    const recording: RevocationStore = {
+      revokeJti: (...args) => (writes.push(['revokeJti', ...args]), revocations.revokeJti(...args)),
+      isJtiRevoked: (...args) => revocations.isJtiRevoked(...args),
+      revokeIssuedBefore: (...args) => (writes.push(['revokeIssuedBefore', ...args]), revocations.revokeIssuedBefore(...args)),
+      issuedBeforeCutoff: (...args) => revocations.issuedBeforeCutoff(...args),
+      deleteExpired: (now) => revocations.deleteExpired(now),
+    };
+    const { tokens, clock } = setup({ revocationStore: recording, accessTokenTtl: '10m', clockTolerance: 7 });
+    const pair = await tokens.issue('user-1');
+    const { exp, jti } = inspect(pair.accessToken).payload as { exp: number; jti: string };
+    clock.advance(42);
+    await tokens.revokeAccessToken(pair.accessToken);
+    clock.advance(3);
+    await tokens.revokeAll('user-1');
+    const now = clock.seconds();
+    expect(writes).toEqual([
+      ['revokeJti', jti, exp + 8, now - 3],
+      ['revokeIssuedBefore', 'user-1', now, now + 600 + 8, now],
+    ]);
   });
 });
 

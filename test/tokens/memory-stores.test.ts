@@ -85,19 +85,31 @@ describe('MemoryRevocationStore specifics', () => {
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
       for (let index = 0; index < 50; index++) {
-        await store.revokeJti(`jti-${round}-${index}`, now + 30);
-        await store.revokeIssuedBefore(`sub-${round}-${index}`, now, now + 30);
+        await store.revokeJti(`jti-${round}-${index}`, now + 30, now);
+        await store.revokeIssuedBefore(`sub-${round}-${index}`, now, now + 30, now);
       }
       await store.isJtiRevoked('probe', now);
     }
     expect(store.size <= 200).toBe(true);
   });
 
+  it('memory stays bounded without reads: writes sweep too, with their now', async () => {
+    const store = new MemoryRevocationStore({ sweepIntervalSeconds: 10 });
+    for (let round = 0; round < 100; round++) {
+      const now = NOW + round * 100;
+      for (let index = 0; index < 50; index++) {
+        await store.revokeJti(`jti-${round}-${index}`, now + 30, now);
+        await store.revokeIssuedBefore(`sub-${round}-${index}`, now, now + 30, now);
+      }
+    }
+    expect(store.size).toBe(100);
+  });
+
   it('deleteExpired counts exactly the entries it removed', async () => {
     const store = new MemoryRevocationStore();
-    await store.revokeJti('a', NOW + 10);
-    await store.revokeJti('b', NOW + 20);
-    await store.revokeIssuedBefore('s', NOW, NOW + 10);
+    await store.revokeJti('a', NOW + 10, NOW);
+    await store.revokeJti('b', NOW + 20, NOW);
+    await store.revokeIssuedBefore('s', NOW, NOW + 10, NOW);
     expect(await store.deleteExpired(NOW + 10)).toBe(2);
     expect(store.size).toBe(1);
   });

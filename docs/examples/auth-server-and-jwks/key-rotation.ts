@@ -8,12 +8,12 @@ const clock = createFakeClock({ start: new Date() }); // time moves only when to
 const ring = createKeyRing({
   current: (await generateKeyPair('ES256')).privateKey,
   next: (await generateKeyPair('ES256')).privateKey,
-  maxTokenLifetime: '15m', // the longest access-token lifetime, plus the verifiers' clock tolerance
+  maxTokenLifetime: '16m', // the tokens' 15 minutes, plus the verifiers' clock tolerance (5 s by default)
   clock,
 });
 assert.equal(ring.jwks().keys.length, 2); // serve this at /.well-known/jwks.json
 
-const signToken = () => sign({ sub: 'user-1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '10m', currentDate: clock() });
+const signToken = () => sign({ sub: 'user-1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m', currentDate: clock() });
 const verifyWithPublishedKeys = (token: string) =>
   verify(token, createLocalJWKS(ring.jwks()), { algorithms: ['ES256'], currentDate: clock() });
 

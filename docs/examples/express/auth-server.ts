@@ -6,8 +6,10 @@ import { createAuthEndpoints, createJwksEndpoint } from 'jwtkit/express';
 export const ISSUER = 'https://auth.example.com';
 export const AUDIENCE = 'https://api.example.com';
 
-// In production, load the keys (importKey) instead of generating them at every start.
-const ring = createKeyRing({ current: (await generateKeyPair('ES256')).privateKey, maxTokenLifetime: '15m' });
+// In production, load the keys (importKey) instead of generating them at every start. A retired key
+// stays published for maxTokenLifetime: the access tokens' 15 minutes (the default accessTokenTtl)
+// plus the verifiers' clock tolerance.
+const ring = createKeyRing({ current: (await generateKeyPair('ES256')).privateKey, maxTokenLifetime: '16m' });
 
 const tokens = createTokenService<{ scope: string }>({ key: ring, issuer: ISSUER, audience: AUDIENCE });
 

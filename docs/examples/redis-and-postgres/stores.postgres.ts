@@ -5,6 +5,7 @@ import pg from 'pg';
 
 // Your application's pool (or any client with query(text, values), such as PGlite).
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+pool.on('error', (error) => console.error('postgres', error)); // an idle connection dropped: keep the process alive
 
 try {
   await migrate(pool); // creates the tables if they do not exist; or run POSTGRES_MIGRATION_SQL yourself
@@ -19,7 +20,7 @@ try {
   });
 
   const login = await tokens.issue('user-1');
-  await tokens.refresh(login.refreshToken); // one transaction: atomic across processes
+  await tokens.refresh(login.refreshToken); // one statement: atomic across processes
   await tokens.revokeAll('user-1'); // logout everywhere
 
   // Expired rows are not deleted by themselves: run this from a scheduled job.

@@ -6,6 +6,7 @@
  * @module
  */
 import { JwtError } from '../../errors.js';
+import { duplicateHashError, readStoredInteger } from '../../tokens/record-codec.js';
 
 /**
  * What the PostgreSQL stores need from a database driver: run one parameterised statement
@@ -95,7 +96,7 @@ export class PostgresExecutor {
 
 function failure(error: unknown): JwtError {
   if (errorCode(error) === UNIQUE_VIOLATION) {
-    return new JwtError('ERR_INVALID_OPTION', 'a refresh token record with this hash already exists', { cause: error });
+    return duplicateHashError(error);
   }
   return new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL statement failed', { cause: error });
 }
@@ -105,8 +106,8 @@ export const GATE_CTE = `gate AS MATERIALIZED (SELECT clock_timestamp() <= to_ti
 
 /** Reads an integer column that a driver may return as a number, a bigint or a string. @internal */
 export function integerColumn(value: unknown): number {
-  const number = typeof value === 'number' ? value : typeof value === 'bigint' || typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(number)) throw new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL store holds an unreadable number');
+  const number = readStoredInteger(value);
+  if (number === undefined) throw new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL store holds an unreadable number');
   return number;
 }
 

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { JwtError } from '../../errors.js';
-import { durationToSeconds, type Duration } from '../../internal/duration.js';
+import type { Duration } from '../../internal/duration.js';
+import { checkStoreOptions, storeTimeoutMs } from '../../tokens/store-client-options.js';
 import { PostgresExecutor, type PostgresQueryable } from './client.js';
 import { postgresTables, type PostgresTables } from './schema.js';
 
@@ -29,8 +29,6 @@ export interface PostgresStoreOptions {
   queryTimeout?: Duration;
 }
 
-const MAX_TIMEOUT_MS = 2_147_483_647;
-
 /** Validated options. @internal */
 export interface ResolvedPostgresStoreOptions {
   readonly executor: PostgresExecutor;
@@ -39,13 +37,7 @@ export interface ResolvedPostgresStoreOptions {
 
 /** Validates {@link PostgresStoreOptions}; throws `ERR_INVALID_OPTION`. @internal */
 export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new JwtError('ERR_INVALID_OPTION', 'the PostgreSQL store options must be an object with a "client"');
-  }
+  checkStoreOptions(options, 'PostgreSQL');
   const tables = postgresTables(options.schema);
-  const timeoutMs = Math.round(durationToSeconds(options.queryTimeout ?? 2, 'queryTimeout') * 1000);
-  if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new JwtError('ERR_INVALID_OPTION', '"queryTimeout" must be between 1 millisecond and 24 days');
-  }
-  return { executor: new PostgresExecutor(options.client, timeoutMs), tables };
+  return { executor: new PostgresExecutor(options.client, storeTimeoutMs(options.queryTimeout, 'queryTimeout')), tables };
 }

@@ -12,16 +12,10 @@ import type {
   RefreshTokenStore,
   RotateResult,
 } from '../../tokens/store.js';
+import { reasonArgument, stringArgument, timeArgument } from '../../tokens/record-codec.js';
 import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor } from './client.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
-import {
-  newRecordParameters,
-  reasonParameter,
-  RECORD_COLUMNS,
-  recordFromRow,
-  textParameter,
-  timeParameter,
-} from './record-codec.js';
+import { newRecordParameters, RECORD_COLUMNS, recordFromRow } from './record-codec.js';
 import type { PostgresTables } from './schema.js';
 
 /** Options of {@link PostgresRefreshTokenStore}: see {@link PostgresStoreOptions}. */
@@ -169,7 +163,7 @@ export class PostgresRefreshTokenStore implements RefreshTokenStore {
 
   /** {@inheritDoc jwtkit!RefreshTokenStore.find} */
   async find(hash: string): Promise<RefreshTokenRecord | null> {
-    const [row] = await this.#db.read(this.#sql.find, [textParameter(hash, 'hash')]);
+    const [row] = await this.#db.read(this.#sql.find, [stringArgument(hash, 'hash')]);
     return row === undefined ? null : recordFromRow(row);
   }
 
@@ -178,7 +172,7 @@ export class PostgresRefreshTokenStore implements RefreshTokenStore {
    * @throws `ERR_INVALID_OPTION` when a record with the successor's hash exists or it is malformed.
    */
   async rotate(oldHash: string, successor: NewRefreshTokenRecord, now: number): Promise<RotateResult> {
-    const parameters = [textParameter(oldHash, 'oldHash'), timeParameter(now, 'now'), ...newRecordParameters(successor)];
+    const parameters = [stringArgument(oldHash, 'oldHash'), timeArgument(now, 'now'), ...newRecordParameters(successor)];
     for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt++) {
       const [row] = await this.#db.write(this.#sql.rotate, parameters);
       assertInTime(row);
@@ -201,17 +195,17 @@ export class PostgresRefreshTokenStore implements RefreshTokenStore {
 
   /** {@inheritDoc jwtkit!RefreshTokenStore.revokeFamily} */
   async revokeFamily(familyId: string, reason: RefreshRevocationReason): Promise<void> {
-    assertInTime((await this.#db.write(this.#sql.revokeFamily, [textParameter(familyId, 'familyId'), reasonParameter(reason)]))[0]);
+    assertInTime((await this.#db.write(this.#sql.revokeFamily, [stringArgument(familyId, 'familyId'), reasonArgument(reason)]))[0]);
   }
 
   /** {@inheritDoc jwtkit!RefreshTokenStore.revokeSubject} */
   async revokeSubject(subject: string, reason: RefreshRevocationReason): Promise<void> {
-    assertInTime((await this.#db.write(this.#sql.revokeSubject, [textParameter(subject, 'subject'), reasonParameter(reason)]))[0]);
+    assertInTime((await this.#db.write(this.#sql.revokeSubject, [stringArgument(subject, 'subject'), reasonArgument(reason)]))[0]);
   }
 
   /** {@inheritDoc jwtkit!RefreshTokenStore.deleteExpired} */
   async deleteExpired(now: number): Promise<number> {
-    const [row] = await this.#db.write(this.#sql.deleteExpired, [timeParameter(now, 'now')]);
+    const [row] = await this.#db.write(this.#sql.deleteExpired, [timeArgument(now, 'now')]);
     assertInTime(row);
     return integerColumn(row?.['removed']);
   }

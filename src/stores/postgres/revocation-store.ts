@@ -3,10 +3,10 @@
  *
  * @module
  */
+import { stringArgument, timeArgument } from '../../tokens/record-codec.js';
 import type { RevocationStore } from '../../tokens/store.js';
 import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor } from './client.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
-import { textParameter, timeParameter } from './record-codec.js';
 import type { PostgresTables } from './schema.js';
 
 /** Options of {@link PostgresRevocationStore}: see {@link PostgresStoreOptions}. */
@@ -81,31 +81,33 @@ export class PostgresRevocationStore implements RevocationStore {
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeJti} */
-  async revokeJti(jti: string, expiresAt: number): Promise<void> {
-    assertInTime((await this.#db.write(this.#sql.revokeJti, [textParameter(jti, 'jti'), timeParameter(expiresAt, 'expiresAt')]))[0]);
+  async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
+    timeArgument(now, 'now'); // checked like every time; rows do not expire by themselves
+    assertInTime((await this.#db.write(this.#sql.revokeJti, [stringArgument(jti, 'jti'), timeArgument(expiresAt, 'expiresAt')]))[0]);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.isJtiRevoked} */
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
-    const rows = await this.#db.read(this.#sql.isJtiRevoked, [textParameter(jti, 'jti'), timeParameter(now, 'now')]);
+    const rows = await this.#db.read(this.#sql.isJtiRevoked, [stringArgument(jti, 'jti'), timeArgument(now, 'now')]);
     return rows.length > 0;
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeIssuedBefore} */
-  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
-    const parameters = [textParameter(subject, 'subject'), timeParameter(cutoff, 'cutoff'), timeParameter(expiresAt, 'expiresAt')];
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
+    timeArgument(now, 'now'); // checked like every time; rows do not expire by themselves
+    const parameters = [stringArgument(subject, 'subject'), timeArgument(cutoff, 'cutoff'), timeArgument(expiresAt, 'expiresAt')];
     assertInTime((await this.#db.write(this.#sql.revokeIssuedBefore, parameters))[0]);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.issuedBeforeCutoff} */
   async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
-    const [row] = await this.#db.read(this.#sql.issuedBeforeCutoff, [textParameter(subject, 'subject'), timeParameter(now, 'now')]);
+    const [row] = await this.#db.read(this.#sql.issuedBeforeCutoff, [stringArgument(subject, 'subject'), timeArgument(now, 'now')]);
     return row === undefined ? null : integerColumn(row['cutoff']);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.deleteExpired} */
   async deleteExpired(now: number): Promise<number> {
-    const [row] = await this.#db.write(this.#sql.deleteExpired, [timeParameter(now, 'now')]);
+    const [row] = await this.#db.write(this.#sql.deleteExpired, [timeArgument(now, 'now')]);
     assertInTime(row);
     return integerColumn(row?.['removed']);
   }

@@ -47,6 +47,11 @@ function unavailable(message: string, cause?: unknown): JwtError {
   return new JwtError('ERR_STORE_UNAVAILABLE', message, cause === undefined ? undefined : { cause });
 }
 
+/** The error for a reply the stores' scripts and commands never give (fail closed). @internal */
+export function unexpectedReply(): JwtError {
+  return unavailable('the Redis server sent an unexpected reply');
+}
+
 function toSender(client: unknown): SendCommand {
   if (typeof client === 'object' && client !== null) {
     const candidate = client as { call?: unknown; sendCommand?: unknown };
@@ -108,7 +113,7 @@ export class RedisExecutor {
       if (!(error instanceof JwtError && isNoScriptError(error.cause))) throw error;
       reply = await this.#withDeadline(deadline, ['EVAL', script.source, '0', ...argv]);
     }
-    if (!Array.isArray(reply)) throw unavailable('the Redis server sent an unexpected reply');
+    if (!Array.isArray(reply)) throw unexpectedReply();
     if (reply[0] === 'late') throw unavailable('the Redis server answered too late; nothing was changed');
     return reply;
   }

@@ -4,7 +4,8 @@
  * @module
  */
 import { JwtError } from '../../errors.js';
-import { durationToSeconds, type Duration } from '../../internal/duration.js';
+import type { Duration } from '../../internal/duration.js';
+import { checkStoreOptions, storeTimeoutMs } from '../../tokens/store-client-options.js';
 import { RedisExecutor, type RedisClientLike } from './client.js';
 
 /** Options shared by `RedisRefreshTokenStore` and `RedisRevocationStore`. */
@@ -33,7 +34,6 @@ export interface RedisStoreOptions {
 }
 
 const MAX_PREFIX_LENGTH = 256;
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Validated options. @internal */
 export interface ResolvedRedisStoreOptions {
@@ -43,16 +43,10 @@ export interface ResolvedRedisStoreOptions {
 
 /** Validates {@link RedisStoreOptions}; throws `ERR_INVALID_OPTION`. @internal */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new JwtError('ERR_INVALID_OPTION', 'the Redis store options must be an object with a "client"');
-  }
+  checkStoreOptions(options, 'Redis');
   const prefix = options.keyPrefix ?? 'jwtkit:';
   if (typeof prefix !== 'string' || prefix.length > MAX_PREFIX_LENGTH) {
     throw new JwtError('ERR_INVALID_OPTION', `"keyPrefix" must be a string of at most ${MAX_PREFIX_LENGTH} characters`);
   }
-  const timeoutMs = Math.round(durationToSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000);
-  if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-    throw new JwtError('ERR_INVALID_OPTION', '"commandTimeout" must be between 1 millisecond and 24 days');
-  }
-  return { executor: new RedisExecutor(options.client, timeoutMs), prefix };
+  return { executor: new RedisExecutor(options.client, storeTimeoutMs(options.commandTimeout, 'commandTimeout')), prefix };
 }

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { JwtError } from '../../errors.js';
 import type {
   NewRefreshTokenRecord,
   RefreshRevocationReason,
@@ -12,9 +11,10 @@ import type {
   RefreshTokenStore,
   RotateResult,
 } from '../../tokens/store.js';
-import type { RedisExecutor } from './client.js';
+import { duplicateHashError, reasonArgument, stringArgument, timeArgument } from '../../tokens/record-codec.js';
+import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';
-import { decodeRecord, encodeNewRecord, reasonArgument, stringArgument, timeArgument } from './record-codec.js';
+import { decodeRecord, newRecordArguments } from './record-codec.js';
 import {
   DELETE_EXPIRED_TOKENS_SCRIPT,
   FIND_SCRIPT,
@@ -31,10 +31,6 @@ export interface RedisRefreshTokenStoreOptions extends RedisStoreOptions {}
 const DELETE_BATCH = 500;
 
 const ROTATE_STATUSES: ReadonlySet<string> = new Set(['revoked', 'used', 'expired', 'rotated']);
-
-function duplicate(): JwtError {
-  return new JwtError('ERR_INVALID_OPTION', 'a refresh token record with this hash already exists');
-}
 
 /**
  * A {@link RefreshTokenStore} on Redis (5 or later), over a node-redis or ioredis client you pass.
@@ -91,8 +87,8 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
    * @throws `ERR_INVALID_OPTION` when a record with this hash exists or the record is malformed.
    */
   async insert(record: NewRefreshTokenRecord): Promise<void> {
-    const reply = await this.#redis.script(INSERT_SCRIPT, [this.#prefix, ...encodeNewRecord(record)]);
-    if (reply[0] === 'exists') throw duplicate();
+    const reply = await this.#redis.script(INSERT_SCRIPT, [this.#prefix, ...newRecordArguments(record)]);
+    if (reply[0] === 'exists') throw duplicateHashError();
     if (reply[0] !== 'ok') throw unexpectedReply();
   }
 
@@ -109,11 +105,11 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
    * @throws `ERR_INVALID_OPTION` when a record with the successor's hash exists or it is malformed.
    */
   async rotate(oldHash: string, successor: NewRefreshTokenRecord, now: number): Promise<RotateResult> {
-    const args = [this.#prefix, stringArgument(oldHash, 'oldHash'), timeArgument(now, 'now'), ...encodeNewRecord(successor)];
+    const args = [this.#prefix, stringArgument(oldHash, 'oldHash'), String(timeArgument(now, 'now')), ...newRecordArguments(successor)];
     const reply = await this.#redis.script(ROTATE_SCRIPT, args);
     const status = reply[0];
     if (status === 'unknown') return { status };
-    if (status === 'exists') throw duplicate();
+    if (status === 'exists') throw duplicateHashError();
     if (typeof status !== 'string' || !ROTATE_STATUSES.has(status)) throw unexpectedReply();
     return { status: status as 'rotated' | 'used' | 'revoked' | 'expired', record: decodeRecord(oldHash, reply.slice(1)) };
   }
@@ -132,7 +128,7 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
    * {@inheritDoc jwtkit!RefreshTokenStore.deleteExpired}
    */
   async deleteExpired(now: number): Promise<number> {
-    const at = timeArgument(now, 'now');
+    const at = String(timeArgument(now, 'now'));
     let removed = 0;
     for (;;) {
       const reply = await this.#redis.script(DELETE_EXPIRED_TOKENS_SCRIPT, [this.#prefix, at, String(DELETE_BATCH)]);
@@ -140,8 +136,4 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
       if (Number(reply[2]) < DELETE_BATCH) return removed;
     }
   }
-}
-
-function unexpectedReply(): JwtError {
-  return new JwtError('ERR_STORE_UNAVAILABLE', 'the Redis server sent an unexpected reply');
 }

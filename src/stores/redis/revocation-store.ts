@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { JwtError } from '../../errors.js';
+import { readStoredInteger, stringArgument, timeArgument } from '../../tokens/record-codec.js';
 import type { RevocationStore } from '../../tokens/store.js';
-import type { RedisExecutor } from './client.js';
+import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';
-import { stringArgument, timeArgument } from './record-codec.js';
 import { DELETE_EXPIRED_REVOCATIONS_SCRIPT, REVOKE_ISSUED_BEFORE_SCRIPT, REVOKE_JTI_SCRIPT } from './scripts.js';
 
 /** Options of {@link RedisRevocationStore}: see {@link RedisStoreOptions}. */
@@ -15,24 +14,20 @@ export interface RedisRevocationStoreOptions extends RedisStoreOptions {}
 
 const DELETE_BATCH = 1000;
 
-function unexpectedReply(): JwtError {
-  return new JwtError('ERR_STORE_UNAVAILABLE', 'the Redis server sent an unexpected reply');
-}
-
-/** Parses a ZSCORE/number reply; `null` for a missing member. */
-function readNumber(reply: unknown): number | null {
-  if (reply === null || reply === undefined) return null;
-  const value = typeof reply === 'number' ? reply : Number(String(reply));
-  if (!Number.isFinite(value)) throw unexpectedReply();
-  return value;
+/** Parses a time the store wrote; throws `ERR_STORE_UNAVAILABLE` for anything else. */
+function readTime(text: unknown): number {
+  const seconds = readStoredInteger(text);
+  if (seconds === undefined) throw unexpectedReply();
+  return seconds;
 }
 
 /**
  * A {@link RevocationStore} on Redis (5 or later), over a node-redis or ioredis client you pass:
- * revoked `jti`s in one sorted set scored by their expiry, cutoffs in one hash (plus a sorted set of
- * their expiries). Each write is one Lua script, so concurrent revocations keep the later expiry
- * and the later cutoff. The entries carry no TTL (the contract gives writes no `now` to measure one
- * from): `deleteExpired(now)` removes them, so call it now and then (for example hourly).
+ * one key per revoked `jti` and per subject cutoff, each with a Redis TTL of `expiresAt - now`
+ * seconds from the call (extended, never shortened, by a later revocation), so Redis removes them
+ * by itself. Each write is one Lua script, so concurrent revocations keep the later expiry and the
+ * later cutoff. Two sorted sets index the entries by expiry for `deleteExpired(now)`, which trims
+ * them (one small entry per revocation): call it now and then (for example daily).
  * Outages reject with `ERR_STORE_UNAVAILABLE` after `commandTimeout`, and late writes are fenced,
  * as for `RedisRefreshTokenStore`.
  *
@@ -62,42 +57,46 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeJti} */
-  async revokeJti(jti: string, expiresAt: number): Promise<void> {
-    await this.#redis.script(REVOKE_JTI_SCRIPT, [this.#prefix, stringArgument(jti, 'jti'), timeArgument(expiresAt, 'expiresAt')]);
+  async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
+    await this.#redis.script(REVOKE_JTI_SCRIPT, [
+      this.#prefix,
+      stringArgument(jti, 'jti'),
+      String(timeArgument(expiresAt, 'expiresAt')),
+      String(timeArgument(now, 'now')),
+    ]);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.isJtiRevoked} */
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
-    const at = Number(timeArgument(now, 'now'));
-    const expiresAt = readNumber(await this.#redis.command(['ZSCORE', `${this.#prefix}revoked:jti`, stringArgument(jti, 'jti')]));
-    return expiresAt !== null && at < expiresAt;
+    const at = timeArgument(now, 'now');
+    const reply = await this.#redis.command(['GET', `${this.#prefix}revoked:jti:${stringArgument(jti, 'jti')}`]);
+    return reply !== null && reply !== undefined && at < readTime(reply);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeIssuedBefore} */
-  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number): Promise<void> {
+  async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
     await this.#redis.script(REVOKE_ISSUED_BEFORE_SCRIPT, [
       this.#prefix,
       stringArgument(subject, 'subject'),
-      timeArgument(cutoff, 'cutoff'),
-      timeArgument(expiresAt, 'expiresAt'),
+      String(timeArgument(cutoff, 'cutoff')),
+      String(timeArgument(expiresAt, 'expiresAt')),
+      String(timeArgument(now, 'now')),
     ]);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.issuedBeforeCutoff} */
   async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
-    const at = Number(timeArgument(now, 'now'));
-    const reply = await this.#redis.command(['HGET', `${this.#prefix}revoked:cutoff`, stringArgument(subject, 'subject')]);
+    const at = timeArgument(now, 'now');
+    const reply = await this.#redis.command(['GET', `${this.#prefix}revoked:cutoff:${stringArgument(subject, 'subject')}`]);
     if (reply === null || reply === undefined) return null;
-    const [cutoff, expiresAt] = String(reply).split(' ').map(Number);
-    if (cutoff === undefined || expiresAt === undefined || !Number.isFinite(cutoff) || !Number.isFinite(expiresAt)) {
-      throw unexpectedReply();
-    }
-    return at < expiresAt ? cutoff : null;
+    const [cutoff, expiresAt, ...rest] = String(reply).split(' ');
+    if (rest.length > 0) throw unexpectedReply();
+    return at < readTime(expiresAt) ? readTime(cutoff) : null;
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.deleteExpired} */
   async deleteExpired(now: number): Promise<number> {
-    const at = timeArgument(now, 'now');
+    const at = String(timeArgument(now, 'now'));
     let removed = 0;
     for (;;) {
       const reply = await this.#redis.script(DELETE_EXPIRED_REVOCATIONS_SCRIPT, [this.#prefix, at, String(DELETE_BATCH)]);

@@ -15,9 +15,11 @@
  *   The three family/subject keys live as long as the longest-lived token they index.
  * - `p..'rt:expiry'`: ZSET token hash → `expires`, read by `deleteExpired` (the caller's clock
  *   decides expiry, so the TTLs alone cannot serve it).
- * - `p..'revoked:jti'`: ZSET jti → `expiresAt`.
- * - `p..'revoked:cutoff'`: HASH subject → `'<cutoff> <expiresAt>'`; `p..'revoked:cutoff-expiry'`:
- *   ZSET subject → `expiresAt`.
+ * - `p..'revoked:jti:'..jti`: STRING `expiresAt` of a denylisted id. TTL: until `expiresAt`,
+ *   measured from the call (`expiresAt - now`).
+ * - `p..'revoked:cutoff:'..subject`: STRING `'<cutoff> <expiresAt>'`. TTL as for a jti.
+ * - `p..'revoked:jti-expiry'` and `p..'revoked:cutoff-expiry'`: ZSETs jti (subject) → `expiresAt`,
+ *   read by `deleteExpired` (as `rt:expiry` is).
  *
  * @module
  * @internal
@@ -32,6 +34,11 @@ local function fenced()
 end
 local function extend(key, ttl)
   if redis.call('TTL', key) < ttl then redis.call('EXPIRE', key, ttl) end
+end
+-- Sets a string key to value with a TTL of at least ttl seconds, never shortening the TTL it had.
+local function put(key, value, ttl)
+  ttl = math.max(1, math.ceil(ttl), redis.call('TTL', key))
+  redis.call('SET', key, value, 'EX', ttl)
 end
 local function store(p, hash, subject, family, parent, created, expires, idle, claims, ttl)
   ttl = math.max(1, math.ceil(ttl))
@@ -153,45 +160,56 @@ end
 return {'ok', tostring(removed), tostring(#hashes)}
 `);
 
-/** ARGV: fence, prefix, jti, expiresAt. Keeps the later expiry. */
+/** ARGV: fence, prefix, jti, expiresAt, now. Keeps the later expiry. */
 export const REVOKE_JTI_SCRIPT: LuaScript = luaScript(`${PRELUDE}
 if fenced() then return {'late'} end
-local key = ARGV[2] .. 'revoked:jti'
-local current = redis.call('ZSCORE', key, ARGV[3])
-if not current or tonumber(current) < tonumber(ARGV[4]) then redis.call('ZADD', key, ARGV[4], ARGV[3]) end
+local p = ARGV[2]
+local key = p .. 'revoked:jti:' .. ARGV[3]
+local expires = ARGV[4]
+local current = redis.call('GET', key)
+if current and tonumber(current) > tonumber(expires) then expires = current end
+put(key, expires, tonumber(expires) - tonumber(ARGV[5]))
+redis.call('ZADD', p .. 'revoked:jti-expiry', expires, ARGV[3])
 return {'ok'}
 `);
 
-/** ARGV: fence, prefix, subject, cutoff, expiresAt. Keeps the later cutoff and the later expiry. */
+/** ARGV: fence, prefix, subject, cutoff, expiresAt, now. Keeps the later cutoff and the later expiry. */
 export const REVOKE_ISSUED_BEFORE_SCRIPT: LuaScript = luaScript(`${PRELUDE}
 if fenced() then return {'late'} end
 local p = ARGV[2]
+local key = p .. 'revoked:cutoff:' .. ARGV[3]
 local cutoff, expires = ARGV[4], ARGV[5]
-local current = redis.call('HGET', p .. 'revoked:cutoff', ARGV[3])
+local current = redis.call('GET', key)
 if current then
   local space = string.find(current, ' ', 1, true)
   local oldCutoff, oldExpires = string.sub(current, 1, space - 1), string.sub(current, space + 1)
   if tonumber(oldCutoff) > tonumber(cutoff) then cutoff = oldCutoff end
   if tonumber(oldExpires) > tonumber(expires) then expires = oldExpires end
 end
-redis.call('HSET', p .. 'revoked:cutoff', ARGV[3], cutoff .. ' ' .. expires)
+put(key, cutoff .. ' ' .. expires, tonumber(expires) - tonumber(ARGV[6]))
 redis.call('ZADD', p .. 'revoked:cutoff-expiry', expires, ARGV[3])
 return {'ok'}
 `);
 
-/** ARGV: fence, prefix, now, batch size. → {'ok', removed, scanned} (scanned: the larger batch). */
+/**
+ * ARGV: fence, prefix, now, batch size. Removes up to `batch` denylisted ids and `batch` cutoffs
+ * with `expiresAt <= now` (and their index entries). → {'ok', removed, scanned}: removed counts the
+ * keys still present (not those Redis already expired by their TTL), scanned the larger batch.
+ */
 export const DELETE_EXPIRED_REVOCATIONS_SCRIPT: LuaScript = luaScript(`${PRELUDE}
 if fenced() then return {'late'} end
 local p = ARGV[2]
 local batch = tonumber(ARGV[4])
-local jtiKey = p .. 'revoked:jti'
-local jtis = redis.call('ZRANGEBYSCORE', jtiKey, '-inf', ARGV[3], 'LIMIT', 0, batch)
-for _, jti in ipairs(jtis) do redis.call('ZREM', jtiKey, jti) end
-local expiryKey = p .. 'revoked:cutoff-expiry'
-local subjects = redis.call('ZRANGEBYSCORE', expiryKey, '-inf', ARGV[3], 'LIMIT', 0, batch)
-for _, subject in ipairs(subjects) do
-  redis.call('HDEL', p .. 'revoked:cutoff', subject)
-  redis.call('ZREM', expiryKey, subject)
+local removed = 0
+local function trim(kind)
+  local indexKey = p .. 'revoked:' .. kind .. '-expiry'
+  local members = redis.call('ZRANGEBYSCORE', indexKey, '-inf', ARGV[3], 'LIMIT', 0, batch)
+  for _, member in ipairs(members) do
+    removed = removed + redis.call('DEL', p .. 'revoked:' .. kind .. ':' .. member)
+    redis.call('ZREM', indexKey, member)
+  end
+  return #members
 end
-return {'ok', tostring(#jtis + #subjects), tostring(math.max(#jtis, #subjects))}
+local scanned = math.max(trim('jti'), trim('cutoff'))
+return {'ok', tostring(removed), tostring(scanned)}
 `);
