@@ -111,7 +111,7 @@ interface RetiredRingKey extends RingKey {
  * const ring = createKeyRing({
  *   current: (await generateKeyPair('ES256')).privateKey,
  *   next: (await generateKeyPair('ES256')).privateKey,
- *   maxTokenLifetime: '15m',
+ *   maxTokenLifetime: '16m', // the tokens' 15 minutes plus the verifiers' clock tolerance
  * });
  * const token = await sign({ sub: 'u1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m' });
  * app.get('/.well-known/jwks.json', (req, res) => res.json(ring.jwks()));
