@@ -30,6 +30,8 @@ export { verify, verifySync } from './jwt/verify.js';
 export { decode } from './jwt/decode.js';
 export type { DecodeOptions } from './jwt/decode.js';
 export type { DecodedJwt, JwtClaims, SignOptions, VerifyOptions, VerifyResult } from './jwt/types.js';
+export { createVerifiedTokenCache } from './jwt/verified-token-cache.js';
+export type { VerifiedTokenCache, VerifiedTokenCacheOptions } from './jwt/verified-token-cache.js';
 
 // Layer 3: keys and JWKS
 export { importKey } from './keys/import-key.js';

@@ -1,3 +1,4 @@
+import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
 import { JwtError, isJwtError } from '../errors.js';
 import { ALGORITHMS } from '../jws/algorithms.js';
 import { bindKey, toVerificationKey } from '../jws/key.js';
@@ -54,8 +55,9 @@ function readSecretEnv(source: KeySource, env: Readonly<Record<string, string | 
     throw new JwtError('ERR_INVALID_OPTION', `--secret-encoding must be one of ${SECRET_ENCODINGS.join(', ')}`);
   }
   if (encoding === 'utf8') return new TextEncoder().encode(value);
-  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new JwtError('ERR_KEY_INVALID', `the variable ${name} is not base64url`);
-  return new Uint8Array(Buffer.from(value, 'base64url'));
+  const bytes = decodeBase64urlOrUndefined(value);
+  if (bytes === undefined) throw new JwtError('ERR_KEY_INVALID', `the variable ${name} is not canonical base64url`);
+  return new Uint8Array(bytes);
 }
 
 /** Reads `--key` or `--secret-env` (exactly one) into key material. */

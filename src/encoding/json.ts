@@ -1,6 +1,5 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { decodeBase64urlOrUndefined } from './base64url.js';
-
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The deepest nesting of arrays and objects accepted in a token segment. */
 const MAX_DEPTH = 64;
@@ -39,16 +38,15 @@ export function parseJsonObject(text: string): Record<string, unknown> | undefin
   return object;
 }
 
-/** UTF-8 text of the bytes, strictly; ASCII takes a fast path. @internal */
+/**
+ * UTF-8 text of the bytes, strictly (no surrogates, overlong forms or code points above U+10FFFF;
+ * a BOM is kept, so JSON.parse refuses it), or `undefined`. Both checks are native: `isAscii`
+ * (then Latin-1 decoding, the cheapest) and `isUtf8`.
+ * @internal
+ */
 export function bytesToText(bytes: Buffer): string | undefined {
-  let high = 0;
-  for (let i = 0; i < bytes.length; i++) high |= bytes[i] as number;
-  if (high < 0x80) return bytes.toString('latin1');
-  try {
-    return utf8Decoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
 /**
@@ -63,12 +61,11 @@ function countTopLevelMembers(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 0x22 /* " */) {
-      // Skip the string; JSON.parse already proved it well-formed.
-      for (i++; i < text.length; i++) {
-        const inner = text.charCodeAt(i);
-        if (inner === 0x5c /* \ */) i++;
-        else if (inner === 0x22) break;
-      }
+      // Skip the string: JSON.parse already proved it well-formed, so it ends at the next quote
+      // not escaped by an odd run of backslashes. `indexOf` (native) jumps there 2-3x faster than
+      // a loop over the characters (bench: payload/HS256/*).
+      i = text.indexOf('"', i + 1);
+      while (isEscaped(text, i)) i = text.indexOf('"', i + 1);
     } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
       if (++depth > MAX_DEPTH) return -1;
     } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
@@ -78,4 +75,20 @@ function countTopLevelMembers(text: string): number {
     }
   }
   return members;
+}
+
+/** Whether the character at `index` is escaped: preceded by an odd number of backslashes. */
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let i = index - 1; text.charCodeAt(i) === 0x5c /* \ */; i--) backslashes++;
+  return (backslashes & 1) === 1;
+}
+
+/** Freezes a parsed JSON value and everything in it (its depth is bounded by the JSON reader). @internal */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
 }

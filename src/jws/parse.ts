@@ -1,5 +1,5 @@
 import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
-import { decodeJsonObjectSegment } from '../encoding/json.js';
+import { decodeJsonObjectSegment, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
 import type { JwsHeader } from './types.js';
 
@@ -96,13 +96,4 @@ function parseHeader(segment: string): KnownHeader {
   if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
   headerCache.set(known.segment, known);
   return known;
-}
-
-/** Freezes a parsed JSON value; its depth is bounded by the JSON reader. */
-function deepFreeze(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
 }

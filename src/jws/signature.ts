@@ -1,4 +1,5 @@
 import { constants, createHmac, sign as cryptoSign, verify as cryptoVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { encodeBase64url } from '../encoding/base64url.js';
 import { ALGORITHMS, rsaSignatureLength, type AlgorithmSpec } from './algorithms.js';
 import type { JwsAlgorithm } from './types.js';
 
@@ -25,6 +26,14 @@ export function createSignature(alg: JwsAlgorithm, key: KeyObject, data: string 
   const spec = ALGORITHMS[alg];
   if (spec.family === 'hmac') return createHmac(spec.hash as string, key).update(data).digest();
   return cryptoSign(spec.hash, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, cryptoKeyArgument(spec, key));
+}
+
+/**
+ * The signature of a JWS signing input as Base64Url text (the third segment).
+ * @internal
+ */
+export function createSignatureSegment(alg: JwsAlgorithm, key: KeyObject, signingInput: string): string {
+  return encodeBase64url(createSignature(alg, key, signingInput));
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Duration } from '../internal/duration.js';
 import type { JwsAlgorithm, JwsHeader } from '../jws/types.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The registered claims of RFC 7519 §4.1, as jwtkit checks them. Any other claim is allowed. */
 export interface JwtClaims {
@@ -86,6 +87,12 @@ export interface VerifyOptions {
   requireExp?: boolean;
   /** Longest accepted token, in characters, checked before anything else. Default: `8192`. */
   maxTokenLength?: number;
+  /**
+   * An opt-in cache of verified tokens from `createVerifiedTokenCache`: a token verified before
+   * with the same key skips parsing and the signature check; every other check is done again.
+   * The payload of a result is then deeply frozen. Default: none (every call verifies in full).
+   */
+  cache?: VerifiedTokenCache;
 }
 
 /** What {@link verify} returns: the verified claims and protected header. */

@@ -1,21 +1,33 @@
-import { bytesToText } from '../encoding/json.js';
+import { bytesToText, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
 import { readClock } from '../internal/duration.js';
+import { prepareKey, selectVerificationAlgorithm } from '../jws/key.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
-import type { KeyInput, KeyResolver } from '../jws/types.js';
+import type { JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
 import { checkAlgorithmsOption, checkMaxTokenLength, checkSignature, resolveKey } from '../jws/verify.js';
 import { readClaimRules, validateClaims, type ClaimRules } from './claims.js';
 import { parseClaimsSet } from './parse-claims.js';
 import type { JwtClaims, VerifyOptions, VerifyResult } from './types.js';
+import {
+  checkCacheOption,
+  findVerified,
+  rememberVerified,
+  type CachedVerification,
+  type VerifiedTokenCache,
+} from './verified-token-cache.js';
 
-interface PreparedVerification {
-  readonly parts: CompactParts;
+/** The options of one call, checked. */
+interface VerifyContext {
+  readonly allowed: readonly JwsAlgorithm[];
   readonly rules: ClaimRules;
+  /** This call's clock, in epoch seconds. */
   readonly now: number;
+  readonly maxLength: number;
+  readonly cache: VerifiedTokenCache | undefined;
 }
 
-/** Option checks and parsing shared by both forms; throws before any key is touched. */
-function prepareVerification(token: string, options: VerifyOptions): PreparedVerification & { allowed: VerifyOptions['algorithms'] } {
+/** Option checks shared by both forms; throws before the token or any key is touched. */
+function readVerifyOptions(options: VerifyOptions): VerifyContext {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'verify needs options with "algorithms"');
   }
@@ -23,15 +35,46 @@ function prepareVerification(token: string, options: VerifyOptions): PreparedVer
   const rules = readClaimRules(options);
   // Claims may be fractional (RFC 7519 §2 NumericDate): compare with the clock's milliseconds.
   const now = readClock(options.currentDate) / 1000;
-  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
-  return { parts, rules, now, allowed };
+  const maxLength = checkMaxTokenLength(options.maxTokenLength);
+  return { allowed, rules, now, maxLength, cache: checkCacheOption(options.cache) };
 }
 
-/** After the signature: parse the claims and check them. */
-function finishVerification<Claims extends object>({ parts, rules, now }: PreparedVerification): VerifyResult<Claims> {
+/** After the signature: parse the claims, check them, and remember the result when there is a cache. */
+function finishVerification<Claims extends object>(
+  context: VerifyContext,
+  token: string,
+  parts: CompactParts,
+  keyInput: unknown,
+): VerifyResult<Claims> {
   const payload = parseClaimsSet(bytesToText(parts.payload));
-  validateClaims(payload, parts.header, rules, now);
+  validateClaims(payload, parts.header, context.rules, context.now);
+  if (context.cache !== undefined) {
+    deepFreeze(payload);
+    rememberVerified(context.cache, token, { key: keyInput, header: parts.header, payload }, context.now);
+  }
   return { payload: payload as Claims & JwtClaims, header: parts.header };
+}
+
+/** The cache entry of `token` for this call, if any (the token must also pass `maxTokenLength`). */
+function cachedEntry(context: VerifyContext, token: unknown): CachedVerification | undefined {
+  if (context.cache === undefined || typeof token !== 'string' || token.length > context.maxLength) return undefined;
+  return findVerified(context.cache, token, context.now);
+}
+
+/**
+ * A cache hit, re-checked for this call: the same key input as the entry's, the algorithm
+ * selection rules for this call's allow-list, and every claim check at this call's clock. Only
+ * the parsing and the signature computation are skipped. `undefined` when the key differs.
+ */
+function reuseEntry<Claims extends object>(
+  context: VerifyContext,
+  entry: CachedVerification,
+  keyInput: unknown,
+): VerifyResult<Claims> | undefined {
+  if (entry.key !== keyInput) return undefined;
+  selectVerificationAlgorithm(prepareKey(keyInput, 'verify'), entry.header.alg, context.allowed);
+  validateClaims(entry.payload, entry.header, context.rules, context.now);
+  return { payload: entry.payload as Claims & JwtClaims, header: entry.header };
 }
 
 /**
@@ -65,10 +108,21 @@ export async function verify<Claims extends object = Record<string, unknown>>(
   key: KeyInput | KeyResolver,
   options: VerifyOptions,
 ): Promise<VerifyResult<Claims>> {
-  const prepared = prepareVerification(token, options);
-  const keyInput = typeof key === 'function' ? await resolveKey(key, prepared.parts.header, token, prepared.allowed) : key;
-  checkSignature(prepared.parts, keyInput, prepared.allowed);
-  return finishVerification<Claims>(prepared);
+  const context = readVerifyOptions(options);
+  const entry = cachedEntry(context, token);
+  if (entry !== undefined) {
+    // A resolver still runs on a hit: a key it no longer returns no longer verifies the token.
+    const keyInput = typeof key === 'function' ? await resolveKey(key, entry.header, token, context.allowed) : key;
+    const hit = reuseEntry<Claims>(context, entry, keyInput);
+    if (hit !== undefined) return hit;
+    const parts = parseCompact(token, context.maxLength);
+    checkSignature(parts, keyInput, context.allowed);
+    return finishVerification<Claims>(context, token, parts, keyInput);
+  }
+  const parts = parseCompact(token, context.maxLength);
+  const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, context.allowed) : key;
+  checkSignature(parts, keyInput, context.allowed);
+  return finishVerification<Claims>(context, token, parts, keyInput);
 }
 
 /**
@@ -86,8 +140,12 @@ export function verifySync<Claims extends object = Record<string, unknown>>(
   key: KeyInput,
   options: VerifyOptions,
 ): VerifyResult<Claims> {
-  const prepared = prepareVerification(token, options);
+  const context = readVerifyOptions(options);
+  const entry = cachedEntry(context, token);
+  const hit = entry === undefined ? undefined : reuseEntry<Claims>(context, entry, key);
+  if (hit !== undefined) return hit;
+  const parts = parseCompact(token, context.maxLength);
   if (typeof key === 'function') throw new JwtError('ERR_INVALID_OPTION', 'verifySync takes a key, not a resolver: use verify');
-  checkSignature(prepared.parts, key, prepared.allowed);
-  return finishVerification<Claims>(prepared);
+  checkSignature(parts, key, context.allowed);
+  return finishVerification<Claims>(context, token, parts, key);
 }

@@ -5,18 +5,17 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { decodeBase64urlOrUndefined, encodeBase64url } from '../encoding/base64url.js';
 
 /** Length of a refresh token: 32 random bytes as unpadded Base64Url. */
 const REFRESH_TOKEN_LENGTH = 43;
-/** 43 Base64Url characters whose last one carries no unused bits (the canonical encoding of 32 bytes). */
-const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 /**
  * Makes a new refresh token: 32 bytes from `crypto.randomBytes`, Base64Url (43 characters).
  * @internal
  */
 export function generateRefreshToken(): string {
-  return randomBytes(32).toString('base64url');
+  return encodeBase64url(randomBytes(32));
 }
 
 /**
@@ -25,7 +24,7 @@ export function generateRefreshToken(): string {
  * @internal
  */
 export function generateId(): string {
-  return randomBytes(16).toString('base64url');
+  return encodeBase64url(randomBytes(16));
 }
 
 /**
@@ -35,7 +34,7 @@ export function generateId(): string {
  * @internal
  */
 export function isRefreshTokenShaped(value: unknown): value is string {
-  return typeof value === 'string' && value.length === REFRESH_TOKEN_LENGTH && REFRESH_TOKEN_PATTERN.test(value);
+  return typeof value === 'string' && value.length === REFRESH_TOKEN_LENGTH && decodeBase64urlOrUndefined(value) !== undefined;
 }
 
 /**
@@ -51,5 +50,5 @@ export function isRefreshTokenShaped(value: unknown): value is string {
  * @throws never.
  */
 export function hashRefreshToken(refreshToken: string): string {
-  return createHash('sha256').update(refreshToken, 'utf8').digest('base64url');
+  return encodeBase64url(createHash('sha256').update(refreshToken, 'utf8').digest());
 }
