@@ -100,32 +100,18 @@ async function readNodeJson(req: IncomingMessage, maxBytes: number): Promise<unk
  * @internal
  */
 export function nodeRequestFacts(req: IncomingMessage): HttpRequestFacts {
-  // The query and the request's own origin are parsed only when asked for (query tokens, CSRF
-  // checks, cookies): a Bearer-authenticated request needs neither, and two URL parses per
-  // request are a visible share of the middleware's cost (bench: express/HS256).
-  let url: URL | undefined | null = null;
-  const own = (): URL | undefined => (url === null ? (url = ownUrl(req)) : url);
-  let query: URLSearchParams | undefined;
+  const url = ownUrl(req);
+  const target = req.url ?? '/';
+  const query = URL.canParse(target, 'http://request.invalid')
+    ? new URL(target, 'http://request.invalid').searchParams
+    : new URLSearchParams();
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     authorization: joinedAuthorization(req),
     cookie: headerText(req.headers.cookie),
-    get query(): URLSearchParams {
-      if (query === undefined) {
-        const target = req.url ?? '/';
-        query = URL.canParse(target, 'http://request.invalid')
-          ? new URL(target, 'http://request.invalid').searchParams
-          : new URLSearchParams();
-      }
-      return query;
-    },
-    get ownOrigin(): string | undefined {
-      return own()?.origin;
-    },
-    get loopback(): boolean {
-      const current = own();
-      return current !== undefined && isLoopbackHostname(current.hostname);
-    },
+    query,
+    ownOrigin: url?.origin,
+    loopback: url !== undefined && isLoopbackHostname(url.hostname),
     header: (name) => headerText(req.headers[name]),
     readJson: (maxBytes) => readNodeJson(req, maxBytes),
   };
