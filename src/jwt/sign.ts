@@ -45,16 +45,17 @@ function checkOwnClaims(claims: Record<string, unknown>): void {
   }
 }
 
-/**
- * Builds the claims a token will carry: the payload's own members, then `iat`, and the members set
- * by options. A claim set both in the payload and by an option is refused: say it once.
- */
+/** Refuses a claim set both in the payload and by its option: say it once. */
 function refuseSetTwice(claims: Record<string, unknown>, value: unknown, option: ClaimOption, claim: keyof JwtClaims): void {
   if (value !== undefined && Object.hasOwn(claims, claim)) {
     throw new JwtError('ERR_INVALID_OPTION', `"${option}" and the payload's "${claim}" are both set`);
   }
 }
 
+/**
+ * Builds the claims a token will carry: the payload's own members, then `iat`, and the members set
+ * by options.
+ */
 function buildClaims(payload: unknown, options: SignOptions): Record<string, unknown> {
   assertPayload(payload);
   const claims: Record<string, unknown> = { ...payload };
