@@ -24,6 +24,20 @@ function readOwn(source: object, name: string): unknown {
   return descriptor.value;
 }
 
+/**
+ * An own data property of an untrusted object, without running getters or letting a proxy's
+ * trap throw: `undefined` when the member is absent, an accessor, or cannot be read.
+ * @internal
+ */
+export function peekOwnDataProperty(source: object, name: string): unknown {
+  try {
+    const descriptor = Object.getOwnPropertyDescriptor(source, name);
+    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A snapshot of the JWK members jwtkit reads, each checked for type. @internal */
 export interface JwkSnapshot {
   readonly kty: string;

@@ -1,7 +1,7 @@
 import { KeyObject, createPrivateKey, createPublicKey, createSecretKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
-import { jwkToKeyObject, type KeyUsage } from './jwk.js';
+import { jwkToKeyObject, peekOwnDataProperty, type KeyUsage } from './jwk.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
 
 /**
@@ -102,20 +102,10 @@ function isPrivateOrSigningInput(input: KeyInput): boolean {
   if (input instanceof KeyObject) return input.type !== 'public';
   if (typeof input === 'string' || input instanceof Uint8Array) return true;
   if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
-    const descriptor = safeDescriptor(input, 'kty');
-    if (descriptor === 'oct') return true;
-    return safeDescriptor(input, 'd') !== undefined;
+    if (peekOwnDataProperty(input, 'kty') === 'oct') return true;
+    return peekOwnDataProperty(input, 'd') !== undefined;
   }
   return false;
-}
-
-function safeDescriptor(source: object, name: string): unknown {
-  try {
-    const descriptor = Object.getOwnPropertyDescriptor(source, name);
-    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -268,7 +258,7 @@ export function selectVerificationAlgorithm(
     if (fitting > 1) {
       throw new JwtError(
         'ERR_KEY_INVALID',
-        'the key fits several allowed algorithms: bind it to one with bindKey or importKey, or allow only one',
+        'the key fits several allowed algorithms: bind it to one with importKey, or allow only one',
       );
     }
   }

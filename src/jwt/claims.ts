@@ -28,6 +28,19 @@ function stringList(value: unknown, option: string): readonly string[] | undefin
 }
 
 /**
+ * Checks an optional `clockTolerance` option (a finite number of seconds from 0 to
+ * {@link MAX_CLOCK_TOLERANCE}); `undefined` when it is not set. Throws `ERR_INVALID_OPTION`.
+ * @internal
+ */
+export function readClockTolerance(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_CLOCK_TOLERANCE) {
+    throw new JwtError('ERR_INVALID_OPTION', `"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`);
+  }
+  return value;
+}
+
+/**
  * Checks the claim options of {@link VerifyOptions} (a RegExp, a unitless string or a
  * non-finite tolerance is misuse) and normalises them.
  * Throws `ERR_INVALID_OPTION`.
@@ -40,12 +53,7 @@ export function readClaimRules(options: VerifyOptions): ClaimRules {
   if (requireExp !== undefined && typeof requireExp !== 'boolean') {
     throw new JwtError('ERR_INVALID_OPTION', '"requireExp" must be a boolean');
   }
-  if (
-    clockTolerance !== undefined &&
-    (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0 || clockTolerance > MAX_CLOCK_TOLERANCE)
-  ) {
-    throw new JwtError('ERR_INVALID_OPTION', `"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`);
-  }
+  const tolerance = readClockTolerance(clockTolerance) ?? DEFAULT_CLOCK_TOLERANCE;
   if (requiredClaims !== undefined && !(Array.isArray(requiredClaims) && requiredClaims.every((c) => typeof c === 'string'))) {
     throw new JwtError('ERR_INVALID_OPTION', '"requiredClaims" must be an array of strings');
   }
@@ -56,7 +64,7 @@ export function readClaimRules(options: VerifyOptions): ClaimRules {
     typ: typ === undefined ? undefined : normalizeMediaType(typ),
     maxAge: maxAge === undefined ? undefined : durationToSeconds(maxAge, 'maxAge'),
     requiredClaims: requiredClaims ?? [],
-    clockTolerance: clockTolerance ?? DEFAULT_CLOCK_TOLERANCE,
+    clockTolerance: tolerance,
     requireExp: requireExp ?? true,
   };
 }

@@ -39,13 +39,14 @@ function readVerifyOptions(options: VerifyOptions): VerifyContext {
   return { allowed, rules, now, maxLength, cache: checkCacheOption(options.cache) };
 }
 
-/** After the signature: parse the claims, check them, and remember the result when there is a cache. */
-function finishVerification<Claims extends object>(
+/** Checks the signature, then parses and checks the claims, and remembers the result when there is a cache. */
+function verifyParts<Claims extends object>(
   context: VerifyContext,
   token: string,
   parts: CompactParts,
   keyInput: unknown,
 ): VerifyResult<Claims> {
+  checkSignature(parts, keyInput, context.allowed);
   const payload = parseClaimsSet(bytesToText(parts.payload));
   validateClaims(payload, parts.header, context.rules, context.now);
   if (context.cache !== undefined) {
@@ -115,14 +116,11 @@ export async function verify<Claims extends object = Record<string, unknown>>(
     const keyInput = typeof key === 'function' ? await resolveKey(key, entry.header, token, context.allowed) : key;
     const hit = reuseEntry<Claims>(context, entry, keyInput);
     if (hit !== undefined) return hit;
-    const parts = parseCompact(token, context.maxLength);
-    checkSignature(parts, keyInput, context.allowed);
-    return finishVerification<Claims>(context, token, parts, keyInput);
+    return verifyParts<Claims>(context, token, parseCompact(token, context.maxLength), keyInput);
   }
   const parts = parseCompact(token, context.maxLength);
   const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, context.allowed) : key;
-  checkSignature(parts, keyInput, context.allowed);
-  return finishVerification<Claims>(context, token, parts, keyInput);
+  return verifyParts<Claims>(context, token, parts, keyInput);
 }
 
 /**
@@ -146,6 +144,5 @@ export function verifySync<Claims extends object = Record<string, unknown>>(
   if (hit !== undefined) return hit;
   const parts = parseCompact(token, context.maxLength);
   if (typeof key === 'function') throw new JwtError('ERR_INVALID_OPTION', 'verifySync takes a key, not a resolver: use verify');
-  checkSignature(parts, key, context.allowed);
-  return finishVerification<Claims>(context, token, parts, key);
+  return verifyParts<Claims>(context, token, parts, key);
 }

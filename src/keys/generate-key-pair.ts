@@ -22,8 +22,6 @@ export interface GeneratedKeyPair {
   publicKey: BoundKey;
 }
 
-const CURVE_NAMES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-
 /**
  * Generates a key pair for an asymmetric algorithm: RSA (`RS*`, `PS*`; a plain `rsa` key, which a
  * JWK can express), EC on the curve the algorithm names (`ES256` P-256, `ES384` P-384, `ES512`
@@ -56,7 +54,7 @@ export async function generateKeyPair(alg: JwsAlgorithm, options: GenerateKeyPai
       pair = await generate('rsa', { modulusLength: checkModulusLength(options.modulusLength) });
       break;
     case 'ecdsa':
-      pair = await generate('ec', { namedCurve: CURVE_NAMES[spec.curve as string] as string });
+      pair = await generate('ec', { namedCurve: spec.curve as string });
       break;
     case 'eddsa':
       pair = await generate('ed25519', {});

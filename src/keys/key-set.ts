@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { JwtError, isJwtError } from '../errors.js';
 import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
-import { snapshotJwk, snapshotToKeyObject, type JwkSnapshot } from '../jws/jwk.js';
+import { peekOwnDataProperty, snapshotJwk, snapshotToKeyObject, type JwkSnapshot } from '../jws/jwk.js';
 import { bindKey } from '../jws/key.js';
 import { parseCompact } from '../jws/parse.js';
 import type { BoundKey, JwsAlgorithm, JwsHeader } from '../jws/types.js';
@@ -53,10 +53,10 @@ export class KeySet {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new JwtError('ERR_JWKS_INVALID', 'every member of "keys" must be a JWK object');
       }
-      if (PRIVATE_MEMBERS.some((name) => readMember(raw, name) !== undefined)) {
+      if (PRIVATE_MEMBERS.some((name) => peekOwnDataProperty(raw, name) !== undefined)) {
         throw new JwtError('ERR_JWKS_INVALID', 'the key set holds a private key: publish only public keys');
       }
-      if (readMember(raw, 'kty') === 'oct') symmetric++;
+      if (peekOwnDataProperty(raw, 'kty') === 'oct') symmetric++;
       const entry = readEntry(raw);
       if (entry === undefined) continue;
       if (entry.kid !== undefined) {
@@ -116,19 +116,9 @@ function readKeys(document: unknown): unknown[] {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new JwtError('ERR_JWKS_INVALID', 'a key set must be a JSON object with a "keys" array');
   }
-  const keys = readMember(document, 'keys');
+  const keys = peekOwnDataProperty(document, 'keys');
   if (!Array.isArray(keys)) throw new JwtError('ERR_JWKS_INVALID', 'a key set must be a JSON object with a "keys" array');
   return keys as unknown[];
-}
-
-/** An own data property, without running getters; `undefined` when absent or not readable. */
-function readMember(source: object, name: string): unknown {
-  try {
-    const descriptor = Object.getOwnPropertyDescriptor(source, name);
-    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The entry for a signature key, or `undefined` for a key that is not for signatures. */
@@ -140,13 +130,13 @@ function readEntry(raw: object): KeyEntry | undefined {
   } catch (caught) {
     error = isJwtError(caught) ? caught : new JwtError('ERR_KEY_INVALID', 'the JWK could not be read', { cause: caught });
   }
-  const use = snapshot !== undefined ? snapshot.use : readMember(raw, 'use');
-  const keyOps = snapshot !== undefined ? snapshot.keyOps : readMember(raw, 'key_ops');
-  const alg = snapshot !== undefined ? snapshot.alg : readMember(raw, 'alg');
+  const use = snapshot !== undefined ? snapshot.use : peekOwnDataProperty(raw, 'use');
+  const keyOps = snapshot !== undefined ? snapshot.keyOps : peekOwnDataProperty(raw, 'key_ops');
+  const alg = snapshot !== undefined ? snapshot.alg : peekOwnDataProperty(raw, 'alg');
   if (use !== undefined && use !== 'sig') return undefined;
   if (Array.isArray(keyOps) && !keyOps.includes('verify')) return undefined;
   if (alg !== undefined && !isJwsAlgorithm(alg)) return undefined;
-  const kid = snapshot !== undefined ? snapshot.kid : readMember(raw, 'kid');
+  const kid = snapshot !== undefined ? snapshot.kid : peekOwnDataProperty(raw, 'kid');
   return {
     kid: typeof kid === 'string' ? kid : undefined,
     snapshot,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { generateId, generateRefreshToken, hashRefreshToken } from '../tokens/opaque.js';
 import type { NewRefreshTokenRecord, RefreshTokenRecord, RefreshTokenStore, RotateResult } from '../tokens/store.js';
 import { storeTest, type ConformanceSuiteOptions, type ConformanceTestApi } from './conformance-api.js';
 
@@ -256,7 +256,7 @@ export function runRefreshTokenStoreSuite(
       test('revokeFamily of an unknown family does nothing and does not fail', async (store) => {
         const record = firstRecord();
         await store.insert(record);
-        await store.revokeFamily(randomId(), 'admin');
+        await store.revokeFamily(generateId(), 'admin');
         expectRecord(await store.find(record.hash), record, UNUSED);
       });
 
@@ -271,7 +271,7 @@ export function runRefreshTokenStoreSuite(
       });
 
       test('revokeSubject revokes every family of the subject and nobody else’s', async (store) => {
-        const subject = randomId();
+        const subject = generateId();
         const mine = [firstRecord({ subject }), firstRecord({ subject }), firstRecord({ subject })];
         const theirs = firstRecord();
         for (const record of [...mine, theirs]) await store.insert(record);
@@ -295,7 +295,7 @@ export function runRefreshTokenStoreSuite(
       test('revokeSubject of an unknown subject does nothing and does not fail', async (store) => {
         const record = firstRecord();
         await store.insert(record);
-        await store.revokeSubject(randomId(), 'admin');
+        await store.revokeSubject(generateId(), 'admin');
         expectRecord(await store.find(record.hash), record, UNUSED);
       });
 
@@ -399,20 +399,16 @@ function countStatuses(results: readonly RotateResult[]): Partial<Record<RotateR
   return counts;
 }
 
-function randomId(): string {
-  return randomBytes(16).toString('base64url');
-}
-
 /** The hash of a fresh random token, exactly as the token service computes it. */
 function randomHash(): string {
-  return createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
+  return hashRefreshToken(generateRefreshToken());
 }
 
 function firstRecord(overrides: Partial<NewRefreshTokenRecord> = {}): NewRefreshTokenRecord {
   return {
     hash: randomHash(),
-    subject: `user-${randomId()}`,
-    familyId: randomId(),
+    subject: `user-${generateId()}`,
+    familyId: generateId(),
     parentHash: null,
     createdAt: NOW,
     expiresAt: NOW + 30 * DAY,

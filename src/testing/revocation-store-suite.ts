@@ -4,6 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { generateId } from '../tokens/opaque.js';
 import type { RevocationStore } from '../tokens/store.js';
 import { storeTest, type ConformanceSuiteOptions, type ConformanceTestApi } from './conformance-api.js';
 
@@ -46,11 +47,11 @@ export function runRevocationStoreSuite(
   describe('RevocationStore conformance', () => {
     describe('jti denylist', () => {
       test('an id never revoked is not revoked', async (store) => {
-        expect(await store.isJtiRevoked(randomId(), NOW)).toBe(false);
+        expect(await store.isJtiRevoked(generateId(), NOW)).toBe(false);
       });
 
       test('a revoked id is revoked until its expiresAt, and not from then on', async (store) => {
-        const jti = randomId();
+        const jti = generateId();
         await store.revokeJti(jti, NOW + 900, NOW);
         expect(await store.isJtiRevoked(jti, NOW)).toBe(true);
         expect(await store.isJtiRevoked(jti, NOW + 899)).toBe(true);
@@ -58,9 +59,9 @@ export function runRevocationStoreSuite(
       });
 
       test('ids are independent and opaque (no prefix or pattern confusion)', async (store) => {
-        const jti = randomId();
+        const jti = generateId();
         await store.revokeJti(jti, NOW + 900, NOW);
-        for (const other of [randomId(), `${jti}x`, jti.slice(0, -1), '*', `${jti}*`, jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase()]) {
+        for (const other of [generateId(), `${jti}x`, jti.slice(0, -1), '*', `${jti}*`, jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase()]) {
           expect(await store.isJtiRevoked(other, NOW)).toBe(false);
         }
         await store.revokeJti('a:b ü€😀', NOW + 900, NOW);
@@ -69,7 +70,7 @@ export function runRevocationStoreSuite(
       });
 
       test('revoking again keeps the later expiry', async (store) => {
-        const jti = randomId();
+        const jti = generateId();
         await store.revokeJti(jti, NOW + 900, NOW);
         await store.revokeJti(jti, NOW + 100, NOW);
         expect(await store.isJtiRevoked(jti, NOW + 500)).toBe(true);
@@ -79,7 +80,7 @@ export function runRevocationStoreSuite(
       });
 
       test(`${concurrency} concurrent revocations of one id keep the latest expiry`, async (store) => {
-        const jti = randomId();
+        const jti = generateId();
         const expiries = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + 100 + index));
         await Promise.all(expiries.map((expiresAt) => store.revokeJti(jti, expiresAt, NOW)));
         const latest = NOW + 100 + concurrency - 1;
@@ -90,11 +91,11 @@ export function runRevocationStoreSuite(
 
     describe('issued-before cutoff', () => {
       test('a subject without a cutoff has none', async (store) => {
-        expect(await store.issuedBeforeCutoff(randomId(), NOW)).toBe(null);
+        expect(await store.issuedBeforeCutoff(generateId(), NOW)).toBe(null);
       });
 
       test('a cutoff is returned until its expiresAt, and not from then on', async (store) => {
-        const subject = randomId();
+        const subject = generateId();
         await store.revokeIssuedBefore(subject, NOW, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW);
         expect(await store.issuedBeforeCutoff(subject, NOW + 899)).toBe(NOW);
@@ -102,7 +103,7 @@ export function runRevocationStoreSuite(
       });
 
       test('the cutoff only moves forward; the expiry keeps the later one', async (store) => {
-        const subject = randomId();
+        const subject = generateId();
         await store.revokeIssuedBefore(subject, NOW + 50, NOW + 950, NOW + 50);
         await store.revokeIssuedBefore(subject, NOW + 10, NOW + 100, NOW + 10);
         expect(await store.issuedBeforeCutoff(subject, NOW + 500)).toBe(NOW + 50);
@@ -112,7 +113,7 @@ export function runRevocationStoreSuite(
       });
 
       test('subjects are independent and opaque', async (store) => {
-        const subject = randomId();
+        const subject = generateId();
         await store.revokeIssuedBefore(subject, NOW, NOW + 900, NOW);
         await store.revokeIssuedBefore('a:b ü€😀', NOW + 1, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(`${subject}x`, NOW)).toBe(null);
@@ -122,16 +123,16 @@ export function runRevocationStoreSuite(
       });
 
       test('a denylisted id and a cutoff do not mix', async (store) => {
-        const name = randomId();
+        const name = generateId();
         await store.revokeJti(name, NOW + 900, NOW);
         expect(await store.issuedBeforeCutoff(name, NOW)).toBe(null);
-        const other = randomId();
+        const other = generateId();
         await store.revokeIssuedBefore(other, NOW, NOW + 900, NOW);
         expect(await store.isJtiRevoked(other, NOW)).toBe(false);
       });
 
       test(`${concurrency} concurrent cutoffs for one subject keep the latest`, async (store) => {
-        const subject = randomId();
+        const subject = generateId();
         const cutoffs = shuffled(Array.from({ length: concurrency }, (_, index) => NOW + index));
         await Promise.all(cutoffs.map((cutoff) => store.revokeIssuedBefore(subject, cutoff, cutoff + 900, cutoff)));
         expect(await store.issuedBeforeCutoff(subject, NOW)).toBe(NOW + concurrency - 1);
@@ -144,8 +145,8 @@ export function runRevocationStoreSuite(
         // A store that expires entries by itself must measure `expiresAt - now` from the call, never
         // compare expiresAt with its own clock: the caller's clock here is years behind, then ahead.
         for (const now of [PAST, NOW, FUTURE]) {
-          const jti = randomId();
-          const subject = randomId();
+          const jti = generateId();
+          const subject = generateId();
           await store.revokeJti(jti, now + 60, now);
           await store.revokeIssuedBefore(subject, now, now + 60, now);
           expect(await store.isJtiRevoked(jti, now)).toBe(true);
@@ -160,10 +161,10 @@ export function runRevocationStoreSuite(
 
     describe('deleteExpired', () => {
       test('removes entries with expiresAt <= now and keeps the rest', async (store) => {
-        const goneJti = randomId();
-        const keptJti = randomId();
-        const goneSubject = randomId();
-        const keptSubject = randomId();
+        const goneJti = generateId();
+        const keptJti = generateId();
+        const goneSubject = generateId();
+        const keptSubject = generateId();
         await store.revokeJti(goneJti, NOW + 100, NOW);
         await store.revokeJti(keptJti, NOW + 101, NOW);
         await store.revokeIssuedBefore(goneSubject, NOW, NOW + 100, NOW);
@@ -178,10 +179,6 @@ export function runRevocationStoreSuite(
       });
     });
   });
-}
-
-function randomId(): string {
-  return randomBytes(16).toString('base64url');
 }
 
 function shuffled<T>(items: T[]): T[] {

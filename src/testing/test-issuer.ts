@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { randomBytes } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
 import { bindKey } from '../jws/key.js';
@@ -14,6 +13,7 @@ import type { JwtClaims, VerifyOptions } from '../jwt/types.js';
 import { generateKeyPair } from '../keys/generate-key-pair.js';
 import { createKeyRing, type KeyRing } from '../keys/key-ring.js';
 import type { JsonWebKeySet } from '../keys/types.js';
+import { generateId } from '../tokens/opaque.js';
 import { createTokenService } from '../tokens/token-service.js';
 import type { TokenService, TokenServiceOptions } from '../tokens/types.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
@@ -129,7 +129,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     const lifetime = tokenOptions.expiresIn === undefined ? tokenTtl : durationToSeconds(tokenOptions.expiresIn, 'expiresIn');
     return sign(
       {
-        jti: randomBytes(16).toString('base64url'),
+        jti: generateId(),
         ...claims,
         ...(overrides.nbfOffset === undefined ? {} : { nbf: now + overrides.nbfOffset }),
         exp: (overrides.nbfOffset === undefined ? iat : now + overrides.nbfOffset) + lifetime,

@@ -7,7 +7,7 @@
 import { JwtError } from '../errors.js';
 import { durationToSeconds } from '../internal/duration.js';
 import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
-import { MAX_CLOCK_TOLERANCE } from '../jwt/claims.js';
+import { readClockTolerance } from '../jwt/claims.js';
 import type { BoundKey, JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
 import { MemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 import type { RefreshTokenStore, RevocationStore } from './store.js';
@@ -123,14 +123,6 @@ function isKeyRing(value: unknown): value is KeyRing {
   if (typeof value !== 'object' || value === null || isBoundKey(value)) return false;
   const candidate = value as Partial<Record<keyof KeyRing, unknown>>;
   return isBoundKey(candidate.signingKey) && typeof candidate.verificationKeys === 'function' && Array.isArray(candidate.algorithms);
-}
-
-function readClockTolerance(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_CLOCK_TOLERANCE) {
-    throw new JwtError('ERR_INVALID_OPTION', `"clockTolerance" must be a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`);
-  }
-  return value;
 }
 
 function nonEmptyString(value: unknown, option: string): string {
