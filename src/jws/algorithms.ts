@@ -14,6 +14,8 @@ export interface AlgorithmSpec {
   readonly hashLength: number;
   /** The `namedCurve` an ECDSA key must have. */
   readonly curve?: 'prime256v1' | 'secp384r1' | 'secp521r1';
+  /** The same curve as a JWK names it (`crv`, RFC 7518 §6.2.1.1). */
+  readonly jwkCurve?: 'P-256' | 'P-384' | 'P-521';
   /** The exact signature length in bytes, where the algorithm fixes it (HMAC, ECDSA, EdDSA). */
   readonly signatureLength?: number;
 }
@@ -21,7 +23,7 @@ export interface AlgorithmSpec {
 const spec = (
   family: AlgorithmFamily,
   bits: 256 | 384 | 512,
-  extra: { curve?: AlgorithmSpec['curve']; signatureLength?: number } = {},
+  extra: { curve?: AlgorithmSpec['curve']; jwkCurve?: AlgorithmSpec['jwkCurve']; signatureLength?: number } = {},
 ): AlgorithmSpec => Object.freeze({ family, hash: `sha${bits}` as const, hashLength: bits / 8, ...extra });
 
 /** The one table of every supported algorithm (RFC 7518 §3, RFC 8037 §3.1). @internal */
@@ -35,9 +37,9 @@ export const ALGORITHMS: Readonly<Record<JwsAlgorithm, AlgorithmSpec>> = Object.
   PS256: spec('rsa-pss', 256),
   PS384: spec('rsa-pss', 384),
   PS512: spec('rsa-pss', 512),
-  ES256: spec('ecdsa', 256, { curve: 'prime256v1', signatureLength: 64 }),
-  ES384: spec('ecdsa', 384, { curve: 'secp384r1', signatureLength: 96 }),
-  ES512: spec('ecdsa', 512, { curve: 'secp521r1', signatureLength: 132 }),
+  ES256: spec('ecdsa', 256, { curve: 'prime256v1', jwkCurve: 'P-256', signatureLength: 64 }),
+  ES384: spec('ecdsa', 384, { curve: 'secp384r1', jwkCurve: 'P-384', signatureLength: 96 }),
+  ES512: spec('ecdsa', 512, { curve: 'secp521r1', jwkCurve: 'P-521', signatureLength: 132 }),
   EdDSA: Object.freeze({ family: 'eddsa', hash: null, hashLength: 64, signatureLength: 64 }),
 });
 

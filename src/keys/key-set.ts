@@ -25,7 +25,6 @@ interface KeyEntry {
   readonly bound: Map<JwsAlgorithm, BoundKey | JwtError>;
 }
 
-const JWK_CURVES: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 
 /**
@@ -157,7 +156,7 @@ function entryFits(snapshot: JwkSnapshot, alg: JwsAlgorithm): boolean {
     case 'rsa-pss':
       return snapshot.kty === 'RSA';
     case 'ecdsa':
-      return snapshot.kty === 'EC' && snapshot.material['crv'] === JWK_CURVES[spec.curve as string];
+      return snapshot.kty === 'EC' && snapshot.material['crv'] === spec.jwkCurve;
     case 'eddsa':
       return snapshot.kty === 'OKP' && snapshot.material['crv'] === 'Ed25519';
   }

@@ -1,5 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { JwtError } from '../../errors.js';
+import { ALGORITHMS, JWS_ALGORITHMS } from '../../jws/algorithms.js';
 import type { Jwk, JwsAlgorithm } from '../../jws/types.js';
 import { exportJWK } from '../../keys/export-jwk.js';
 import { importKey, type ImportKeyInput } from '../../keys/import-key.js';
@@ -12,12 +13,14 @@ import { parseKeyFile } from '../load-key.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, alg: { type: 'string' } } as const;
 
-const ALGORITHM_OF_CURVE: Readonly<Record<string, JwsAlgorithm>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
 
 /** The one algorithm a key type allows (EC curves, Ed25519); `undefined` for RSA, which fits RS* and PS*. */
 function soleAlgorithmOf(key: KeyObject): JwsAlgorithm | undefined {
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
-  if (key.asymmetricKeyType === 'ec') return ALGORITHM_OF_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    return JWS_ALGORITHMS.find((alg) => ALGORITHMS[alg].curve === curve);
+  }
   return undefined;
 }
 
