@@ -46,11 +46,13 @@ function findCredential(request: HttpRequestFacts, policy: AuthenticatePolicy): 
   return found[0];
 }
 
-async function checkRevocation(policy: AuthenticatePolicy, result: { payload: JwtClaims; header: RequestAuth['header'] }): Promise<void> {
-  if (policy.isRevoked === undefined) return;
+async function checkRevocation(
+  isRevoked: NonNullable<AuthenticatePolicy['isRevoked']>,
+  result: { payload: JwtClaims; header: RequestAuth['header'] },
+): Promise<void> {
   let revoked: boolean;
   try {
-    revoked = (await policy.isRevoked(result.payload, result.header)) === true;
+    revoked = (await isRevoked(result.payload, result.header)) === true;
   } catch (error) {
     if (isJwtError(error, 'ERR_STORE_UNAVAILABLE')) throw error;
     throw new JwtError('ERR_STORE_UNAVAILABLE', 'the revocation check failed', { cause: error });
@@ -77,7 +79,7 @@ export async function authenticateExchange<Claims extends object>(
     }
     if (credential.source === 'cookie' && !SAFE_METHODS.has(request.method)) assertSameOriginRequest(request, policy.csrf);
     const result = await verify<Claims>(credential.token, policy.key, policy.verify);
-    await checkRevocation(policy, result);
+    if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
     for (const requirement of policy.requirements) {
       const refusal = requirement(result.payload, result.header);
       if (refusal !== undefined) {

@@ -59,18 +59,50 @@ async function readFetchJson(request: Request, maxBytes: number): Promise<unknow
  * @internal
  */
 export function fetchRequestFacts(request: Request): HttpRequestFacts {
-  const url = URL.canParse(request.url) ? new URL(request.url) : undefined;
-  const origin = url?.origin;
-  return {
-    method: request.method.toUpperCase(),
-    authorization: optionalHeader(request.headers, 'authorization'),
-    cookie: optionalHeader(request.headers, 'cookie'),
-    query: url?.searchParams ?? new URLSearchParams(),
-    ownOrigin: origin === undefined || origin === 'null' ? undefined : origin,
-    loopback: url !== undefined && isLoopbackHostname(url.hostname),
-    header: (name) => optionalHeader(request.headers, name),
-    readJson: (maxBytes) => readFetchJson(request, maxBytes),
-  };
+  return new FetchRequestFacts(request);
+}
+
+/** The URL is parsed on first use, as on the Node side: a Bearer-header request never needs it. */
+class FetchRequestFacts implements HttpRequestFacts {
+  readonly method: string;
+  readonly authorization: string | undefined;
+  readonly cookie: string | undefined;
+  readonly #request: Request;
+  #url: URL | undefined | null = null;
+
+  constructor(request: Request) {
+    this.#request = request;
+    this.method = request.method.toUpperCase();
+    this.authorization = optionalHeader(request.headers, 'authorization');
+    this.cookie = optionalHeader(request.headers, 'cookie');
+  }
+
+  get query(): URLSearchParams {
+    return this.#parsedUrl()?.searchParams ?? new URLSearchParams();
+  }
+
+  get ownOrigin(): string | undefined {
+    const origin = this.#parsedUrl()?.origin;
+    return origin === undefined || origin === 'null' ? undefined : origin;
+  }
+
+  get loopback(): boolean {
+    const url = this.#parsedUrl();
+    return url !== undefined && isLoopbackHostname(url.hostname);
+  }
+
+  header(name: string): string | undefined {
+    return optionalHeader(this.#request.headers, name);
+  }
+
+  readJson(maxBytes: number): Promise<unknown> {
+    return readFetchJson(this.#request, maxBytes);
+  }
+
+  #parsedUrl(): URL | undefined {
+    if (this.#url === null) this.#url = URL.canParse(this.#request.url) ? new URL(this.#request.url) : undefined;
+    return this.#url;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
-import { constants, createHmac, sign as cryptoSign, verify as cryptoVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { encodeBase64url } from '../encoding/base64url.js';
+import { constants, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { encodeBase64url, encodeBinaryStringBase64url } from '../encoding/base64url.js';
+import { hmacBinary, hmacMatches, type HmacHash } from './hmac.js';
 import { ALGORITHMS, rsaSignatureLength, type AlgorithmSpec } from './algorithms.js';
 import type { JwsAlgorithm } from './types.js';
 
@@ -24,7 +25,7 @@ function cryptoKeyArgument(spec: AlgorithmSpec, key: KeyObject): SignParameters 
  */
 export function createSignature(alg: JwsAlgorithm, key: KeyObject, data: string | Uint8Array): Buffer {
   const spec = ALGORITHMS[alg];
-  if (spec.family === 'hmac') return createHmac(spec.hash as string, key).update(data).digest();
+  if (spec.family === 'hmac') return Buffer.from(hmacBinary(spec.hash as HmacHash, key, data), 'latin1');
   return cryptoSign(spec.hash, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, cryptoKeyArgument(spec, key));
 }
 
@@ -33,6 +34,8 @@ export function createSignature(alg: JwsAlgorithm, key: KeyObject, data: string 
  * @internal
  */
 export function createSignatureSegment(alg: JwsAlgorithm, key: KeyObject, signingInput: string): string {
+  const spec = ALGORITHMS[alg];
+  if (spec.family === 'hmac') return encodeBinaryStringBase64url(hmacBinary(spec.hash as HmacHash, key, signingInput));
   return encodeBase64url(createSignature(alg, key, signingInput));
 }
 
@@ -50,8 +53,7 @@ export function verifySignature(alg: JwsAlgorithm, key: KeyObject, data: string 
   if (signature.length !== expectedLength) return false;
   try {
     if (spec.family === 'hmac') {
-      const expected = createHmac(spec.hash as string, key).update(data).digest();
-      return timingSafeEqual(expected, signature);
+      return hmacMatches(spec.hash as HmacHash, key, data, signature);
     }
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     return cryptoVerify(spec.hash, bytes, cryptoKeyArgument(spec, key) as Parameters<typeof cryptoVerify>[2], signature);

@@ -58,7 +58,11 @@ function refuseSetTwice(claims: Record<string, unknown>, value: unknown, option:
  */
 function buildClaims(payload: unknown, options: SignOptions): Record<string, unknown> {
   assertPayload(payload);
-  const claims: Record<string, unknown> = { ...payload };
+  // A copy by Object.assign, not by spread: on Node 20 (V8 11) a spread copy that then gains a
+  // member costs about 0.9 µs, half of an HS256 sign (bench: sign/HS256/sync). Object.assign
+  // would run the `__proto__` setter for an own "__proto__" member (legal JSON, e.g. a verified
+  // payload signed again), so such a payload is copied by spread, which defines it as a member.
+  const claims: Record<string, unknown> = Object.hasOwn(payload, '__proto__') ? { ...payload } : Object.assign({}, payload);
   refuseSetTwice(claims, options.issuer, 'issuer', 'iss');
   refuseSetTwice(claims, options.subject, 'subject', 'sub');
   refuseSetTwice(claims, options.audience, 'audience', 'aud');

@@ -139,6 +139,6 @@ export function rememberVerified(
   if (!(expiresAt > now)) return;
   const { entries } = store;
   entries.delete(token);
-  entries.set(token, { ...entry, expiresAt });
+  entries.set(token, { key: entry.key, header: entry.header, payload: entry.payload, expiresAt });
   if (entries.size > cache.max) entries.delete(entries.keys().next().value as string);
 }

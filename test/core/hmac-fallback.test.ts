@@ -1,0 +1,44 @@
+/**
+ * Where `crypto.hash` is missing (Node 20 before 20.12, other runtimes), the HMAC comes from
+ * `createHmac`: same results, and the module still loads.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+
+const calls = vi.hoisted(() => ({ createHmac: 0 }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  const counted = (...args: Parameters<typeof actual.createHmac>) => {
+    calls.createHmac++;
+    return actual.createHmac(...args);
+  };
+  return { ...actual, hash: undefined, createHmac: counted };
+});
+
+const { createSecretKey } = await import('node:crypto');
+const { hmacBinary, hmacMatches } = await import('../../src/jws/hmac.js');
+const { signSync, verifySync } = await import('../../src/index.js');
+
+describe('HMAC without crypto.hash', () => {
+  it('computes and checks the same MACs as createHmac, through createHmac', async () => {
+    expect((await import('node:crypto')).hash).toBeUndefined();
+    const before = calls.createHmac;
+    for (const digest of ['sha256', 'sha384', 'sha512'] as const) {
+      const key = randomBytes(200);
+      const expected = createHmac(digest, key).update('a.b').digest();
+      expect(Buffer.from(hmacBinary(digest, createSecretKey(key), 'a.b'), 'latin1').equals(expected)).toBe(true);
+      expect(hmacMatches(digest, createSecretKey(key), 'a.b', expected)).toBe(true);
+      expect(hmacMatches(digest, createSecretKey(key), 'a.c', expected)).toBe(false);
+      expect(hmacMatches(digest, createSecretKey(key), 'a.b', expected.subarray(1))).toBe(false);
+    }
+    expect(calls.createHmac - before).toBeGreaterThanOrEqual(12);
+  });
+
+  it('signs and verifies HS256 tokens', () => {
+    const secret = randomBytes(32);
+    const token = signSync({ sub: 'u1' }, secret, { alg: 'HS256', expiresIn: 60 });
+    expect(verifySync(token, secret, { algorithms: ['HS256'] }).payload.sub).toBe('u1');
+    const [header, payload] = token.split('.');
+    expect(token.split('.')[2]).toBe(createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url'));
+  });
+});
