@@ -1,6 +1,7 @@
 import { JwtError, isJwtError } from '../errors.js';
 import type { JwtClaims } from '../jwt/types.js';
-import { verify } from '../jwt/verify.js';
+import type { VerifyResult } from '../jwt/types.js';
+import { verify, verifySync } from '../jwt/verify.js';
 import { report } from './authenticate-options.js';
 import type { AuthenticatePolicy, RequestAuth } from './authenticate-options.js';
 import { readCookie } from './cookie-header.js';
@@ -60,6 +61,43 @@ async function checkRevocation(
   if (revoked) throw new JwtError('ERR_JWT_REVOKED', 'the access token has been revoked');
 }
 
+/** The credential of a request, or the outcome when it has none. Throws `JwtError`. */
+function startExchange<Claims extends object>(
+  request: HttpRequestFacts,
+  policy: AuthenticatePolicy,
+): Credential | AuthenticationOutcome<Claims> {
+  const credential = findCredential(request, policy);
+  if (credential === undefined) {
+    if (!policy.credentialsRequired) return { auth: undefined };
+    throw new JwtError('ERR_CREDENTIALS_MISSING', 'the request carries no access token');
+  }
+  if (credential.source === 'cookie' && !SAFE_METHODS.has(request.method)) assertSameOriginRequest(request, policy.csrf);
+  return credential;
+}
+
+/** The outcome for a verified token: the required scopes and roles, then `auth`. */
+function finishExchange<Claims extends object>(
+  policy: AuthenticatePolicy,
+  credential: Credential,
+  result: VerifyResult<Claims>,
+): AuthenticationOutcome<Claims> {
+  for (const requirement of policy.requirements) {
+    const refusal = requirement(result.payload, result.header);
+    if (refusal !== undefined) {
+      report(policy.onError, new JwtError('ERR_INSUFFICIENT_SCOPE', 'the access token lacks a required scope or role'));
+      return { reply: insufficientScopeReply(policy.realm, refusal.scope) };
+    }
+  }
+  const auth: RequestAuth<Claims> = { payload: result.payload, header: result.header, token: credential.token };
+  rememberRealm(auth, policy.realm);
+  return { auth };
+}
+
+function failedExchange(policy: AuthenticatePolicy, error: unknown): { readonly reply: HttpReply } {
+  report(policy.onError, error);
+  return { reply: authenticationErrorReply(error, policy.realm) };
+}
+
 /**
  * Authenticates one request: finds the credential, verifies it with the core `verify`, asks
  * `isRevoked`, then checks the required scopes and roles. Every failure becomes a reply (RFC 6750);
@@ -72,26 +110,35 @@ export async function authenticateExchange<Claims extends object>(
   policy: AuthenticatePolicy,
 ): Promise<AuthenticationOutcome<Claims>> {
   try {
-    const credential = findCredential(request, policy);
-    if (credential === undefined) {
-      if (!policy.credentialsRequired) return { auth: undefined };
-      throw new JwtError('ERR_CREDENTIALS_MISSING', 'the request carries no access token');
-    }
-    if (credential.source === 'cookie' && !SAFE_METHODS.has(request.method)) assertSameOriginRequest(request, policy.csrf);
-    const result = await verify<Claims>(credential.token, policy.key, policy.verify);
+    const started = startExchange<Claims>(request, policy);
+    if (!('token' in started)) return started;
+    const result = await verify<Claims>(started.token, policy.key, policy.verify);
     if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
-    for (const requirement of policy.requirements) {
-      const refusal = requirement(result.payload, result.header);
-      if (refusal !== undefined) {
-        report(policy.onError, new JwtError('ERR_INSUFFICIENT_SCOPE', 'the access token lacks a required scope or role'));
-        return { reply: insufficientScopeReply(policy.realm, refusal.scope) };
-      }
-    }
-    const auth: RequestAuth<Claims> = { payload: result.payload, header: result.header, token: credential.token };
-    rememberRealm(auth, policy.realm);
-    return { auth };
+    return finishExchange(policy, started, result);
   } catch (error) {
-    report(policy.onError, error);
-    return { reply: authenticationErrorReply(error, policy.realm) };
+    return failedExchange(policy, error);
+  }
+}
+
+/**
+ * {@link authenticateExchange} without a promise, when nothing in the policy is asynchronous (a
+ * key given directly, no `isRevoked`): the Express middleware then calls `next` in the same tick,
+ * about 3% more requests per second (bench: express/HS256). `undefined` when the policy needs
+ * the asynchronous form.
+ *
+ * @internal
+ */
+export function authenticateExchangeSync<Claims extends object>(
+  request: HttpRequestFacts,
+  policy: AuthenticatePolicy,
+): AuthenticationOutcome<Claims> | undefined {
+  const key = policy.key;
+  if (typeof key === 'function' || policy.isRevoked !== undefined) return undefined;
+  try {
+    const started = startExchange<Claims>(request, policy);
+    if (!('token' in started)) return started;
+    return finishExchange(policy, started, verifySync<Claims>(started.token, key, policy.verify));
+  } catch (error) {
+    return failedExchange(policy, error);
   }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JwtClaims } from '../jwt/types.js';
-import { authenticateExchange } from './authenticate-exchange.js';
+import { authenticateExchange, authenticateExchangeSync, type AuthenticationOutcome } from './authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from './authenticate-options.js';
 import type { AuthenticateOptions, RequestAuth } from './authenticate-options.js';
 import { nodeRequestFacts, writeNodeReply } from './node-exchange.js';
@@ -66,6 +66,10 @@ export function handOn(next: NextFunction): void {
  * | missing scope or role | 403 `insufficient_scope` (`scope="..."` for scopes) |
  * | token store or key set unreachable | 503, no detail |
  *
+ * With a key given directly and no `isRevoked`, nothing is asynchronous: the middleware answers or
+ * calls `next` before it returns. With a key resolver (a JWKS) or `isRevoked`, it does so once
+ * they have answered.
+ *
  * @typeParam Claims - the shape of your claims on `req.auth.payload` (not checked at run time).
  * @param options - see {@link AuthenticateOptions}; checked now.
  * @returns the middleware.
@@ -92,15 +96,26 @@ export function handOn(next: NextFunction): void {
 export function authenticate<Claims extends object = JwtClaims>(options: AuthenticateOptions): Middleware {
   const policy = normalizeAuthenticateOptions(options);
   return (req, res, next) => {
-    void authenticateExchange<Claims>(nodeRequestFacts(req), policy)
-      .then((outcome) => {
-        if (outcome.reply !== undefined) {
-          writeNodeReply(res, outcome.reply);
-          return;
-        }
-        if (outcome.auth !== undefined) (req as AuthRequest<Claims>).auth = outcome.auth;
-        handOn(next);
-      })
+    const finish = (outcome: AuthenticationOutcome<Claims>): void => {
+      if (outcome.reply !== undefined) {
+        writeNodeReply(res, outcome.reply);
+        return;
+      }
+      if (outcome.auth !== undefined) (req as AuthRequest<Claims>).auth = outcome.auth;
+      handOn(next);
+    };
+    const facts = nodeRequestFacts(req);
+    const outcome = authenticateExchangeSync<Claims>(facts, policy);
+    if (outcome !== undefined) {
+      try {
+        finish(outcome);
+      } catch {
+        res.destroy(); // as the asynchronous form does when writing the reply fails
+      }
+      return;
+    }
+    void authenticateExchange<Claims>(facts, policy)
+      .then(finish)
       .catch(() => res.destroy());
   };
 }
