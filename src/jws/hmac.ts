@@ -42,21 +42,29 @@ const padsByKey = new WeakMap<KeyObject, Partial<Record<HmacHash, HmacPads>>>();
 
 /** The longest inner input kept in the shared scratch buffer; longer messages get their own. */
 const MAX_SCRATCH = 64 * 1024;
-let scratch = Buffer.alloc(1024);
+/**
+ * The inner hash's input: the inner pad, then the message. Allocated with `allocUnsafeSlow`, never
+ * from Node's shared Buffer pool: pooled memory is visible through any other pooled Buffer's
+ * `.buffer`, and the pad is key material (it is also zeroed after each use).
+ */
+let scratch = Buffer.allocUnsafeSlow(1024);
 
 function padsFor(digest: HmacHash, key: KeyObject, hash: typeof nodeCrypto.hash): HmacPads {
   let byDigest = padsByKey.get(key);
   const known = byDigest?.[digest];
   if (known !== undefined) return known;
   const blockSize = BLOCK_SIZE[digest];
-  let secret = key.export();
-  if (secret.length > blockSize) secret = hash(digest, secret, 'buffer');
+  const exported = key.export();
+  const secret = exported.length > blockSize ? hash(digest, exported, 'buffer') : exported;
   const inner = Buffer.alloc(blockSize, 0x36);
   const outer = Buffer.alloc(blockSize + DIGEST_LENGTH[digest], 0x5c);
   for (let i = 0; i < secret.length; i++) {
     inner[i] = (inner[i] as number) ^ (secret[i] as number);
     outer[i] = (outer[i] as number) ^ (secret[i] as number);
   }
+  exported.fill(0);
+  secret.fill(0);
+  // Buffer.alloc never takes memory from the shared pool.
   const pads: HmacPads = { inner, outer, mac: Buffer.alloc(DIGEST_LENGTH[digest]), blockSize };
   if (byDigest === undefined) {
     byDigest = {};
@@ -67,28 +75,28 @@ function padsFor(digest: HmacHash, key: KeyObject, hash: typeof nodeCrypto.hash)
 }
 
 /** The MAC, as a binary string, with the pads of its key. */
-function computeMac(digest: HmacHash, pads: HmacPads, data: string | Uint8Array, hash: typeof nodeCrypto.hash): string {
+function computeMac(digest: HmacHash, pads: HmacPads, data: string, hash: typeof nodeCrypto.hash): string {
   const size = pads.blockSize + data.length;
   let input = scratch;
   if (size > scratch.length) {
-    input = Buffer.allocUnsafe(size);
+    input = Buffer.allocUnsafeSlow(size);
     if (size <= MAX_SCRATCH) scratch = input;
   }
   input.set(pads.inner, 0);
-  if (typeof data === 'string') input.write(data, pads.blockSize, 'latin1');
-  else input.set(data, pads.blockSize);
+  input.write(data, pads.blockSize, 'latin1');
   const innerDigest = hash(digest, input.subarray(0, size), 'binary');
+  input.fill(0, 0, pads.blockSize);
   pads.outer.write(innerDigest, pads.blockSize, 'binary');
   return hash(digest, pads.outer, 'binary');
 }
 
 /**
- * The HMAC of `data` (a string must be ASCII, as a JWS signing input is) with a secret key, as a
- * binary string (one character per byte).
+ * The HMAC of `data` (a Latin-1 string: one byte per character; a JWS signing input is ASCII)
+ * with a secret key, as a binary string (one character per byte).
  * @internal
  */
-export function hmacBinary(digest: HmacHash, key: KeyObject, data: string | Uint8Array): string {
-  if (hash === undefined) return createHmac(digest, key).update(data).digest('binary');
+export function hmacBinary(digest: HmacHash, key: KeyObject, data: string): string {
+  if (hash === undefined) return createHmac(digest, key).update(data, 'latin1').digest('binary');
   return computeMac(digest, padsFor(digest, key, hash), data, hash);
 }
 
@@ -97,9 +105,9 @@ export function hmacBinary(digest: HmacHash, key: KeyObject, data: string | Uint
  * `crypto.timingSafeEqual`, after a length check (the length is public: the digest fixes it).
  * @internal
  */
-export function hmacMatches(digest: HmacHash, key: KeyObject, data: string | Uint8Array, tag: Uint8Array): boolean {
+export function hmacMatches(digest: HmacHash, key: KeyObject, data: string, tag: Uint8Array): boolean {
   if (hash === undefined) {
-    const mac = createHmac(digest, key).update(data).digest();
+    const mac = createHmac(digest, key).update(data, 'latin1').digest();
     return mac.length === tag.length && timingSafeEqual(mac, tag);
   }
   const pads = padsFor(digest, key, hash);

@@ -20,42 +20,31 @@ function cryptoKeyArgument(spec: AlgorithmSpec, key: KeyObject): SignParameters 
 }
 
 /**
- * Signs `data` with a key already checked for `alg`.
- * @internal
- */
-export function createSignature(alg: JwsAlgorithm, key: KeyObject, data: string | Uint8Array): Buffer {
-  const spec = ALGORITHMS[alg];
-  if (spec.family === 'hmac') return Buffer.from(hmacBinary(spec.hash as HmacHash, key, data), 'latin1');
-  return cryptoSign(spec.hash, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, cryptoKeyArgument(spec, key));
-}
-
-/**
- * The signature of a JWS signing input as Base64Url text (the third segment).
+ * The signature of a JWS signing input, as Base64Url text (the third segment), with a key already
+ * checked for `alg`. The signing input is ASCII; any string is taken as Latin-1 (one byte per
+ * character), as {@link verifySignature} takes it.
  * @internal
  */
 export function createSignatureSegment(alg: JwsAlgorithm, key: KeyObject, signingInput: string): string {
   const spec = ALGORITHMS[alg];
   if (spec.family === 'hmac') return encodeBinaryStringBase64url(hmacBinary(spec.hash as HmacHash, key, signingInput));
-  return encodeBase64url(createSignature(alg, key, signingInput));
+  return encodeBase64url(cryptoSign(spec.hash, Buffer.from(signingInput, 'latin1'), cryptoKeyArgument(spec, key)));
 }
 
 /**
- * Verifies a signature over `data` with a key already checked for `alg`. The signature must have
- * the exact length the algorithm and key fix (before `node:crypto` sees it); HMAC tags are
- * compared in constant time. Never throws: any failure is `false`.
- *
- * `data` given as a string must be ASCII (the JWS signing input always is).
+ * Verifies a signature over `data` (a Latin-1 string: one byte per character; a JWS signing input
+ * is ASCII) with a key already checked for `alg`. The signature must have the exact length the
+ * algorithm and key fix (before `node:crypto` sees it); HMAC tags are compared in constant time.
+ * Never throws: any failure is `false`.
  * @internal
  */
-export function verifySignature(alg: JwsAlgorithm, key: KeyObject, data: string | Uint8Array, signature: Uint8Array): boolean {
+export function verifySignature(alg: JwsAlgorithm, key: KeyObject, data: string, signature: Uint8Array): boolean {
   const spec = ALGORITHMS[alg];
   const expectedLength = spec.signatureLength ?? rsaSignatureLength(key);
   if (signature.length !== expectedLength) return false;
   try {
-    if (spec.family === 'hmac') {
-      return hmacMatches(spec.hash as HmacHash, key, data, signature);
-    }
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    if (spec.family === 'hmac') return hmacMatches(spec.hash as HmacHash, key, data, signature);
+    const bytes = Buffer.from(data, 'latin1');
     return cryptoVerify(spec.hash, bytes, cryptoKeyArgument(spec, key) as Parameters<typeof cryptoVerify>[2], signature);
   } catch {
     return false;

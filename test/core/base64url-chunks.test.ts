@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { encodeBinaryStringBase64url } from '../../src/encoding/base64url.js';
 import { base64url } from '../../src/index.js';
 
 const CHUNK_BYTES = 12 * 1024;
@@ -57,5 +58,12 @@ describe('base64url at chunk boundaries', () => {
     expect(decodes(short.toString('base64url')).equals(short)).toBe(true);
     expect(base64url.encode(short)).toBe(short.toString('base64url'));
     expect(decodes(text).equals(bytes)).toBe(true);
+  });
+
+  it('encodes binary strings (one character per byte) of any size like Buffer', () => {
+    for (const size of [0, 1, 2, 3, 32, 64, CHUNK_BYTES, CHUNK_BYTES + 1, 3 * CHUNK_BYTES + 2]) {
+      const binary = randomBytes(size).toString('latin1');
+      expect(encodeBinaryStringBase64url(binary)).toBe(Buffer.from(binary, 'latin1').toString('base64url'));
+    }
   });
 });

@@ -11,7 +11,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signJws, verify, verifyJws, verifySync, type JwsAlgorithm } from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
-import { createSignature } from '../../src/jws/signature.js';
+import { createSignatureSegment } from '../../src/jws/signature.js';
 import type { Jwk } from '../../src/jws/types.js';
 import { expectCode, fromB64u, loadVectors, NOW_DATE } from './helpers.js';
 
@@ -109,8 +109,7 @@ describe('RFC 7515 Appendix A', () => {
     const vector = vector7515('RFC7515-A.1');
     const secret = secretBytes((vector.jwk as Jwk).k as string);
     const bound = bindKey(secret, 'HS256');
-    const signature = createSignature('HS256', bound.keyObject, vector.signing_input as string);
-    expect(signature.toString('base64url')).toBe(vector.signature_b64u);
+    expect(createSignatureSegment('HS256', bound.keyObject, vector.signing_input as string)).toBe(vector.signature_b64u);
   });
 
   it('A.2 (RS256): signJws reproduces the compact JWS byte for byte', async () => {

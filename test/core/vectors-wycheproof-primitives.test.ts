@@ -5,7 +5,8 @@
  * A JWS signs `b64u(header) + "." + b64u(payload)`, so a vector over an arbitrary `msg` cannot be
  * wrapped in a compact token. Each vector instead goes through the two functions every compact
  * JWS verification uses: `bindKey` (key import and the key-for-algorithm checks) and
- * `verifySignature` (length checks, PSS salt length, P1363 encoding, constant-time HMAC compare).
+ * `verifySignature` (length checks, PSS salt length, P1363 encoding, constant-time HMAC compare),
+ * which takes the message as a Latin-1 string (one character per byte).
  *
  * Source: test/fixtures/vectors/wycheproof/*.json (C2SP/wycheproof @ dac1dd4, Apache-2.0).
  */
@@ -55,7 +56,7 @@ function groupKey(group: WycheproofGroup): Jwk | KeyObject {
 function jwsVerdict(alg: JwsAlgorithm, key: Jwk | KeyObject | Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
   try {
     const bound = bindKey(key, alg);
-    return verifySignature(alg, bound.keyObject, msg, sig);
+    return verifySignature(alg, bound.keyObject, Buffer.from(msg).toString('latin1'), sig);
   } catch (error) {
     if (isJwtError(error)) return false;
     throw error;

@@ -1,0 +1,108 @@
+/**
+ * How sign writes the claims: the payload's own members exactly as JSON.stringify writes them,
+ * then iat and the members set by options (no copy of the payload is made). The oracle is the
+ * object a spread copy would give, serialised: the text must match byte for byte. Payloads that
+ * would serialise as something else (toJSON) are refused, and nothing on Object.prototype (a
+ * setter, a read-only member) is run or trips the signing.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decode, isJwtError, signSync, type JwtClaims, type SignOptions } from '../../src/index.js';
+import { NOW_DATE, testKeys } from './helpers.js';
+
+const NOW = NOW_DATE.getTime() / 1000;
+const keys = testKeys();
+const REGISTERED = ['exp', 'nbf', 'iat', 'iss', 'sub', 'aud', 'jti'];
+const claimsArb = fc.dictionary(
+  fc.string({ maxLength: 12 }).filter((key) => !REGISTERED.includes(key)),
+  fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown),
+  { maxKeys: 8 },
+);
+const optionsArb = fc.record(
+  {
+    issuer: fc.string({ maxLength: 10 }),
+    subject: fc.string({ maxLength: 10 }),
+    audience: fc.oneof(fc.string({ maxLength: 10 }), fc.array(fc.string({ maxLength: 10 }), { minLength: 1, maxLength: 3 })),
+    jwtId: fc.string({ maxLength: 10 }),
+    expiresIn: fc.nat({ max: 100_000 }),
+    notBefore: fc.nat({ max: 100 }),
+    iat: fc.oneof(fc.constant(false as const), fc.integer({ min: 0, max: 2_000_000_000 })),
+  },
+  { requiredKeys: [] },
+);
+
+/** The payload segment of a token, as text. */
+const payloadText = (token: string): string => Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8');
+
+function reference(claims: Record<string, unknown>, options: Partial<SignOptions>): string {
+  const expected: Record<string, unknown> = { ...claims };
+  const base = typeof options.iat === 'number' ? options.iat : NOW;
+  if (options.iat !== false) expected['iat'] = base;
+  if (options.expiresIn !== undefined) expected['exp'] = base + (options.expiresIn as number);
+  if (options.notBefore !== undefined) expected['nbf'] = base + (options.notBefore as number);
+  if (options.issuer !== undefined) expected['iss'] = options.issuer;
+  if (options.subject !== undefined) expected['sub'] = options.subject;
+  if (options.audience !== undefined) expected['aud'] = options.audience;
+  if (options.jwtId !== undefined) expected['jti'] = options.jwtId;
+  return JSON.stringify(expected);
+}
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return isJwtError(error) ? error.code : `raw ${String(error)}`;
+  }
+  return undefined;
+}
+
+describe('sign writes the claims', () => {
+  it('byte for byte as JSON.stringify of the payload with the added members after its own', () => {
+    fc.assert(
+      fc.property(claimsArb, optionsArb, (claims, options) => {
+        const token = signSync(claims, keys.hs256, { alg: 'HS256', currentDate: NOW_DATE, ...options });
+        expect(payloadText(token)).toBe(reference(claims, options));
+      }),
+      { seed: 20_261_125, numRuns: 400 },
+    );
+  });
+
+  it('keeps the payload\'s own iat (and dates exp from it), and an own "__proto__" member as a member', () => {
+    const token = signSync(JSON.parse('{"__proto__":{"admin":true},"iat":1000}') as JwtClaims, keys.hs256, { alg: 'HS256', expiresIn: 60 });
+    expect(payloadText(token)).toBe('{"__proto__":{"admin":true},"iat":1000,"exp":1060}');
+    expect(decode(token).payload).toEqual(JSON.parse('{"__proto__":{"admin":true},"iat":1000,"exp":1060}'));
+  });
+
+  it('refuses payloads with a toJSON method (own or inherited) and computed dates that are not finite', () => {
+    class Claims {
+      sub = 'a';
+      toJSON(): object {
+        return { sub: 'someone else' };
+      }
+    }
+    expect(codeOf(() => signSync(new Claims() as unknown as JwtClaims, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync({ sub: 'a', toJSON: () => ({}) }, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync({ iat: Number.MAX_VALUE }, keys.hs256, { alg: 'HS256', expiresIn: Number.MAX_VALUE }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', issuer: 7 as unknown as string }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', audience: [1] as unknown as string[] }))).toBe('ERR_INVALID_OPTION');
+  });
+
+  it('runs no setter and trips on no read-only member of Object.prototype', () => {
+    let setterRuns = 0;
+    Object.defineProperty(Object.prototype, 'jwtkitReadOnly', { value: 'inherited', writable: false, configurable: true });
+    Object.defineProperty(Object.prototype, 'jwtkitSetter', {
+      set() {
+        setterRuns++;
+      },
+      configurable: true,
+    });
+    try {
+      const token = signSync({ jwtkitReadOnly: 'own', jwtkitSetter: 'own' }, keys.hs256, { alg: 'HS256', iat: false });
+      expect(payloadText(token)).toBe('{"jwtkitReadOnly":"own","jwtkitSetter":"own"}');
+      expect(setterRuns).toBe(0);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)['jwtkitReadOnly'];
+      delete (Object.prototype as Record<string, unknown>)['jwtkitSetter'];
+    }
+  });
+});
