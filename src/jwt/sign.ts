@@ -145,7 +145,9 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  * Signs a JWT. `alg` is required (there is no default algorithm) and must fit the key; `iat` is
  * set to now unless told otherwise; durations are seconds or strings with a unit (`'15m'`).
  *
- * @param payload - the claims; registered claims it sets must have their registered types.
+ * @param payload - the claims: a plain object (not an array, no `toJSON` method), written as
+ *   `JSON.stringify` writes it, followed by `iat` and the claims set by options; registered claims
+ *   it sets must have their registered types.
  * @param key - a private key or an HMAC secret (see {@link KeyInput}).
  * @param options - see {@link SignOptions}.
  * @returns the compact JWT.
@@ -160,7 +162,8 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  *   expiresIn: '15m',
  * });
  * ```
- * @throws `JwtError`: `ERR_INVALID_OPTION` (no `alg`, a unitless duration string, a claim set twice,
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (no `alg`, a payload that is not a plain object, a unitless
+ * duration string, a claim set twice,
  * a registered claim of the wrong type, a reserved header parameter), `ERR_KEY_INVALID` (the key
  * cannot sign with `alg`: wrong type, too short, wrong curve, or bound to another algorithm).
  */
