@@ -109,9 +109,10 @@ export function snapshotJwk(jwk: unknown): JwkSnapshot {
 }
 
 function checkMember(name: string, value: string): string {
-  if (!TEXT_MEMBERS.has(name) && (value.length === 0 || decodeBase64urlOrUndefined(value) === undefined)) {
-    throw new JwtError('ERR_KEY_INVALID', `JWK member "${name}" is not canonical Base64Url`);
-  }
+  if (TEXT_MEMBERS.has(name)) return value;
+  const bytes = value.length === 0 ? undefined : decodeBase64urlOrUndefined(value);
+  if (bytes === undefined) throw new JwtError('ERR_KEY_INVALID', `JWK member "${name}" is not canonical Base64Url`);
+  bytes.fill(0); // only decoded to check it; it may be private key material (`d`, `k`, ...)
   return value;
 }
 
@@ -142,7 +143,13 @@ export function snapshotToKeyObject(snapshot: JwkSnapshot, usage: KeyUsage): Key
   }
   try {
     if (snapshot.kty === 'oct') {
-      return createSecretKey(decodeBase64urlOrUndefined(snapshot.material['k'] as string) as Buffer);
+      // The decoded secret comes from Node's shared Buffer pool: zeroed once the KeyObject has its copy.
+      const secret = decodeBase64urlOrUndefined(snapshot.material['k'] as string) as Buffer;
+      try {
+        return createSecretKey(secret);
+      } finally {
+        secret.fill(0);
+      }
     }
     const jwk = { kty: snapshot.kty, ...snapshot.material };
     return snapshot.isPrivate ? createPrivateKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: jwk, format: 'jwk' });

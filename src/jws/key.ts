@@ -153,11 +153,17 @@ function prepareObject(input: object, usage: KeyUsage): PreparedKey {
   }
   if (input instanceof Uint8Array) {
     if (input.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
+    // A copy (from Node's shared Buffer pool, which any pooled Buffer can read): zeroed once the
+    // KeyObject holds its own.
     const bytes = Buffer.from(input);
-    if (bytesLookLikeKeyDocument(bytes)) {
-      throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
+    try {
+      if (bytesLookLikeKeyDocument(bytes)) {
+        throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
+      }
+      return prepared(createSecretKey(bytes), undefined, undefined);
+    } finally {
+      bytes.fill(0);
     }
-    return prepared(createSecretKey(bytes), undefined, undefined);
   }
   if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
     throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
@@ -199,7 +205,12 @@ function prepareStringSecret(secret: string): PreparedKey {
   if (isBase64DerKey(secret)) {
     throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not a Base64 DER key: import keys with importKey');
   }
-  return prepared(createSecretKey(Buffer.from(secret, 'utf8')), undefined, undefined);
+  const bytes = Buffer.from(secret, 'utf8'); // pooled, as above: zeroed once the KeyObject has its copy
+  try {
+    return prepared(createSecretKey(bytes), undefined, undefined);
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 /**

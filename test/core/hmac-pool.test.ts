@@ -1,12 +1,14 @@
 /**
- * The HMAC's padded key (K ^ ipad, K ^ opad: the key itself, to anyone who knows the constants)
- * never lands in Node's shared Buffer pool, where any pooled Buffer's `.buffer` could read it.
+ * The HMAC's padded key (K ^ ipad, K ^ opad: the key itself, to anyone who knows the constants),
+ * and a secret given as a string, as bytes or as a JWK, never stay in Node's shared Buffer pool,
+ * where any pooled Buffer's `.buffer` could read them.
  * Its own file, so the HMAC module starts with its smallest scratch buffer and has to grow it
  * through the sizes Node would serve from the pool (up to 4 KiB).
  */
 import { createSecretKey, randomFillSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hmacBinary, hmacMatches } from '../../src/jws/hmac.js';
+import { signSync, verifySync } from '../../src/index.js';
 
 describe('HMAC key material and the Buffer pool', () => {
   it('no pad or key bytes in the pool after messages of 100 B to 5 KB', () => {
@@ -27,6 +29,23 @@ describe('HMAC key material and the Buffer pool', () => {
       expect(pool.includes(innerPad)).toBe(false);
       expect(pool.includes(outerPad)).toBe(false);
       expect(pool.includes(key)).toBe(false);
+    }
+  });
+
+  it('no secret bytes in the pool after signing and verifying with a string, bytes or a JWK', () => {
+    const secret = randomFillSync(Buffer.alloc(48));
+    // Printable, and starting with a letter, so the checks against key documents take it as a secret.
+    const asText = `s${secret.toString('latin1').replace(/[^\x21-\x7e]/g, 'x')}`;
+    const inputs = [
+      { key: new Uint8Array(secret), bytes: secret },
+      { key: asText, bytes: Buffer.alloc(asText.length, asText, 'utf8') },
+      { key: { kty: 'oct', k: secret.toString('base64url') }, bytes: secret },
+    ];
+    for (const { key, bytes } of inputs) {
+      const token = signSync({ sub: 'u' }, key, { alg: 'HS256', expiresIn: 60 });
+      expect(verifySync(token, key, { algorithms: ['HS256'] }).payload.sub).toBe('u');
+      const pool = Buffer.from(Buffer.allocUnsafe(16).buffer);
+      expect(pool.includes(bytes)).toBe(false);
     }
   });
 });

@@ -1,9 +1,10 @@
 /**
- * How sign writes the claims: the payload's own members exactly as JSON.stringify writes them,
- * then iat and the members set by options (no copy of the payload is made). The oracle is the
- * object a spread copy would give, serialised: the text must match byte for byte. Payloads that
- * would serialise as something else (toJSON) are refused, and nothing on Object.prototype (a
- * setter, a read-only member) is run or trips the signing.
+ * How sign writes the claims: the payload's own enumerable members (read once, as a spread copy
+ * reads them) as JSON.stringify writes them, then iat and the members set by options. The oracle
+ * is the object a spread copy with the added members would give, serialised: the text must match
+ * byte for byte, for random payloads and for odd ones (boxed primitives, getters, proxies,
+ * non-enumerable members). A payload with its own toJSON is refused, and nothing on
+ * Object.prototype (a setter, a read-only member) is run or trips the signing.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -73,30 +74,90 @@ describe('sign writes the claims', () => {
     expect(decode(token).payload).toEqual(JSON.parse('{"__proto__":{"admin":true},"iat":1000,"exp":1060}'));
   });
 
-  it('refuses payloads with a toJSON method (own or inherited) and computed dates that are not finite', () => {
+  it('reads odd payloads once, as a spread copy does: boxed primitives, getters, proxies, non-enumerable members', () => {
+    const changing = (): object => {
+      let reads = 0;
+      return {
+        get exp(): unknown {
+          reads++;
+          return reads === 1 ? NOW + 600 : 'not a number';
+        },
+      };
+    };
+    const sneaky = (): object => ({
+      get a(): number {
+        (this as Record<string, unknown>)['sub'] = 5;
+        return 1;
+      },
+    });
+    const flickering = (): object => {
+      let hidden = true;
+      return new Proxy({ exp: NOW + 600, x: 1 } as Record<string, unknown>, {
+        ownKeys: (target) => {
+          const keys = Reflect.ownKeys(target).filter((key) => !(hidden && key === 'exp'));
+          hidden = !hidden;
+          return keys;
+        },
+      });
+    };
+    const factories = [
+      () => new String('ab'),
+      () => new Number(5),
+      changing,
+      sneaky,
+      flickering,
+      () => Object.defineProperty({ a: 1 }, 'iat', { value: 0, enumerable: false }),
+    ];
+    for (const make of factories) {
+      const copy: Record<string, unknown> = { ...make() }; // what one read of a fresh payload gives
+      const expiresIn = Object.hasOwn(copy, 'exp') ? undefined : 60;
+      const token = signSync(make() as JwtClaims, keys.hs256, { alg: 'HS256', currentDate: NOW_DATE, expiresIn });
+      const expected: Record<string, unknown> = { ...copy, iat: NOW };
+      if (expiresIn !== undefined) expected['exp'] = NOW + expiresIn;
+      expect(payloadText(token)).toBe(JSON.stringify(expected));
+    }
+  });
+
+  it('signs the own members of a class instance (its inherited toJSON is not copied), refuses an own toJSON', () => {
     class Claims {
       sub = 'a';
       toJSON(): object {
         return { sub: 'someone else' };
       }
     }
-    expect(codeOf(() => signSync(new Claims() as unknown as JwtClaims, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
+    expect(payloadText(signSync(new Claims() as unknown as JwtClaims, keys.hs256, { alg: 'HS256', iat: false }))).toBe('{"sub":"a"}');
     expect(codeOf(() => signSync({ sub: 'a', toJSON: () => ({}) }, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
+  });
+
+  it('refuses what cannot be a claims set, always with ERR_INVALID_OPTION', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const throwing = {
+      get sub(): string {
+        throw new TypeError('getter failed');
+      },
+    };
+    expect(codeOf(() => signSync(proxy as JwtClaims, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync(throwing, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => signSync({ iat: Number.MAX_VALUE }, keys.hs256, { alg: 'HS256', expiresIn: Number.MAX_VALUE }))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', issuer: 7 as unknown as string }))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', audience: [1] as unknown as string[] }))).toBe('ERR_INVALID_OPTION');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', audience: [, 'a'] as unknown as string[] }))).toBe('ERR_INVALID_OPTION');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(codeOf(() => signSync({ aud: [, 'a'] as unknown as string[] }, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
   });
 
   it('runs no setter and trips on no read-only member of Object.prototype', () => {
     let setterRuns = 0;
-    Object.defineProperty(Object.prototype, 'jwtkitReadOnly', { value: 'inherited', writable: false, configurable: true });
-    Object.defineProperty(Object.prototype, 'jwtkitSetter', {
-      set() {
-        setterRuns++;
-      },
-      configurable: true,
-    });
     try {
+      Object.defineProperty(Object.prototype, 'jwtkitReadOnly', { value: 'inherited', writable: false, configurable: true });
+      Object.defineProperty(Object.prototype, 'jwtkitSetter', {
+        set() {
+          setterRuns++;
+        },
+        configurable: true,
+      });
       const token = signSync({ jwtkitReadOnly: 'own', jwtkitSetter: 'own' }, keys.hs256, { alg: 'HS256', iat: false });
       expect(payloadText(token)).toBe('{"jwtkitReadOnly":"own","jwtkitSetter":"own"}');
       expect(setterRuns).toBe(0);
