@@ -48,6 +48,8 @@ const MAX_SCRATCH = 64 * 1024;
  * `.buffer`, and the pad is key material (it is also zeroed after each use).
  */
 let scratch = Buffer.allocUnsafeSlow(1024);
+/** Zeros for the largest block: `set` with it is cheaper than `fill` (which validates its arguments). */
+const ZERO_BLOCK = new Uint8Array(128);
 
 function padsFor(digest: HmacHash, key: KeyObject, hash: typeof nodeCrypto.hash): HmacPads {
   let byDigest = padsByKey.get(key);
@@ -85,7 +87,7 @@ function computeMac(digest: HmacHash, pads: HmacPads, data: string, hash: typeof
   input.set(pads.inner, 0);
   input.write(data, pads.blockSize, 'latin1');
   const innerDigest = hash(digest, input.subarray(0, size), 'binary');
-  input.fill(0, 0, pads.blockSize);
+  input.set(ZERO_BLOCK, 0); // the pad is key material (the scratch holds at least 1024 bytes)
   pads.outer.write(innerDigest, pads.blockSize, 'binary');
   return hash(digest, pads.outer, 'binary');
 }

@@ -1,6 +1,6 @@
 import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
-import { durationToSeconds, epochSeconds, readClock } from '../internal/duration.js';
+import { durationToSeconds, readClock } from '../internal/duration.js';
 import { assertSigningAlgorithm, prepareKey } from '../jws/key.js';
 import { encodeProtectedHeader, signCompact, stringifyOption } from '../jws/sign.js';
 import type { KeyInput } from '../jws/types.js';
@@ -79,10 +79,10 @@ function stringMember(claim: 'iss' | 'sub' | 'jti', value: unknown): string {
   return `,"${claim}":${JSON.stringify(value)}`;
 }
 
-/** `,"name":value` for a NumericDate. */
+/** `,"name":value` for a NumericDate. (A finite number's JSON is its `String` form, -0 included.) */
 function numberMember(claim: 'exp' | 'nbf' | 'iat', value: number): string {
   checkNumber(value, claim);
-  return `,"${claim}":${JSON.stringify(value)}`;
+  return `,"${claim}":${value}`;
 }
 
 /**
@@ -102,7 +102,7 @@ function encodeClaims(input: unknown, options: SignOptions): string {
   refuseSetTwice(payload, options.expiresIn, 'expiresIn', 'exp');
   refuseSetTwice(payload, options.notBefore, 'notBefore', 'nbf');
   checkOwnClaims(payload);
-  const now = epochSeconds(new Date(readClock(options.currentDate)));
+  const now = Math.floor(readClock(options.currentDate) / 1000); // whole seconds, as epochSeconds gives them
   const { iat } = options;
   let base = now;
   let added = '';
