@@ -108,6 +108,19 @@ export function snapshotJwk(jwk: unknown): JwkSnapshot {
   }
 }
 
+/**
+ * A secret `KeyObject` from a temporary copy of its bytes, which is then zeroed: such copies come
+ * from Node's shared Buffer pool, which any pooled Buffer can read through `.buffer`.
+ * @internal
+ */
+export function secretKeyFromCopy(copy: Buffer): KeyObject {
+  try {
+    return createSecretKey(copy);
+  } finally {
+    copy.fill(0);
+  }
+}
+
 function checkMember(name: string, value: string): string {
   if (TEXT_MEMBERS.has(name)) return value;
   const bytes = value.length === 0 ? undefined : decodeBase64urlOrUndefined(value);
@@ -143,13 +156,7 @@ export function snapshotToKeyObject(snapshot: JwkSnapshot, usage: KeyUsage): Key
   }
   try {
     if (snapshot.kty === 'oct') {
-      // The decoded secret comes from Node's shared Buffer pool: zeroed once the KeyObject has its copy.
-      const secret = decodeBase64urlOrUndefined(snapshot.material['k'] as string) as Buffer;
-      try {
-        return createSecretKey(secret);
-      } finally {
-        secret.fill(0);
-      }
+      return secretKeyFromCopy(decodeBase64urlOrUndefined(snapshot.material['k'] as string) as Buffer);
     }
     const jwk = { kty: snapshot.kty, ...snapshot.material };
     return snapshot.isPrivate ? createPrivateKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: jwk, format: 'jwk' });

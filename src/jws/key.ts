@@ -1,7 +1,7 @@
-import { KeyObject, createPrivateKey, createPublicKey, createSecretKey } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
-import { jwkToKeyObject, peekOwnDataProperty, type KeyUsage } from './jwk.js';
+import { jwkToKeyObject, peekOwnDataProperty, secretKeyFromCopy, type KeyUsage } from './jwk.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
 
 /**
@@ -153,17 +153,10 @@ function prepareObject(input: object, usage: KeyUsage): PreparedKey {
   }
   if (input instanceof Uint8Array) {
     if (input.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
-    // A copy (from Node's shared Buffer pool, which any pooled Buffer can read): zeroed once the
-    // KeyObject holds its own.
-    const bytes = Buffer.from(input);
-    try {
-      if (bytesLookLikeKeyDocument(bytes)) {
-        throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
-      }
-      return prepared(createSecretKey(bytes), undefined, undefined);
-    } finally {
-      bytes.fill(0);
+    if (bytesLookLikeKeyDocument(input)) {
+      throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
     }
+    return prepared(secretKeyFromCopy(Buffer.from(input)), undefined, undefined);
   }
   if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
     throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
@@ -184,7 +177,8 @@ const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u1
  * the bytes form of security.md entries 7-8. Random secrets almost never begin with `{` and then
  * parse as a JSON object, so the JSON test parses rather than looking at the first byte alone.
  */
-function bytesLookLikeKeyDocument(bytes: Buffer): boolean {
+function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.length); // a view, not a copy
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN')) return true;
   if (!/^\s*[[{]/.test(text)) return false;
@@ -205,12 +199,7 @@ function prepareStringSecret(secret: string): PreparedKey {
   if (isBase64DerKey(secret)) {
     throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not a Base64 DER key: import keys with importKey');
   }
-  const bytes = Buffer.from(secret, 'utf8'); // pooled, as above: zeroed once the KeyObject has its copy
-  try {
-    return prepared(createSecretKey(bytes), undefined, undefined);
-  } finally {
-    bytes.fill(0);
-  }
+  return prepared(secretKeyFromCopy(Buffer.from(secret, 'utf8')), undefined, undefined);
 }
 
 /**
