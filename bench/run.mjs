@@ -35,7 +35,17 @@ import * as refreshSuite from './suites/refresh.mjs';
 const SUITES = [jwtSuite, decodeSuite, base64urlSuite, payloadSuite, cacheSuite, jwksSuite, refreshSuite, expressSuite, memorySuite];
 
 function parseArgs(argv) {
-  const options = { clock: 'cpu', filters: [], runs: 3, rounds: 5, time: 100, json: undefined, markdown: undefined, list: false, child: false };
+  const options = {
+    clock: 'cpu',
+    filters: [],
+    runs: 3,
+    rounds: 5,
+    time: 100,
+    json: undefined,
+    markdown: undefined,
+    list: false,
+    child: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -45,19 +55,44 @@ function parseArgs(argv) {
     };
     const optionalFile = () => (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[++i] : '-');
     switch (arg) {
-      case '--filter': options.filters.push(new RegExp(next(), 'i')); break;
-      case '--runs': options.runs = Number(next()); break;
-      case '--rounds': options.rounds = Number(next()); break;
-      case '--time': options.time = Number(next()); break;
-      case '--clock': options.clock = next(); break;
-      case '--json': options.json = optionalFile(); break;
-      case '--markdown': options.markdown = optionalFile(); break;
-      case '--module': options.module = next(); break;
-      case '--baseline': options.baseline = next(); break;
-      case '--list': options.list = true; break;
-      case '--report': options.report = next(); break;
-      case '--child': options.child = true; break;
-      default: throw new Error(`unknown option ${arg} (see the top of bench/run.mjs)`);
+      case '--filter':
+        options.filters.push(new RegExp(next(), 'i'));
+        break;
+      case '--runs':
+        options.runs = Number(next());
+        break;
+      case '--rounds':
+        options.rounds = Number(next());
+        break;
+      case '--time':
+        options.time = Number(next());
+        break;
+      case '--clock':
+        options.clock = next();
+        break;
+      case '--json':
+        options.json = optionalFile();
+        break;
+      case '--markdown':
+        options.markdown = optionalFile();
+        break;
+      case '--module':
+        options.module = next();
+        break;
+      case '--baseline':
+        options.baseline = next();
+        break;
+      case '--list':
+        options.list = true;
+        break;
+      case '--report':
+        options.report = next();
+        break;
+      case '--child':
+        options.child = true;
+        break;
+      default:
+        throw new Error(`unknown option ${arg} (see the top of bench/run.mjs)`);
     }
   }
   return options;
@@ -164,7 +199,9 @@ export function aggregate(runs, options) {
   const first = runs[0];
   const results = first.results.map((result, index) => {
     // Runs in which this group failed are left out of its medians.
-    const perRun = runs.map((run) => run.results[index]).filter((r) => r.id === result.id && r.skipped === undefined && r.rows.length === result.rows.length);
+    const perRun = runs
+      .map((run) => run.results[index])
+      .filter((r) => r.id === result.id && r.skipped === undefined && r.rows.length === result.rows.length);
     if (result.skipped !== undefined || perRun.length === 0) return result;
     if (result.rows.length === 0) {
       const targets = perRun.map((run) => run.target).filter(Boolean);

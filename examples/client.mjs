@@ -66,11 +66,21 @@ export async function runClient({ authUrl, resourceUrl, log = () => {} }) {
   };
   const challenge = (response) => `WWW-Authenticate: ${response.headers.get('www-authenticate')}`;
 
-  let body = await step('1. login as alice', 200, () => authPost('/auth/login', { username: 'alice', password: 'wonderland' }), tokenDetail);
+  let body = await step(
+    '1. login as alice',
+    200,
+    () => authPost('/auth/login', { username: 'alice', password: 'wonderland' }),
+    tokenDetail,
+  );
   accessToken = body.access_token;
   const firstRefreshToken = jar.get();
 
-  await step('2. GET /api/profile with the access token', 200, getProfile, (response, profile) => `hello ${profile.subject} (${profile.scope})`);
+  await step(
+    '2. GET /api/profile with the access token',
+    200,
+    getProfile,
+    (response, profile) => `hello ${profile.subject} (${profile.scope})`,
+  );
 
   // Wait until the short-lived access token has expired (its exp is in the token).
   const { exp } = decode(accessToken).payload;
@@ -90,17 +100,42 @@ export async function runClient({ authUrl, resourceUrl, log = () => {} }) {
   // An attacker replays the refresh token that was already used: reuse is detected and the whole
   // session (token family) is revoked, including the legitimate client's current token.
   jar.set(firstRefreshToken);
-  await step('6. replay the old refresh token (stolen copy)', 401, () => authPost('/auth/refresh'), (response, error) => `${error.error}: reuse detected, session revoked`);
+  await step(
+    '6. replay the old refresh token (stolen copy)',
+    401,
+    () => authPost('/auth/refresh'),
+    (response, error) => `${error.error}: reuse detected, session revoked`,
+  );
   jar.set(secondRefreshToken);
-  await step('7. refresh with the current token: revoked too', 401, () => authPost('/auth/refresh'), (response, error) => error.error);
+  await step(
+    '7. refresh with the current token: revoked too',
+    401,
+    () => authPost('/auth/refresh'),
+    (response, error) => error.error,
+  );
 
   body = await step('8. login again', 200, () => authPost('/auth/login', { username: 'alice', password: 'wonderland' }), tokenDetail);
   accessToken = body.access_token;
   const lastRefreshToken = jar.get();
-  await step('9. logout', 204, () => authPost('/auth/logout'), () => `refresh cookie ${jar.get() === undefined ? 'cleared' : 'still set'}`);
+  await step(
+    '9. logout',
+    204,
+    () => authPost('/auth/logout'),
+    () => `refresh cookie ${jar.get() === undefined ? 'cleared' : 'still set'}`,
+  );
   jar.set(lastRefreshToken);
-  await step('10. refresh after logout', 401, () => authPost('/auth/refresh'), (response, error) => error.error);
-  await step('11. wrong password', 401, () => authPost('/auth/login', { username: 'alice', password: 'guess' }), (response, error) => error.error);
+  await step(
+    '10. refresh after logout',
+    401,
+    () => authPost('/auth/refresh'),
+    (response, error) => error.error,
+  );
+  await step(
+    '11. wrong password',
+    401,
+    () => authPost('/auth/login', { username: 'alice', password: 'guess' }),
+    (response, error) => error.error,
+  );
 
   return trace;
 }

@@ -35,7 +35,11 @@ const plain = (check) => (req, res, next) => {
   next();
 };
 app.get('/floor', plain(floor), handler);
-app.get('/verify-sync', plain((token) => jwtkit.verifySync(token, key, verify).payload), handler);
+app.get(
+  '/verify-sync',
+  plain((token) => jwtkit.verifySync(token, key, verify).payload),
+  handler,
+);
 if (typeof jwtkit.createVerifiedTokenCache === 'function') {
   app.get('/auth-cached', adapter.authenticate({ key, verify: { ...verify, cache: jwtkit.createVerifiedTokenCache() } }), handler);
 }

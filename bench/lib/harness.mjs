@@ -112,9 +112,7 @@ export function summarise(group, opsByName, rounds) {
     const ops = opsByName[c.name];
     const toFloor = floor === undefined ? [] : ops.map((value, round) => value / opsByName[floor.name][round]);
     const toPeer =
-      peers.length === 0
-        ? []
-        : ops.map((value, round) => value / Math.max(...peers.map((peer) => opsByName[peer.name][round])));
+      peers.length === 0 ? [] : ops.map((value, round) => value / Math.max(...peers.map((peer) => opsByName[peer.name][round])));
     return {
       name: c.name,
       role: c.role,
@@ -126,6 +124,9 @@ export function summarise(group, opsByName, rounds) {
       samples: ops,
     };
   });
-  const fastestPeer = peers.length === 0 ? null : peers.reduce((best, peer) => (median(opsByName[peer.name]) > median(opsByName[best.name]) ? peer : best)).name;
+  const fastestPeer =
+    peers.length === 0
+      ? null
+      : peers.reduce((best, peer) => (median(opsByName[peer.name]) > median(opsByName[best.name]) ? peer : best)).name;
   return { id: group.id, title: group.title, note: group.note, rounds, fastestPeer, rows };
 }

@@ -32,7 +32,8 @@ export function peersFor({ alg, signKey, verifyKey }) {
   const joseVerifyOptions = { algorithms: [alg], issuer: ISSUER, audience: AUDIENCE };
   peers.push({
     name: 'jose',
-    signAsync: (claims) => new jose.SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt().setExpirationTime('1h').sign(signKey),
+    signAsync: (claims) =>
+      new jose.SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt().setExpirationTime('1h').sign(signKey),
     verifyAsync: (token) => jose.jwtVerify(token, verifyKey, joseVerifyOptions),
   });
 

@@ -2,13 +2,20 @@
 
 const fmt = (value, digits = 2) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–');
 const ops = (value) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
-const micro = (row) => (row === undefined ? '–' : row.unit === undefined ? fmt(row.microsecondsPerOp, row.microsecondsPerOp < 10 ? 2 : 1) : `${fmt(row.value, 0)} ${row.unit}`);
+const micro = (row) =>
+  row === undefined
+    ? '–'
+    : row.unit === undefined
+      ? fmt(row.microsecondsPerOp, row.microsecondsPerOp < 10 ? 2 : 1)
+      : `${fmt(row.value, 0)} ${row.unit}`;
 
 function targetText(result) {
   if (result.target === undefined) return '';
   return result.target.checks
     .map((check) => {
-      const label = { ratioToFloor: '×floor', ratioToFastestPeer: '×fastest peer', heapGrowthBytes: 'heap growth (bytes)' }[check.metric] ?? check.metric;
+      const label =
+        { ratioToFloor: '×floor', ratioToFastestPeer: '×fastest peer', heapGrowthBytes: 'heap growth (bytes)' }[check.metric] ??
+        check.metric;
       const bound = check.min !== undefined ? `≥ ${check.min}` : `≤ ${check.max}`;
       const value = check.metric === 'heapGrowthBytes' ? String(check.value) : fmt(check.value);
       return `${label} ${value} ${bound}: ${check.met ? 'met' : 'NOT met'}`;
@@ -25,7 +32,9 @@ function rangeText(row) {
 /** Plain text: every group with every contestant. */
 export function formatText(report) {
   const lines = [];
-  lines.push(`jwtkit benchmark — ${report.machine.node}, ${report.machine.cpu}; ${report.runs} run(s) × ${report.rounds} rounds × ${report.timeMs} ms`);
+  lines.push(
+    `jwtkit benchmark — ${report.machine.node}, ${report.machine.cpu}; ${report.runs} run(s) × ${report.rounds} rounds × ${report.timeMs} ms`,
+  );
   for (const result of report.results) {
     lines.push('');
     lines.push(`${result.id} — ${result.title ?? ''}`);
@@ -34,7 +43,9 @@ export function formatText(report) {
       continue;
     }
     if (result.note) lines.push(`  note: ${result.note}`);
-    lines.push(`  ${'contestant'.padEnd(28)} ${'ops/s'.padStart(12)} ${'µs/op'.padStart(10)} ${'×floor'.padStart(8)} ${'×fastest peer'.padStart(14)}`);
+    lines.push(
+      `  ${'contestant'.padEnd(28)} ${'ops/s'.padStart(12)} ${'µs/op'.padStart(10)} ${'×floor'.padStart(8)} ${'×fastest peer'.padStart(14)}`,
+    );
     for (const row of result.rows) {
       const value = row.unit === undefined ? ops(row.opsPerSecond) : `${fmt(row.value, 0)} ${row.unit}`;
       lines.push(

@@ -113,7 +113,10 @@ export async function startPostgres() {
     chownSync(data, owner.uid, owner.gid);
   }
   const runAs = { ...(owner ?? {}), cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', LANG: 'C' } };
-  execFileSync(join(bindir, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], { ...runAs, stdio: 'ignore' });
+  execFileSync(join(bindir, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'], {
+    ...runAs,
+    stdio: 'ignore',
+  });
   const port = await freePort();
   const child = spawn(
     join(bindir, 'postgres'),

@@ -1,7 +1,13 @@
 // The targets of issue 7, as checks on a group's result (for jwtkit's row).
 
 const TARGETS = [
-  { pattern: /^verify\/HS256\/sync$/, checks: [['ratioToFloor', 0.95], ['ratioToFastestPeer', 1.25]] },
+  {
+    pattern: /^verify\/HS256\/sync$/,
+    checks: [
+      ['ratioToFloor', 0.95],
+      ['ratioToFastestPeer', 1.25],
+    ],
+  },
   { pattern: /^(sign|verify)\/[^/]+\/sync$/, checks: [['ratioToFloor', 0.95]] },
   { pattern: /^(sign|verify)\/HS\d+\/async$/, checks: [['ratioToFloor', 0.85]] },
   { pattern: /^(sign|verify)\/[^/]+\/async$/, checks: [['ratioToFloor', 0.95]] },
@@ -17,6 +23,11 @@ export function targetOf(result) {
   const row = result.rows?.find((r) => r.role === 'subject');
   if (target === undefined || row === undefined) return undefined;
   return {
-    checks: target.checks.map(([metric, min]) => ({ metric, min, value: row[metric], met: typeof row[metric] === 'number' && row[metric] >= min })),
+    checks: target.checks.map(([metric, min]) => ({
+      metric,
+      min,
+      value: row[metric],
+      met: typeof row[metric] === 'number' && row[metric] >= min,
+    })),
   };
 }

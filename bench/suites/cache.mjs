@@ -26,7 +26,11 @@ export function groups({ builds, jwtkit }) {
         const cached = { ...options, cache: build.createVerifiedTokenCache({ max: 1000 }) };
         contestants.push({ name: `${name} (cache)`, role, fn: () => build.verifySync(authorization.slice(7), key, cached) });
         if (role === 'subject') {
-          contestants.push({ name: `${name} (no cache)`, role: 'reference', fn: () => build.verifySync(authorization.slice(7), key, options) });
+          contestants.push({
+            name: `${name} (no cache)`,
+            role: 'reference',
+            fn: () => build.verifySync(authorization.slice(7), key, options),
+          });
         }
       }
       contestants.push({ name: 'fast-jwt (cache)', role: 'peer', fn: () => fastCached(authorization.slice(7)) });

@@ -15,7 +15,9 @@ const serverFile = fileURLToPath(new URL('../lib/express-server.mjs', import.met
 const CONNECTIONS = 10;
 
 function startServer(secretHex, moduleFile) {
-  const child = spawn(process.execPath, [serverFile, secretHex, ...(moduleFile ? [moduleFile] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [serverFile, secretHex, ...(moduleFile ? [moduleFile] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the Express server exited with ${code}`)));
     child.stdout.once('data', (chunk) => resolve({ child, port: Number(String(chunk).trim()) }));
@@ -42,7 +44,8 @@ export function groups({ options }) {
       id: 'express/HS256',
       title: `requests/s through jwtkit/express authenticate (HS256) vs the bare route; autocannon, ${CONNECTIONS} connections, loopback`,
       run: async ({ rounds, timeMs }) => {
-        if ((await loadSubpath(options.module, 'express')) === undefined) return { rows: [], skipped: 'jwtkit/express is not in this build' };
+        if ((await loadSubpath(options.module, 'express')) === undefined)
+          return { rows: [], skipped: 'jwtkit/express is not in this build' };
         const keys = keysFor('HS256');
         const token = createFloorSigner({ alg: 'HS256', key: keys.signKey })(CLAIMS);
         const { child, port } = await startServer(keys.secret.toString('hex'), options.module);

@@ -13,7 +13,8 @@ const JWKS_ALGS = ['ES256', 'RS256'];
 
 /** Three public keys of `alg` as a JWKS; the benchmark keys of `alg` are the middle one, `k2`. */
 function keySet(alg) {
-  const other = () => (alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })).publicKey;
+  const other = () =>
+    (alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })).publicKey;
   const publicKeys = [other(), keysFor(alg).verifyKey, other()];
   return { keys: publicKeys.map((key, i) => ({ ...key.export({ format: 'jwk' }), kid: `k${i + 1}`, alg, use: 'sig' })) };
 }

@@ -47,7 +47,12 @@ function buildGroup(builds, alg, op, mode) {
   const argument = op === 'verify' ? token : CLAIMS;
   const floorFn = op === 'verify' ? floorVerify : floorSign;
   const contestants = [
-    { name: 'floor', role: 'floor', fn: mode === 'sync' ? () => floorFn(argument) : async () => floorFn(argument), async: mode === 'async' },
+    {
+      name: 'floor',
+      role: 'floor',
+      fn: mode === 'sync' ? () => floorFn(argument) : async () => floorFn(argument),
+      async: mode === 'async',
+    },
   ];
   for (const subject of [...jwtkitContestants(builds, alg, keys), ...peersFor({ alg, ...keys }).map((p) => ({ ...p, role: 'peer' }))]) {
     const call = subject[method];

@@ -29,7 +29,9 @@ export function groups({ jwtkit, options }) {
     const key = boundKey(jwtkit, keysFor('HS256').signKey, 'HS256');
     const serviceWith = (store) =>
       jwtkit.createTokenService({ key, issuer: 'https://auth.example.com', audience: 'api.example.com', ...(store ? { store } : {}) });
-    const contestants = [{ name: 'memory store', role: 'subject', async: true, fn: rotator(serviceWith(new jwtkit.MemoryRefreshTokenStore())) }];
+    const contestants = [
+      { name: 'memory store', role: 'subject', async: true, fn: rotator(serviceWith(new jwtkit.MemoryRefreshTokenStore())) },
+    ];
     const cleanups = [];
     const notes = [];
 

@@ -27,9 +27,7 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
    * `invalid_credentials`). What it throws becomes a 500 without detail (a `JwtError` with
    * `ERR_STORE_UNAVAILABLE` becomes 503). Required.
    */
-  verifyCredentials: (
-    credentials: Record<string, unknown>,
-  ) => LoginIdentity<Claims> | null | Promise<LoginIdentity<Claims> | null>;
+  verifyCredentials: (credentials: Record<string, unknown>) => LoginIdentity<Claims> | null | Promise<LoginIdentity<Claims> | null>;
   /**
    * Where the refresh token travels:
    * - `'cookie'`: in an `HttpOnly; Secure; SameSite=Strict` cookie scoped to {@link RefreshCookieOptions.path},

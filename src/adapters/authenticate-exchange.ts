@@ -13,8 +13,7 @@ import { rememberRealm } from './realm-registry.js';
 
 /** The outcome of authenticating one request: the auth (absent for an allowed anonymous request) or a reply. @internal */
 export type AuthenticationOutcome<Claims extends object> =
-  | { readonly auth: RequestAuth<Claims> | undefined; readonly reply?: undefined }
-  | { readonly auth?: undefined; readonly reply: HttpReply };
+  { readonly auth: RequestAuth<Claims> | undefined; readonly reply?: undefined } | { readonly auth?: undefined; readonly reply: HttpReply };
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 

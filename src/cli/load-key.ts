@@ -24,7 +24,8 @@ export interface KeySource {
 }
 
 /** What a key file holds. A key file is PEM or JSON, never a bare secret (its encoding would be a guess). */
-export type KeyMaterial = { kind: 'pem'; text: string } | { kind: 'jwk'; jwk: Jwk } | { kind: 'jwks'; jwks: JsonWebKeySet } | { kind: 'secret'; bytes: Uint8Array };
+export type KeyMaterial =
+  { kind: 'pem'; text: string } | { kind: 'jwk'; jwk: Jwk } | { kind: 'jwks'; jwks: JsonWebKeySet } | { kind: 'secret'; bytes: Uint8Array };
 
 const SECRET_ENCODINGS = ['utf8', 'base64url'] as const;
 
@@ -95,7 +96,12 @@ function importMaterial(material: KeyMaterial, alg: JwsAlgorithm, passphrase: { 
  * without a `kid` gets its RFC 7638 thumbprint, the `kid` `jwtkit keygen` and `jwtkit jwks` give
  * its public half, so that verifiers can pick it from a key set.
  */
-export function loadSigningKey(source: KeySource, alg: JwsAlgorithm, env: Readonly<Record<string, string | undefined>>, kid?: string): BoundKey {
+export function loadSigningKey(
+  source: KeySource,
+  alg: JwsAlgorithm,
+  env: Readonly<Record<string, string | undefined>>,
+  kid?: string,
+): BoundKey {
   const key = importMaterial(readMaterial(source, env), alg, passphraseOf(source, env));
   if (key.type === 'public') throw new JwtError('ERR_KEY_INVALID', '--key holds a public key: signing needs the private key');
   const wantedKid = kid ?? key.kid ?? (key.type === 'private' ? thumbprint(exportJWK(key)) : undefined);

@@ -129,10 +129,7 @@ function assertRsaKey(key: KeyObject, alg: JwsAlgorithm, algorithm: AlgorithmSpe
   const details = key.asymmetricKeyDetails ?? {};
   const bits = details.modulusLength ?? 0;
   if (bits < MIN_RSA_MODULUS_BITS || bits > MAX_RSA_MODULUS_BITS) {
-    throw new JwtError(
-      'ERR_KEY_INVALID',
-      `${alg} needs an RSA modulus of ${MIN_RSA_MODULUS_BITS} to ${MAX_RSA_MODULUS_BITS} bits`,
-    );
+    throw new JwtError('ERR_KEY_INVALID', `${alg} needs an RSA modulus of ${MIN_RSA_MODULUS_BITS} to ${MAX_RSA_MODULUS_BITS} bits`);
   }
   const exponent = details.publicExponent ?? 0n;
   if (exponent < 3n || exponent > MAX_RSA_PUBLIC_EXPONENT || exponent % 2n === 0n) {

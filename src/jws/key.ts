@@ -242,11 +242,7 @@ function assertUsage(key: KeyObject, usage: KeyUsage): void {
  * an unbound key of the wrong type for `alg` gives `ERR_JWT_ALG_NOT_ALLOWED`.
  * @internal
  */
-export function selectVerificationAlgorithm(
-  key: PreparedKey,
-  headerAlg: string,
-  allowed: readonly JwsAlgorithm[],
-): JwsAlgorithm {
+export function selectVerificationAlgorithm(key: PreparedKey, headerAlg: string, allowed: readonly JwsAlgorithm[]): JwsAlgorithm {
   if (key.alg === undefined) {
     const family = familyOfKey(key.keyObject);
     const curve = key.keyObject.asymmetricKeyDetails?.namedCurve;
@@ -256,10 +252,7 @@ export function selectVerificationAlgorithm(
       if (familyFits(family, candidate) && (family !== 'ecdsa' || ALGORITHMS[candidate].curve === curve)) fitting++;
     }
     if (fitting > 1) {
-      throw new JwtError(
-        'ERR_KEY_INVALID',
-        'the key fits several allowed algorithms: bind it to one with importKey, or allow only one',
-      );
+      throw new JwtError('ERR_KEY_INVALID', 'the key fits several allowed algorithms: bind it to one with importKey, or allow only one');
     }
   }
   if (!allowed.includes(headerAlg as JwsAlgorithm)) {
@@ -293,4 +286,3 @@ function checkKeyOnce(key: PreparedKey, alg: JwsAlgorithm): void {
   assertKeyForAlgorithm(key.keyObject, alg);
   key.checked.add(alg);
 }
-

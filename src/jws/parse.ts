@@ -92,7 +92,10 @@ function parseHeader(segment: string): KnownHeader {
     }
   }
   // The segment is ASCII here (it decoded as canonical Base64Url): a Latin-1 round trip copies it.
-  const known: KnownHeader = { segment: Buffer.from(segment, 'latin1').toString('latin1'), header: deepFreeze(header) as Readonly<JwsHeader> };
+  const known: KnownHeader = {
+    segment: Buffer.from(segment, 'latin1').toString('latin1'),
+    header: deepFreeze(header) as Readonly<JwsHeader>,
+  };
   if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
   headerCache.set(known.segment, known);
   return known;

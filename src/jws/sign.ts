@@ -21,7 +21,19 @@ export interface SignJwsOptions {
 }
 
 const RESERVED_HEADER_PARAMETERS = new Set([
-  'alg', 'kid', 'typ', 'crit', 'b64', 'zip', 'enc', 'jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256',
+  'alg',
+  'kid',
+  'typ',
+  'crit',
+  'b64',
+  'zip',
+  'enc',
+  'jwk',
+  'jku',
+  'x5u',
+  'x5c',
+  'x5t',
+  'x5t#S256',
 ]);
 
 /** Encoded headers for the common case (no extra parameters), by their JSON text. */
@@ -39,12 +51,7 @@ let lastHeader: { alg: JwsAlgorithm; typ: string | undefined; kid: string | unde
  * when there are no extra parameters. Throws `ERR_INVALID_OPTION` for bad parameters.
  * @internal
  */
-export function encodeProtectedHeader(
-  alg: JwsAlgorithm,
-  typ: unknown,
-  kid: unknown,
-  extra: Record<string, unknown> | undefined,
-): string {
+export function encodeProtectedHeader(alg: JwsAlgorithm, typ: unknown, kid: unknown, extra: Record<string, unknown> | undefined): string {
   if (typ !== undefined && typeof typ !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"typ" must be a string');
   if (kid !== undefined && typeof kid !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
   if (extra === undefined) {

@@ -2,19 +2,7 @@ import type { KeyObject } from 'node:crypto';
 
 /** The JWS signature algorithms jwtkit signs and verifies (RFC 7518 §3, RFC 8037). `none` is not one of them. */
 export type JwsAlgorithm =
-  | 'HS256'
-  | 'HS384'
-  | 'HS512'
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA';
+  'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
 /**
  * A JOSE protected header as read from a verified (or, in `decode`, unverified) token.

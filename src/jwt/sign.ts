@@ -109,7 +109,8 @@ function encodeClaims(input: unknown, options: SignOptions): string {
   if (iat === false) {
     if (Object.hasOwn(payload, 'iat')) throw new JwtError('ERR_INVALID_OPTION', '"iat: false" and the payload\'s "iat" are both set');
   } else if (iat !== undefined) {
-    if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new JwtError('ERR_INVALID_OPTION', '"iat" must be a finite number or false');
+    if (typeof iat !== 'number' || !Number.isFinite(iat))
+      throw new JwtError('ERR_INVALID_OPTION', '"iat" must be a finite number or false');
     if (Object.hasOwn(payload, 'iat')) throw new JwtError('ERR_INVALID_OPTION', '"iat" and the payload\'s "iat" are both set');
     base = iat;
     added += numberMember('iat', iat);

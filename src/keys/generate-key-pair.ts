@@ -66,22 +66,36 @@ export async function generateKeyPair(alg: JwsAlgorithm, options: GenerateKeyPai
 
 function checkModulusLength(value: unknown): number {
   if (value === undefined) return MIN_RSA_MODULUS_BITS;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value % 8 !== 0 || value < MIN_RSA_MODULUS_BITS || value > MAX_RSA_MODULUS_BITS) {
-    throw new JwtError('ERR_INVALID_OPTION', `"modulusLength" must be a multiple of 8 from ${MIN_RSA_MODULUS_BITS} to ${MAX_RSA_MODULUS_BITS}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value % 8 !== 0 ||
+    value < MIN_RSA_MODULUS_BITS ||
+    value > MAX_RSA_MODULUS_BITS
+  ) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      `"modulusLength" must be a multiple of 8 from ${MIN_RSA_MODULUS_BITS} to ${MAX_RSA_MODULUS_BITS}`,
+    );
   }
   return value;
 }
 
-function generate(type: 'rsa' | 'ec' | 'ed25519', parameters: { modulusLength?: number; namedCurve?: string }): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+function generate(
+  type: 'rsa' | 'ec' | 'ed25519',
+  parameters: { modulusLength?: number; namedCurve?: string },
+): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   return new Promise((resolve, reject) => {
     // The overloads of generateKeyPair are per literal type; the options object fits all three.
-    (generateNodeKeyPair as (type: string, options: object, callback: (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void) => void)(
-      type,
-      parameters,
-      (error, publicKey, privateKey) => {
-        if (error !== null) reject(new JwtError('ERR_INVALID_OPTION', 'node:crypto could not generate the key pair', { cause: error }));
-        else resolve({ privateKey, publicKey });
-      },
-    );
+    (
+      generateNodeKeyPair as (
+        type: string,
+        options: object,
+        callback: (error: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void,
+      ) => void
+    )(type, parameters, (error, publicKey, privateKey) => {
+      if (error !== null) reject(new JwtError('ERR_INVALID_OPTION', 'node:crypto could not generate the key pair', { cause: error }));
+      else resolve({ privateKey, publicKey });
+    });
   });
 }

@@ -36,12 +36,7 @@ export interface ImportKeyOptions {
 const FORMATS: ReadonlySet<string> = new Set<KeyFormat>(['pem', 'spki', 'pkcs8', 'pkcs1-public', 'pkcs1-private', 'sec1', 'x509']);
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
 const PUBLIC_PEM_LABELS: ReadonlySet<string> = new Set(['PUBLIC KEY', 'RSA PUBLIC KEY', 'CERTIFICATE']);
-const PRIVATE_PEM_LABELS: ReadonlySet<string> = new Set([
-  'PRIVATE KEY',
-  'ENCRYPTED PRIVATE KEY',
-  'RSA PRIVATE KEY',
-  'EC PRIVATE KEY',
-]);
+const PRIVATE_PEM_LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
 
 /**
  * Imports key material for one algorithm and returns a {@link BoundKey}, checked once for that
@@ -102,7 +97,10 @@ export function importKey(input: ImportKeyInput, options: ImportKeyOptions): Bou
       return bindKey(input, alg, bindOptions);
     }
     if (format === undefined) {
-      throw new JwtError('ERR_INVALID_OPTION', '"format" is required for key bytes (pem, spki, pkcs8, pkcs1-public, pkcs1-private, sec1, x509)');
+      throw new JwtError(
+        'ERR_INVALID_OPTION',
+        '"format" is required for key bytes (pem, spki, pkcs8, pkcs1-public, pkcs1-private, sec1, x509)',
+      );
     }
     return bindKey(readBytes(input, format, passphrase), alg, bindOptions);
   }

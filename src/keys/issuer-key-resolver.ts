@@ -46,7 +46,7 @@ export function createIssuerKeyResolver(issuers: IssuerKeys): KeyResolver {
   return (header: Readonly<JwsHeader>, token: string): KeyInput | Promise<KeyInput> => {
     const iss = decode(token).payload.iss;
     const keys = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
-    if (keys === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no keys are configured for the token\'s issuer');
+    if (keys === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', "no keys are configured for the token's issuer");
     return typeof keys === 'function' ? keys(header, token) : keys;
   };
 }

@@ -115,7 +115,10 @@ export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions =
   if (typeof allowInsecureHttp !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"allowInsecureHttp" must be a boolean');
   const href = acceptableFetchUrl(url, allowInsecureHttp);
   if (href === undefined) {
-    throw new JwtError('ERR_INVALID_OPTION', 'the JWKS URL must be an https: URL without credentials (http: only for loopback or with allowInsecureHttp)');
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      'the JWKS URL must be an https: URL without credentials (http: only for loopback or with allowInsecureHttp)',
+    );
   }
   const settings = fetchSettings(options);
   const maxKeys = positiveInteger(options.maxKeys ?? DEFAULTS.maxKeys, 'maxKeys');

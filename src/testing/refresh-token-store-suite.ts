@@ -319,10 +319,7 @@ export function runRefreshTokenStoreSuite(
           const old = firstRecord();
           await store.insert(old);
           const successor = successorOf(old, NOW + 1);
-          const [result] = await Promise.all([
-            store.rotate(old.hash, successor, NOW + 1),
-            store.revokeSubject(old.subject, 'logout_all'),
-          ]);
+          const [result] = await Promise.all([store.rotate(old.hash, successor, NOW + 1), store.revokeSubject(old.subject, 'logout_all')]);
           const stored = await store.find(successor.hash);
           expect(stored === null ? 'absent' : stored.revoked ? 'revoked' : 'live').toBe(result.status === 'rotated' ? 'revoked' : 'absent');
         }

@@ -61,7 +61,14 @@ export function runRevocationStoreSuite(
       test('ids are independent and opaque (no prefix or pattern confusion)', async (store) => {
         const jti = generateId();
         await store.revokeJti(jti, NOW + 900, NOW);
-        for (const other of [generateId(), `${jti}x`, jti.slice(0, -1), '*', `${jti}*`, jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase()]) {
+        for (const other of [
+          generateId(),
+          `${jti}x`,
+          jti.slice(0, -1),
+          '*',
+          `${jti}*`,
+          jti.toLowerCase() === jti ? jti.toUpperCase() : jti.toLowerCase(),
+        ]) {
           expect(await store.isJtiRevoked(other, NOW)).toBe(false);
         }
         await store.revokeJti('a:b ü€😀', NOW + 900, NOW);
@@ -140,8 +147,8 @@ export function runRevocationStoreSuite(
       });
     });
 
-    describe('expiry on the caller\'s clock', () => {
-      test('entries are honoured until expiresAt, measured from the call\'s now, whatever the real clock says', async (store) => {
+    describe("expiry on the caller's clock", () => {
+      test("entries are honoured until expiresAt, measured from the call's now, whatever the real clock says", async (store) => {
         // A store that expires entries by itself must measure `expiresAt - now` from the call, never
         // compare expiresAt with its own clock: the caller's clock here is years behind, then ahead.
         for (const now of [PAST, NOW, FUTURE]) {

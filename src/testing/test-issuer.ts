@@ -79,9 +79,7 @@ export interface TestIssuer {
    * A token service wired to this issuer (key ring, `issuer`, `audience`, clock, and `tokenTtl` as
    * `accessTokenTtl`); `options` override.
    */
-  createTokenService<Claims extends object = Record<string, unknown>>(
-    options?: Partial<TokenServiceOptions<Claims>>,
-  ): TokenService<Claims>;
+  createTokenService<Claims extends object = Record<string, unknown>>(options?: Partial<TokenServiceOptions<Claims>>): TokenService<Claims>;
 }
 
 /** A token whose `aud` is this never matches a real audience. */

@@ -5,13 +5,7 @@
  */
 import { duplicateHashError, encodeClaims, type EncodedNewRecord } from './record-codec.js';
 import { SweepSchedule } from './sweep-schedule.js';
-import type {
-  NewRefreshTokenRecord,
-  RefreshRevocationReason,
-  RefreshTokenRecord,
-  RefreshTokenStore,
-  RotateResult,
-} from './store.js';
+import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord, RefreshTokenStore, RotateResult } from './store.js';
 
 /** Options of {@link MemoryRefreshTokenStore}. */
 export interface MemoryRefreshTokenStoreOptions {

@@ -16,14 +16,7 @@ import type { VerifyResult } from '../jwt/types.js';
 import { generateId, generateRefreshToken, hashRefreshToken, isRefreshTokenShaped } from './opaque.js';
 import { readTokenServiceOptions, type TokenServiceConfig } from './service-options.js';
 import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord, RotateResult } from './store.js';
-import type {
-  AccessTokenClaims,
-  AccessTokenReference,
-  TokenPair,
-  TokenService,
-  TokenServiceEvent,
-  TokenServiceOptions,
-} from './types.js';
+import type { AccessTokenClaims, AccessTokenReference, TokenPair, TokenService, TokenServiceEvent, TokenServiceOptions } from './types.js';
 
 /** The claims the service sets itself; `issue(subject, claims)` refuses them in `claims`. */
 const RESERVED_CLAIMS: readonly string[] = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti'];
@@ -172,7 +165,11 @@ class TokenServiceImpl<Claims extends object> {
       this.#emitFailure(isJwtError(error) ? error.code : 'ERR_KEY_INVALID', now, record);
       throw error;
     }
-    const result = await this.#refreshStep(async () => rotateResult(await this.#config.store.rotate(hash, successor, nowSeconds)), now, record);
+    const result = await this.#refreshStep(
+      async () => rotateResult(await this.#config.store.rotate(hash, successor, nowSeconds)),
+      now,
+      record,
+    );
     switch (result.status) {
       case 'rotated':
         this.#emit({ type: 'refreshed', subject: record.subject, familyId: record.familyId, at: now });
@@ -249,7 +246,9 @@ class TokenServiceImpl<Claims extends object> {
     const nowSeconds = epochSeconds(now);
     if (keepUntil <= nowSeconds) return;
     await callStore(() => revocations.revokeJti(jti, keepUntil, nowSeconds));
-    this.#emit(subject === undefined ? { type: 'access_token_revoked', jti, at: now } : { type: 'access_token_revoked', jti, subject, at: now });
+    this.#emit(
+      subject === undefined ? { type: 'access_token_revoked', jti, at: now } : { type: 'access_token_revoked', jti, subject, at: now },
+    );
   }
 
   #now(): Date {

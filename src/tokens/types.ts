@@ -137,10 +137,7 @@ export type TokenServiceEvent =
  * Decides whether a verified access token is revoked, in addition to the service's own checks.
  * Return `true` to refuse the token with `ERR_JWT_REVOKED`.
  */
-export type IsRevokedHook<Claims extends object> = (
-  payload: Claims & AccessTokenClaims,
-  header: JwsHeader,
-) => boolean | Promise<boolean>;
+export type IsRevokedHook<Claims extends object> = (payload: Claims & AccessTokenClaims, header: JwsHeader) => boolean | Promise<boolean>;
 
 /** Options of {@link createTokenService}. */
 export interface TokenServiceOptions<Claims extends object = Record<string, unknown>> {

@@ -103,7 +103,15 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
     const clock = createFakeClock();
     ring = createKeyRing({ current: (await generateKeyPair('ES256')).privateKey, maxTokenLifetime: '15m', clock });
     store = new SwitchableStore();
-    tokens = createTokenService({ key: ring, issuer: ISSUER, audience: AUDIENCE, store, clock, refreshTokenTtl: REFRESH_TTL, accessTokenTtl: '5m' });
+    tokens = createTokenService({
+      key: ring,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      store,
+      clock,
+      refreshTokenTtl: REFRESH_TTL,
+      accessTokenTtl: '5m',
+    });
     const base: AuthEndpointsOptions = { tokens, verifyCredentials };
     server = await start({
       cookie: base,
@@ -229,7 +237,14 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       expect(jsonOf(afterReplay)).toEqual({ error: 'invalid_grant' });
       // The revoked family's token is cleared, with the cookie's own path.
       expect(cookieOf(afterReplay)).toBe('');
-      expect(attributesOf(afterReplay)).toEqual(['Path=/auth', 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT', 'HttpOnly', 'Secure', 'SameSite=Strict']);
+      expect(attributesOf(afterReplay)).toEqual([
+        'Path=/auth',
+        'Max-Age=0',
+        'Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+        'HttpOnly',
+        'Secure',
+        'SameSite=Strict',
+      ]);
     });
 
     it('refuses cross-site refreshes with 403 and rotates nothing (security.md 61)', async () => {
@@ -447,7 +462,9 @@ describe('endpoint construction refuses misuse at once', () => {
     const privateJwk = { ...privateKey.keyObject.export({ format: 'jwk' }), kid: 'k' };
     for (const create of [createExpressJwks, createFetchJwks]) {
       expect(() => create({ jwks: { keys: [privateJwk as never] } })).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));
-      expect(() => create({ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));
+      expect(() => create({ jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } })).toThrow(
+        expect.objectContaining({ code: 'ERR_KEY_INVALID' }),
+      );
       expect(() => create({ jwks: 'nope' as never })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
     }
     const errors: unknown[] = [];
@@ -465,7 +482,11 @@ describe('a verifyCredentials that breaks its contract', () => {
     const tokens = createTokenService({ key: (await generateKeyPair('ES256')).privateKey, issuer: ISSUER, audience: AUDIENCE });
     for (const identity of [undefined, 'alice', { subject: 7 }]) {
       const errors: unknown[] = [];
-      const endpoints = createFetchEndpoints({ tokens, verifyCredentials: () => identity as never, onError: (error) => errors.push(error) });
+      const endpoints = createFetchEndpoints({
+        tokens,
+        verifyCredentials: () => identity as never,
+        onError: (error) => errors.push(error),
+      });
       const response = await endpoints.login(
         new Request('https://auth.test/auth/login', { method: 'POST', headers: JSON_HEADERS, body: '{}' }),
       );

@@ -19,13 +19,7 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('readBearerCredential', () => {
-  it.each([
-    [`Bearer ${JWT}`],
-    [`bearer ${JWT}`],
-    [`BeArEr ${JWT}`],
-    [`Bearer   ${JWT}`],
-    [` Bearer ${JWT} `],
-  ])('accepts %j', (header) => {
+  it.each([[`Bearer ${JWT}`], [`bearer ${JWT}`], [`BeArEr ${JWT}`], [`Bearer   ${JWT}`], [` Bearer ${JWT} `]])('accepts %j', (header) => {
     expect(readBearerCredential(header)).toBe(JWT);
   });
 
@@ -100,7 +94,9 @@ describe('serializeCookie', () => {
     expect(serializeCookie('rt', 'abc', { path: '/auth', maxAge: 600.9, secure: true })).toBe(
       'rt=abc; Path=/auth; Max-Age=600; HttpOnly; Secure; SameSite=Strict',
     );
-    expect(serializeCookie('rt', 'abc', { path: '/', maxAge: 60, secure: false })).toBe('rt=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict');
+    expect(serializeCookie('rt', 'abc', { path: '/', maxAge: 60, secure: false })).toBe(
+      'rt=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Strict',
+    );
   });
 
   it('a deletion carries Max-Age=0 and an Expires in the past', () => {

@@ -61,13 +61,17 @@ describe('authenticationErrorReply (protected resources)', () => {
     for (const thrown of [new TypeError('x is undefined at /srv/a.js:1:1'), 'a string', undefined, null, { code: 'ERR_CSRF' }]) {
       const reply = authenticationErrorReply(thrown, 'api');
       expect(reply.status).toBe(401);
-      expect(header(reply, 'www-authenticate')).toBe('Bearer realm="api", error="invalid_token", error_description="The access token is not valid"');
+      expect(header(reply, 'www-authenticate')).toBe(
+        'Bearer realm="api", error="invalid_token", error_description="The access token is not valid"',
+      );
       expect(reply.body).toBe('{"error":"invalid_token","error_description":"The access token is not valid"}');
     }
   });
 
   it('no credentials: realm only; unavailable: no challenge at all', () => {
-    expect(header(authenticationErrorReply(new JwtError('ERR_CREDENTIALS_MISSING', 'm'), 'r'), 'www-authenticate')).toBe('Bearer realm="r"');
+    expect(header(authenticationErrorReply(new JwtError('ERR_CREDENTIALS_MISSING', 'm'), 'r'), 'www-authenticate')).toBe(
+      'Bearer realm="r"',
+    );
     expect(header(authenticationErrorReply(new JwtError('ERR_STORE_UNAVAILABLE', 'm'), 'r'), 'www-authenticate')).toBeUndefined();
   });
 
@@ -81,8 +85,14 @@ describe('authenticationErrorReply (protected resources)', () => {
 describe('endpointErrorReply (auth endpoints)', () => {
   it('maps refresh failures to invalid_grant, store outages to 503, and everything unknown to a bare 500', () => {
     expect(endpointErrorReply(new JwtError('ERR_REFRESH_REUSED', 'm'))).toMatchObject({ status: 401, body: '{"error":"invalid_grant"}' });
-    expect(endpointErrorReply(new JwtError('ERR_CREDENTIALS_INVALID', 'm'))).toMatchObject({ status: 401, body: '{"error":"invalid_credentials"}' });
-    expect(endpointErrorReply(new JwtError('ERR_STORE_UNAVAILABLE', 'm'))).toMatchObject({ status: 503, body: '{"error":"temporarily_unavailable"}' });
+    expect(endpointErrorReply(new JwtError('ERR_CREDENTIALS_INVALID', 'm'))).toMatchObject({
+      status: 401,
+      body: '{"error":"invalid_credentials"}',
+    });
+    expect(endpointErrorReply(new JwtError('ERR_STORE_UNAVAILABLE', 'm'))).toMatchObject({
+      status: 503,
+      body: '{"error":"temporarily_unavailable"}',
+    });
     expect(endpointErrorReply(new JwtError('ERR_CSRF', 'm')).status).toBe(403);
     expect(endpointErrorReply(requestError('m', 415)).status).toBe(415);
     expect(endpointErrorReply(new JwtError('ERR_KEY_INVALID', 'm'))).toMatchObject({ status: 500, body: '{"error":"server_error"}' });

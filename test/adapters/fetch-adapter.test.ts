@@ -64,9 +64,12 @@ describe('authenticateRequest', () => {
     await fetchAdapter.authenticateRequest(get({ authorization: 'Bearer abc' }), logging);
     await fetchAdapter.authenticateRequest(get({ authorization: 'Bearer a b' }), logging);
     expect(seen.map((error) => (error as { code: string }).code)).toEqual(['ERR_JWT_MALFORMED', 'ERR_REQUEST_INVALID']);
-    const throwing = { ...options, onError: () => {
-      throw new Error('logger down');
-    } };
+    const throwing = {
+      ...options,
+      onError: () => {
+        throw new Error('logger down');
+      },
+    };
     const answer = await fetchAdapter.authenticateRequest(get({ authorization: 'Bearer abc' }), throwing);
     expect((answer as Response).status).toBe(401);
   });
@@ -135,10 +138,15 @@ describe('options are checked at construction', () => {
       { ...options, verify: { ...options.verify, maxAge: '60' } },
     ];
     for (const candidate of bad) {
-      expect(invalidOption(() => expressAdapter.authenticate(candidate as AuthenticateOptions)), JSON.stringify(candidate)).toBe(true);
+      expect(
+        invalidOption(() => expressAdapter.authenticate(candidate as AuthenticateOptions)),
+        JSON.stringify(candidate),
+      ).toBe(true);
       expect(invalidOption(() => fetchAdapter.withAuth(candidate as AuthenticateOptions, () => new Response()))).toBe(true);
     }
-    await expect(fetchAdapter.authenticateRequest(get(), { key: 'k' } as AuthenticateOptions)).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(fetchAdapter.authenticateRequest(get(), { key: 'k' } as AuthenticateOptions)).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+    });
     expect(invalidOption(() => fetchAdapter.withAuth(options, 'handler' as never))).toBe(true);
   });
 
@@ -175,7 +183,12 @@ describe('bounded JSON bodies', () => {
         if (pulled > 1000) controller.close();
       },
     });
-    const request = new Request('http://127.0.0.1/', { method: 'POST', body, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit);
+    const request = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { 'content-type': 'application/json' },
+    } as RequestInit);
     await expect(fetchRequestFacts(request).readJson(4096)).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
     expect(pulled).toBeLessThan(20);
   });
@@ -183,11 +196,23 @@ describe('bounded JSON bodies', () => {
   it('an empty body is no body; a declared length over the limit is refused unread', async () => {
     const empty = new Request('http://127.0.0.1/', { method: 'POST', body: '', headers: { 'content-type': 'application/json' } });
     expect(await fetchRequestFacts(empty).readJson(100)).toBeUndefined();
-    const declared = new Request('http://127.0.0.1/', { method: 'POST', body: 'x'.repeat(200), headers: { 'content-type': 'application/json' } });
+    const declared = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      body: 'x'.repeat(200),
+      headers: { 'content-type': 'application/json' },
+    });
     await expect(fetchRequestFacts(declared).readJson(100)).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
-    const latin1 = new Request('http://127.0.0.1/', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0x7d]), headers: { 'content-type': 'application/json' } });
+    const latin1 = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0xff, 0x7d]),
+      headers: { 'content-type': 'application/json' },
+    });
     await expect(fetchRequestFacts(latin1).readJson(100)).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
-    const vendorJson = new Request('http://127.0.0.1/', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/vnd.api+json; charset=utf-8' } });
+    const vendorJson = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'content-type': 'application/vnd.api+json; charset=utf-8' },
+    });
     expect(await fetchRequestFacts(vendorJson).readJson(100)).toEqual({ a: 1 });
   });
 });
@@ -239,7 +264,9 @@ describe('types', () => {
       RequestAuth<Claims> | Response | undefined
     >();
     const optional = { ...options, credentialsRequired: false as const };
-    expectTypeOf(fetchAdapter.authenticateRequest<Claims>(get(), optional)).resolves.toEqualTypeOf<RequestAuth<Claims> | Response | undefined>();
+    expectTypeOf(fetchAdapter.authenticateRequest<Claims>(get(), optional)).resolves.toEqualTypeOf<
+      RequestAuth<Claims> | Response | undefined
+    >();
     fetchAdapter.withAuth<Claims>(options, (_request, auth) => {
       expectTypeOf(auth.payload.tenant).toEqualTypeOf<string>();
       return new Response();

@@ -22,7 +22,11 @@ let privateKey: BoundKey;
 let otherKey: BoundKey;
 const sentTokens: string[] = [];
 
-async function token(claims: JwtClaims = {}, key: BoundKey = privateKey, overrides: { expiresIn?: number; iat?: number } = {}): Promise<string> {
+async function token(
+  claims: JwtClaims = {},
+  key: BoundKey = privateKey,
+  overrides: { expiresIn?: number; iat?: number } = {},
+): Promise<string> {
   const value = await sign({ sub: 'user-1', ...claims }, key, {
     alg: 'ES256',
     issuer: ISSUER,
@@ -143,8 +147,20 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
     });
 
     it('a token for another audience or issuer, or not a JWT at all: 401 invalid_token', async () => {
-      const wrongAudience = await sign({ sub: 'u' }, privateKey, { alg: 'ES256', issuer: ISSUER, audience: 'other', iat: NOW, expiresIn: 60 });
-      const wrongIssuer = await sign({ sub: 'u' }, privateKey, { alg: 'ES256', issuer: 'https://evil.test', audience: AUDIENCE, iat: NOW, expiresIn: 60 });
+      const wrongAudience = await sign({ sub: 'u' }, privateKey, {
+        alg: 'ES256',
+        issuer: ISSUER,
+        audience: 'other',
+        iat: NOW,
+        expiresIn: 60,
+      });
+      const wrongIssuer = await sign({ sub: 'u' }, privateKey, {
+        alg: 'ES256',
+        issuer: 'https://evil.test',
+        audience: AUDIENCE,
+        iat: NOW,
+        expiresIn: 60,
+      });
       sentTokens.push(wrongAudience, wrongIssuer);
       for (const candidate of [wrongAudience, wrongIssuer, 'abc', 'a.b.c', `${good}x`]) {
         const answer = await call(`${url}/me`, { headers: { authorization: `Bearer ${candidate}` } });
@@ -295,7 +311,10 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
         headers: { cookie, origin: 'https://app.test', 'x-requested-with': 'fetch' },
       });
       expect(allowed.status).toBe(200);
-      const bearerPost = await call(`${url}/me`, { method: 'POST', headers: { authorization: `Bearer ${good}`, origin: 'https://evil.test' } });
+      const bearerPost = await call(`${url}/me`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${good}`, origin: 'https://evil.test' },
+      });
       expect(bearerPost.status).toBe(200);
     });
   });

@@ -80,11 +80,11 @@ describe('layering', () => {
 
 describe('the rule itself', () => {
   it('reads static, re-export and dynamic imports, not comments', () => {
-    expect(importsOf(`/** import { x } from 'jwtkit'; */\nimport { a } from './a.js';\nexport { b } from "../b.js";\nconst c = await import('./c.js');`)).toEqual([
-      './a.js',
-      '../b.js',
-      './c.js',
-    ]);
+    expect(
+      importsOf(
+        `/** import { x } from 'jwtkit'; */\nimport { a } from './a.js';\nexport { b } from "../b.js";\nconst c = await import('./c.js');`,
+      ),
+    ).toEqual(['./a.js', '../b.js', './c.js']);
   });
   it('places files in layers', () => {
     expect(classify('jwt/verify.ts').layer).toBe(2);

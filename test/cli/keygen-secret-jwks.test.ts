@@ -3,7 +3,17 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalJWKS, exportJWK, generateSecret, importKey, sign, thumbprint, verify, type Jwk, type JwsAlgorithm } from '../../src/index.js';
+import {
+  createLocalJWKS,
+  exportJWK,
+  generateSecret,
+  importKey,
+  sign,
+  thumbprint,
+  verify,
+  type Jwk,
+  type JwsAlgorithm,
+} from '../../src/index.js';
 import { ensureBuilt } from '../package-quality/built-package.js';
 import { runJwtkit, runJwtkitJson } from './run-jwtkit.js';
 
@@ -56,7 +66,11 @@ describe('jwtkit keygen', () => {
     const prefix = file('auth');
     const { code, json } = await runJwtkitJson(['keygen', '--alg', 'ES256', '--out', prefix]);
     expect(code).toBe(0);
-    expect(json['files']).toEqual({ privateKey: `${prefix}.private.pem`, publicKey: `${prefix}.public.pem`, publicJwk: `${prefix}.public.jwk.json` });
+    expect(json['files']).toEqual({
+      privateKey: `${prefix}.private.pem`,
+      publicKey: `${prefix}.public.pem`,
+      publicJwk: `${prefix}.public.jwk.json`,
+    });
     expect(statSync(`${prefix}.private.pem`).mode & 0o777).toBe(0o600);
     const jwk = JSON.parse(readFileSync(`${prefix}.public.jwk.json`, 'utf8')) as Jwk;
     expect(jwk.kid).toBe(json['kid']);
@@ -147,14 +161,22 @@ describe('jwtkit jwks', () => {
     ['the same key twice', (): string[] => [ecPublic, ecPrivate], 'ERR_JWKS_INVALID'],
     ['no files', (): string[] => [], 'ERR_INVALID_OPTION'],
     ['a missing file', (): string[] => [file('nope.pem')], 'ERR_INVALID_OPTION'],
-    ['an HMAC secret', (): string[] => {
-      writeFileSync(file('oct.json'), JSON.stringify(exportJWK(generateSecret('HS256'), { private: true })));
-      return [file('oct.json')];
-    }, 'ERR_KEY_INVALID'],
-    ['a file that is not a key', (): string[] => {
-      writeFileSync(file('notes.txt'), 'hello');
-      return [file('notes.txt')];
-    }, 'ERR_KEY_INVALID'],
+    [
+      'an HMAC secret',
+      (): string[] => {
+        writeFileSync(file('oct.json'), JSON.stringify(exportJWK(generateSecret('HS256'), { private: true })));
+        return [file('oct.json')];
+      },
+      'ERR_KEY_INVALID',
+    ],
+    [
+      'a file that is not a key',
+      (): string[] => {
+        writeFileSync(file('notes.txt'), 'hello');
+        return [file('notes.txt')];
+      },
+      'ERR_KEY_INVALID',
+    ],
   ])('refuses %s with exit 2', async (_name, files, code) => {
     const run = await runJwtkitJson(['jwks', ...files()]);
     expect(run.code).toBe(2);

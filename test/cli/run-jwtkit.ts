@@ -38,7 +38,10 @@ export function runJwtkit(args: readonly string[], options: RunOptions = {}): Pr
 }
 
 /** Runs with `--json` and parses standard output. */
-export async function runJwtkitJson(args: readonly string[], options: RunOptions = {}): Promise<{ code: number | null; json: Record<string, unknown>; stderr: string }> {
+export async function runJwtkitJson(
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<{ code: number | null; json: Record<string, unknown>; stderr: string }> {
   const run = await runJwtkit([...args, '--json'], options);
   let json: Record<string, unknown>;
   try {

@@ -36,7 +36,23 @@ const errorOf = (json: Record<string, unknown>): ErrorJson => json['error'] as E
 
 describe('jwtkit sign', () => {
   it('signs with a PEM private key; the kid is the public key thumbprint; the library verifies it', async () => {
-    const run = await runJwtkit(['sign', '--key', file('ec.private.pem'), '--alg', 'ES256', '--claims', '{"scope":"read"}', '--exp', '15m', '--sub', 'u1', '--iss', 'https://issuer', '--aud', 'api']);
+    const run = await runJwtkit([
+      'sign',
+      '--key',
+      file('ec.private.pem'),
+      '--alg',
+      'ES256',
+      '--claims',
+      '{"scope":"read"}',
+      '--exp',
+      '15m',
+      '--sub',
+      'u1',
+      '--iss',
+      'https://issuer',
+      '--aud',
+      'api',
+    ]);
     expect(run.code).toBe(0);
     const token = run.stdout.trim();
     const publicKey = importKey((await import('node:fs')).readFileSync(file('ec.public.pem'), 'utf8'), { alg: 'ES256' });
@@ -48,7 +64,26 @@ describe('jwtkit sign', () => {
 
   it('prints token, header and payload with --json, and honours --kid, --typ, --nbf, --jti, --no-iat and several --aud', async () => {
     const { code, json } = await runJwtkitJson([
-      'sign', '--key', file('hs.jwk.json'), '--alg', 'HS256', '--kid', 'other', '--typ', 'at+jwt', '--nbf', '1m', '--exp', '1h', '--jti', 'id-1', '--no-iat', '--aud', 'a', '--aud', 'b',
+      'sign',
+      '--key',
+      file('hs.jwk.json'),
+      '--alg',
+      'HS256',
+      '--kid',
+      'other',
+      '--typ',
+      'at+jwt',
+      '--nbf',
+      '1m',
+      '--exp',
+      '1h',
+      '--jti',
+      'id-1',
+      '--no-iat',
+      '--aud',
+      'a',
+      '--aud',
+      'b',
     ]);
     expect(code).toBe(0);
     expect(json['header']).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: 'other' });
@@ -61,7 +96,9 @@ describe('jwtkit sign', () => {
   });
 
   it('reads the claims from standard input with --claims -', async () => {
-    const run = await runJwtkit(['sign', '--key', file('hs.jwk.json'), '--alg', 'HS256', '--claims', '-', '--exp', '5m'], { stdin: '{"role":"admin"}' });
+    const run = await runJwtkit(['sign', '--key', file('hs.jwk.json'), '--alg', 'HS256', '--claims', '-', '--exp', '5m'], {
+      stdin: '{"role":"admin"}',
+    });
     expect(run.code).toBe(0);
     expect(decode(run.stdout.trim()).payload['role']).toBe('admin');
   });
@@ -75,7 +112,9 @@ describe('jwtkit sign', () => {
   });
 
   it('signs with a secret from the environment (utf8 or base64url)', async () => {
-    const utf8 = await runJwtkit(['sign', '--secret-env', 'JWT_SECRET', '--alg', 'HS256', '--exp', '5m'], { env: { JWT_SECRET: HS_SECRET_TEXT } });
+    const utf8 = await runJwtkit(['sign', '--secret-env', 'JWT_SECRET', '--alg', 'HS256', '--exp', '5m'], {
+      env: { JWT_SECRET: HS_SECRET_TEXT },
+    });
     expect(utf8.code).toBe(0);
     await expect(verify(utf8.stdout.trim(), HS_SECRET_TEXT, { algorithms: ['HS256'] })).resolves.toBeDefined();
     const bytes = new Uint8Array(48).fill(9);
@@ -122,7 +161,18 @@ describe('jwtkit verify', () => {
 
   it('exits 0 and prints the verified payload', async () => {
     const good = await token({ sub: 'u1' }, { issuer: 'https://issuer', audience: 'api' });
-    const { code, json } = await runJwtkitJson(['verify', good, '--key', hsFile, '--alg', 'HS256', '--iss', 'https://issuer', '--aud', 'api']);
+    const { code, json } = await runJwtkitJson([
+      'verify',
+      good,
+      '--key',
+      hsFile,
+      '--alg',
+      'HS256',
+      '--iss',
+      'https://issuer',
+      '--aud',
+      'api',
+    ]);
     expect(code).toBe(0);
     expect(json['valid']).toBe(true);
     expect(json['payload']).toMatchObject({ sub: 'u1', iss: 'https://issuer', aud: 'api' });
@@ -182,7 +232,10 @@ describe('jwtkit verify', () => {
     const justExpired = await token({}, { currentDate: new Date(Date.now() - 3_620_000), expiresIn: '1h' });
     expect((await runJwtkitJson(['verify', justExpired, '--key', hsFile, '--alg', 'HS256', '--clock-tolerance', '60'])).code).toBe(0);
     const noExp = await sign({}, secret, { alg: 'HS256' });
-    expect(errorOf((await runJwtkitJson(['verify', noExp, '--key', hsFile, '--alg', 'HS256'])).json)).toMatchObject({ code: 'ERR_JWT_CLAIM_INVALID', claim: 'exp' });
+    expect(errorOf((await runJwtkitJson(['verify', noExp, '--key', hsFile, '--alg', 'HS256'])).json)).toMatchObject({
+      code: 'ERR_JWT_CLAIM_INVALID',
+      claim: 'exp',
+    });
     expect((await runJwtkitJson(['verify', noExp, '--key', hsFile, '--alg', 'HS256', '--exp-optional'])).code).toBe(0);
   });
 

@@ -46,7 +46,16 @@ afterAll(async () => {
 describe('jwtkit verify with a JWKS URL', () => {
   it('verifies, and the only request is a GET of the key set, without the token', async () => {
     seen.length = 0;
-    const { code, json } = await runJwtkitJson(['verify', token, '--key', `${base}/.well-known/jwks.json`, '--alg', 'ES256', '--iss', 'https://issuer']);
+    const { code, json } = await runJwtkitJson([
+      'verify',
+      token,
+      '--key',
+      `${base}/.well-known/jwks.json`,
+      '--alg',
+      'ES256',
+      '--iss',
+      'https://issuer',
+    ]);
     expect(code).toBe(0);
     expect(json['valid']).toBe(true);
     expect(seen).toHaveLength(1);

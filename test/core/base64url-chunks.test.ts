@@ -10,7 +10,25 @@ import { encodeBinaryStringBase64url } from '../../src/encoding/base64url.js';
 import { base64url } from '../../src/index.js';
 
 const CHUNK_BYTES = 12 * 1024;
-const SIZES = [0, 1, 2, 3, 4, 5, 4095, 4096, 4097, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, CHUNK_BYTES + 2, 2 * CHUNK_BYTES, 2 * CHUNK_BYTES + 1, 100 * 1024, 1024 * 1024 + 2];
+const SIZES = [
+  0,
+  1,
+  2,
+  3,
+  4,
+  5,
+  4095,
+  4096,
+  4097,
+  CHUNK_BYTES - 1,
+  CHUNK_BYTES,
+  CHUNK_BYTES + 1,
+  CHUNK_BYTES + 2,
+  2 * CHUNK_BYTES,
+  2 * CHUNK_BYTES + 1,
+  100 * 1024,
+  1024 * 1024 + 2,
+];
 
 const decodes = (text: string): Buffer => Buffer.from(base64url.decode(text));
 const refuses = (text: string): void => {
@@ -28,7 +46,16 @@ describe('base64url at chunk boundaries', () => {
   });
 
   it('encodes strings as UTF-8, short ones through the scratch and long ones through a Buffer', () => {
-    for (const text of ['', 'é', '€'.repeat(1365), '€'.repeat(1366), 'a'.repeat(4096), 'a'.repeat(4097), '😀'.repeat(5000), 'x\uD800y'.repeat(2000)]) {
+    for (const text of [
+      '',
+      'é',
+      '€'.repeat(1365),
+      '€'.repeat(1366),
+      'a'.repeat(4096),
+      'a'.repeat(4097),
+      '😀'.repeat(5000),
+      'x\uD800y'.repeat(2000),
+    ]) {
       expect(base64url.encode(text)).toBe(Buffer.from(text, 'utf8').toString('base64url'));
     }
   });

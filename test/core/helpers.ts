@@ -6,14 +6,7 @@
  * so a bug in jwtkit's signer cannot hide a bug in its verifier.
  */
 import { readFileSync } from 'node:fs';
-import {
-  createHmac,
-  generateKeyPairSync,
-  randomBytes,
-  sign as cryptoSign,
-  constants,
-  type KeyObject,
-} from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, sign as cryptoSign, constants, type KeyObject } from 'node:crypto';
 import { expect } from 'vitest';
 import { isJwtError, type JwtErrorCode } from '../../src/index.js';
 
@@ -41,17 +34,21 @@ export function fromB64u(value: string): Buffer {
 }
 
 export type ForgeAlg =
-  | 'HS256' | 'HS384' | 'HS512'
-  | 'RS256' | 'RS384' | 'RS512'
-  | 'PS256' | 'PS384' | 'PS512'
-  | 'ES256' | 'ES384' | 'ES512'
-  | 'EdDSA';
+  'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
 const HASH: Record<ForgeAlg, string | null> = {
-  HS256: 'sha256', HS384: 'sha384', HS512: 'sha512',
-  RS256: 'sha256', RS384: 'sha384', RS512: 'sha512',
-  PS256: 'sha256', PS384: 'sha384', PS512: 'sha512',
-  ES256: 'sha256', ES384: 'sha384', ES512: 'sha512',
+  HS256: 'sha256',
+  HS384: 'sha384',
+  HS512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+  PS384: 'sha384',
+  PS512: 'sha512',
+  ES256: 'sha256',
+  ES384: 'sha384',
+  ES512: 'sha512',
   EdDSA: null,
 };
 const HASH_BYTES: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
@@ -60,7 +57,10 @@ const HASH_BYTES: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 
 export function rawSign(alg: ForgeAlg, signingInput: string | Uint8Array, key: KeyObject | Uint8Array): Buffer {
   const data = typeof signingInput === 'string' ? Buffer.from(signingInput, 'ascii') : Buffer.from(signingInput);
   const hash = HASH[alg];
-  if (alg.startsWith('HS')) return createHmac(hash as string, key as KeyObject | Uint8Array).update(data).digest();
+  if (alg.startsWith('HS'))
+    return createHmac(hash as string, key as KeyObject | Uint8Array)
+      .update(data)
+      .digest();
   const keyObject = key as KeyObject;
   if (alg.startsWith('RS')) return cryptoSign(hash, data, keyObject);
   if (alg.startsWith('PS')) {
@@ -78,15 +78,9 @@ export function rawSign(alg: ForgeAlg, signingInput: string | Uint8Array, key: K
  * Builds a compact JWS from the exact header and payload text (not re-serialized), signed with
  * node:crypto. `header`/`payload` may be objects (JSON.stringify'd) or raw strings/bytes.
  */
-export function forge(
-  alg: ForgeAlg,
-  header: string | object,
-  payload: string | object | Uint8Array,
-  key: KeyObject | Uint8Array,
-): string {
+export function forge(alg: ForgeAlg, header: string | object, payload: string | object | Uint8Array, key: KeyObject | Uint8Array): string {
   const headerText = typeof header === 'string' ? header : JSON.stringify(header);
-  const payloadPart =
-    payload instanceof Uint8Array ? b64u(payload) : b64u(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const payloadPart = payload instanceof Uint8Array ? b64u(payload) : b64u(typeof payload === 'string' ? payload : JSON.stringify(payload));
   const signingInput = `${b64u(headerText)}.${payloadPart}`;
   return `${signingInput}.${b64u(rawSign(alg, signingInput, key))}`;
 }
@@ -137,20 +131,44 @@ export function testKeys(): TestKeys {
 export function keyPairFor(alg: ForgeAlg): { signKey: KeyObject | Uint8Array; verifyKey: KeyObject | Uint8Array } {
   const keys = testKeys();
   switch (alg) {
-    case 'HS256': return { signKey: keys.hs256, verifyKey: keys.hs256 };
-    case 'HS384': return { signKey: keys.hs384, verifyKey: keys.hs384 };
-    case 'HS512': return { signKey: keys.hs512, verifyKey: keys.hs512 };
-    case 'RS256': case 'RS384': case 'RS512': case 'PS256': case 'PS384': case 'PS512':
+    case 'HS256':
+      return { signKey: keys.hs256, verifyKey: keys.hs256 };
+    case 'HS384':
+      return { signKey: keys.hs384, verifyKey: keys.hs384 };
+    case 'HS512':
+      return { signKey: keys.hs512, verifyKey: keys.hs512 };
+    case 'RS256':
+    case 'RS384':
+    case 'RS512':
+    case 'PS256':
+    case 'PS384':
+    case 'PS512':
       return { signKey: keys.rsa.privateKey, verifyKey: keys.rsa.publicKey };
-    case 'ES256': return { signKey: keys.p256.privateKey, verifyKey: keys.p256.publicKey };
-    case 'ES384': return { signKey: keys.p384.privateKey, verifyKey: keys.p384.publicKey };
-    case 'ES512': return { signKey: keys.p521.privateKey, verifyKey: keys.p521.publicKey };
-    case 'EdDSA': return { signKey: keys.ed25519.privateKey, verifyKey: keys.ed25519.publicKey };
+    case 'ES256':
+      return { signKey: keys.p256.privateKey, verifyKey: keys.p256.publicKey };
+    case 'ES384':
+      return { signKey: keys.p384.privateKey, verifyKey: keys.p384.publicKey };
+    case 'ES512':
+      return { signKey: keys.p521.privateKey, verifyKey: keys.p521.publicKey };
+    case 'EdDSA':
+      return { signKey: keys.ed25519.privateKey, verifyKey: keys.ed25519.publicKey };
   }
 }
 
 export const ALL_ALGS: readonly ForgeAlg[] = [
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
 ];
 
 /** Runs `fn` (sync or async) and returns what it threw, or fails the test if it did not throw. */
@@ -212,4 +230,3 @@ export function pemOf(key: KeyObject): string {
     ? (key.export({ type: 'pkcs8', format: 'pem' }) as string)
     : (key.export({ type: 'spki', format: 'pem' }) as string);
 }
-

@@ -31,7 +31,9 @@ describe('HMAC over crypto.hash agrees with createHmac', () => {
     for (const digest of DIGESTS) {
       for (const length of [63, 64, 65, 127, 128, 129]) {
         const key = randomBytes(length);
-        expect(Buffer.from(hmacBinary(digest, createSecretKey(key), 'abc.def'), 'latin1').equals(oracle(digest, key, 'abc.def'))).toBe(true);
+        expect(Buffer.from(hmacBinary(digest, createSecretKey(key), 'abc.def'), 'latin1').equals(oracle(digest, key, 'abc.def'))).toBe(
+          true,
+        );
       }
     }
   });

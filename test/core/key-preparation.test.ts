@@ -43,7 +43,8 @@ describe('keys are prepared once', () => {
     const publicJwk = pair.publicKey.export({ format: 'jwk' });
     reset();
     const tokens: string[] = [];
-    for (let i = 0; i < 100; i++) tokens.push(await sign({ sub: `u${i}`, exp: FAR_FUTURE }, privateJwk as never, { alg: 'ES256', currentDate: NOW_DATE }));
+    for (let i = 0; i < 100; i++)
+      tokens.push(await sign({ sub: `u${i}`, exp: FAR_FUTURE }, privateJwk as never, { alg: 'ES256', currentDate: NOW_DATE }));
     for (const token of tokens) await verify(token, publicJwk as never, { algorithms: ['ES256'], currentDate: NOW_DATE });
     expect(counts.createPrivateKey).toBe(1);
     expect(counts.createPublicKey).toBe(1);

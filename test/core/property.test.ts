@@ -90,18 +90,26 @@ describe('base64url: round trip and agreement with Buffer', () => {
 
   it('encode of anything but bytes or a string throws ERR_INVALID_OPTION, never a TypeError', () => {
     fc.assert(
-      fc.property(fc.anything().filter((value) => typeof value !== 'string' && !(value instanceof Uint8Array)), (value) => {
-        expect(() => base64url.encode(value as string)).toThrow(expect.objectContaining({ name: 'JwtError', code: 'ERR_INVALID_OPTION' }));
-      }),
+      fc.property(
+        fc.anything().filter((value) => typeof value !== 'string' && !(value instanceof Uint8Array)),
+        (value) => {
+          expect(() => base64url.encode(value as string)).toThrow(
+            expect.objectContaining({ name: 'JwtError', code: 'ERR_INVALID_OPTION' }),
+          );
+        },
+      ),
       params(300),
     );
   });
 
   it('decode of non-strings throws ERR_BASE64URL_INVALID, never a TypeError', () => {
     fc.assert(
-      fc.property(fc.anything().filter((value) => typeof value !== 'string'), (value) => {
-        expect(() => base64url.decode(value as string)).toThrow(expect.objectContaining({ name: 'JwtError' }));
-      }),
+      fc.property(
+        fc.anything().filter((value) => typeof value !== 'string'),
+        (value) => {
+          expect(() => base64url.decode(value as string)).toThrow(expect.objectContaining({ name: 'JwtError' }));
+        },
+      ),
       params(300),
     );
   });
@@ -115,7 +123,12 @@ describe('sign → verify round trip', () => {
       fc.asyncProperty(claimsArb, fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), async (claims, subject) => {
         const token = await sign(claims, keys.hs256, { alg: 'HS256', expiresIn: '1h', subject, currentDate: NOW_DATE });
         const { payload } = await verify(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE });
-        const expected = { ...claims, iat: NOW_DATE.getTime() / 1000, exp: NOW_DATE.getTime() / 1000 + 3600, ...(subject === undefined ? {} : { sub: subject }) };
+        const expected = {
+          ...claims,
+          iat: NOW_DATE.getTime() / 1000,
+          exp: NOW_DATE.getTime() / 1000 + 3600,
+          ...(subject === undefined ? {} : { sub: subject }),
+        };
         expect(payload).toEqual(expected);
         expect(verifySync(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE }).payload).toEqual(expected);
       }),
@@ -157,7 +170,10 @@ describe('verify on hostile input only ever throws JwtError', () => {
     const shaped = fc.tuple(fc.string(), fc.string(), fc.string()).map((segments) => segments.join('.'));
     const jsonShaped = fc
       .tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array({ maxLength: 40 }))
-      .map(([h, p, s]) => `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.${Buffer.from(s).toString('base64url')}`);
+      .map(
+        ([h, p, s]) =>
+          `${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.${Buffer.from(s).toString('base64url')}`,
+      );
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary' }), shaped, jsonShaped), async (token) => {
         expect(await onlyJwtErrors(() => verify(token, keys.hs256, HS))).not.toBe('ok');
@@ -170,10 +186,13 @@ describe('verify on hostile input only ever throws JwtError', () => {
 
   it('arbitrary non-string values as the token', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.anything().filter((value) => typeof value !== 'string'), async (value) => {
-        expect(await onlyJwtErrors(() => verify(value as string, keys.hs256, HS))).toBe('ERR_JWT_MALFORMED');
-        expect(await onlyJwtErrors(() => decode(value as string))).toBe('ERR_JWT_MALFORMED');
-      }),
+      fc.asyncProperty(
+        fc.anything().filter((value) => typeof value !== 'string'),
+        async (value) => {
+          expect(await onlyJwtErrors(() => verify(value as string, keys.hs256, HS))).toBe('ERR_JWT_MALFORMED');
+          expect(await onlyJwtErrors(() => decode(value as string))).toBe('ERR_JWT_MALFORMED');
+        },
+      ),
       params(300),
     );
   });
@@ -183,7 +202,9 @@ describe('verify on hostile input only ever throws JwtError', () => {
     await fc.assert(
       fc.asyncProperty(fc.anything(), fc.anything(), async (key, options) => {
         await onlyJwtErrors(() => verify(token, key as never, options as never));
-        await onlyJwtErrors(() => verify(token, keys.hs256, { ...HS, ...(typeof options === 'object' && options !== null ? options : {}) } as never));
+        await onlyJwtErrors(() =>
+          verify(token, keys.hs256, { ...HS, ...(typeof options === 'object' && options !== null ? options : {}) } as never),
+        );
         await onlyJwtErrors(() => sign({ sub: 'a' }, key as never, options as never));
       }),
       params(500),

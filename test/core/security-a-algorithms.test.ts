@@ -43,7 +43,10 @@ describe('A1. alg "none" in any spelling is never accepted', () => {
   it('"none" cannot be put in the allow-list (ERR_INVALID_OPTION), in any spelling, alone or mixed', async () => {
     const token = `${headers[0]}.${P_B64}.`;
     for (const algorithms of [['none'], ['None'], ['HS256', 'none'], ['NONE', 'HS256']]) {
-      await expectCode(() => verify(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[], currentDate: NOW_DATE }), 'ERR_INVALID_OPTION');
+      await expectCode(
+        () => verify(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[], currentDate: NOW_DATE }),
+        'ERR_INVALID_OPTION',
+      );
       await expectCode(() => verifyJws(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[] }), 'ERR_INVALID_OPTION');
     }
   });

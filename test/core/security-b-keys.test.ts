@@ -7,7 +7,18 @@
  */
 import { createPublicKey, createSecretKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isBoundKey, sign, signJws, signSync, verify, verifyJws, type JwsAlgorithm, type JwsHeader, type KeyInput, type VerifyOptions } from '../../src/index.js';
+import {
+  isBoundKey,
+  sign,
+  signJws,
+  signSync,
+  verify,
+  verifyJws,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type KeyInput,
+  type VerifyOptions,
+} from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
 import { expectCode, expectCodeSync, FAR_FUTURE, forge, NOW, NOW_DATE, pemOf, testKeys } from './helpers.js';
 
@@ -29,7 +40,10 @@ describe('B7. an RS256/ES256 public key used as the HMAC secret of an HS256 toke
     ['certificate PEM', fakeCertificatePem],
     ['JWK JSON string', rsaJwkJson],
     ['SPKI DER bytes', new Uint8Array(keys.rsa.publicKey.export({ type: 'spki', format: 'der' }))],
-    ['SPKI DER in Base64 (as kept in an environment variable)', keys.rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')],
+    [
+      'SPKI DER in Base64 (as kept in an environment variable)',
+      keys.rsa.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    ],
     ['PKCS#1 DER in Base64', keys.rsa.publicKey.export({ type: 'pkcs1', format: 'der' }).toString('base64')],
   ];
 
@@ -60,7 +74,22 @@ describe('B7. an RS256/ES256 public key used as the HMAC secret of an HS256 toke
 });
 
 describe('B8. the string-sniffing family: PKCS#1 header, whitespace and junk prefixes, JWK JSON', () => {
-  const prefixes = ['', '\n', '  \t', '# some comment\n', '.', 'HTTP/1.1 200 OK\r\n\r\n', '\u0000', '\u0001', '\u001b', '\u007f', '\u200b', '\u200d', '\u180e', '\ufeff'];
+  const prefixes = [
+    '',
+    '\n',
+    '  \t',
+    '# some comment\n',
+    '.',
+    'HTTP/1.1 200 OK\r\n\r\n',
+    '\u0000',
+    '\u0001',
+    '\u001b',
+    '\u007f',
+    '\u200b',
+    '\u200d',
+    '\u180e',
+    '\ufeff',
+  ];
   const pems: Array<[string, string]> = [
     ['SPKI', rsaPublicPem],
     ['PKCS#1', rsaPkcs1Pem],
@@ -129,10 +158,14 @@ describe('B9. a key resolver returning the "wrong kind" of key', () => {
     let seen: unknown[] = [];
     await expectCode(
       () =>
-        verify(token, (...args: unknown[]) => {
-          seen = args;
-          return new Uint8Array(16);
-        }, at(['HS256'])),
+        verify(
+          token,
+          (...args: unknown[]) => {
+            seen = args;
+            return new Uint8Array(16);
+          },
+          at(['HS256']),
+        ),
       'ERR_KEY_INVALID',
     );
     expect(seen).toHaveLength(2);
@@ -210,7 +243,8 @@ describe('B11. key type, curve and size must match the algorithm', () => {
     ];
     for (const [alg, wrong] of byAlg) for (const key of wrong) expectCodeSync(() => bindKey(key, alg), 'ERR_KEY_INVALID');
     const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
-    for (const alg of ['ES256', 'ES384', 'ES512'] as JwsAlgorithm[]) expectCodeSync(() => bindKey(secp256k1.publicKey, alg), 'ERR_KEY_INVALID');
+    for (const alg of ['ES256', 'ES384', 'ES512'] as JwsAlgorithm[])
+      expectCodeSync(() => bindKey(secp256k1.publicKey, alg), 'ERR_KEY_INVALID');
   });
 
   it('RSA keys of 1024 and 2040 bits → ERR_KEY_INVALID for RS*/PS*, signing and verifying', async () => {
@@ -227,7 +261,10 @@ describe('B11. key type, curve and size must match the algorithm', () => {
   it('an RSA JWK with e = 1 (forgeable) or an even e → ERR_KEY_INVALID', async () => {
     const jwk = keys.rsa.publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
     for (const e of ['AQ', 'Ag', 'AAE']) {
-      await expectCode(() => verify(forge('RS256', { alg: 'RS256' }, P, keys.rsa.privateKey), { ...jwk, e } as never, at(['RS256'])), 'ERR_KEY_INVALID');
+      await expectCode(
+        () => verify(forge('RS256', { alg: 'RS256' }, P, keys.rsa.privateKey), { ...jwk, e } as never, at(['RS256'])),
+        'ERR_KEY_INVALID',
+      );
     }
   });
 
@@ -248,7 +285,11 @@ describe('B11. key type, curve and size must match the algorithm', () => {
     y[31] = (y[31] as number) ^ 1;
     const token = forge('ES256', { alg: 'ES256' }, P, keys.p256.privateKey);
     await expectCode(() => verify(token, { ...jwk, y: y.toString('base64url') } as never, at(['ES256'])), 'ERR_KEY_INVALID');
-    await expectCode(() => verify(token, { ...jwk, alg: 'ES384' } as never, at(['ES256', 'ES384'])), 'ERR_KEY_INVALID', 'ERR_JWT_ALG_NOT_ALLOWED');
+    await expectCode(
+      () => verify(token, { ...jwk, alg: 'ES384' } as never, at(['ES256', 'ES384'])),
+      'ERR_KEY_INVALID',
+      'ERR_JWT_ALG_NOT_ALLOWED',
+    );
     expectCodeSync(() => bindKey({ ...jwk, alg: 'ES384' } as never, 'ES384'), 'ERR_KEY_INVALID');
     await expectCode(() => verify(token, { ...jwk, crv: 'P-257' } as never, at(['ES256'])), 'ERR_KEY_INVALID');
     await expectCode(() => verify(token, { ...jwk, crv: 'P-384' } as never, at(['ES256'])), 'ERR_KEY_INVALID');
@@ -295,7 +336,8 @@ describe('B11. key type, curve and size must match the algorithm', () => {
 });
 
 describe('B12. empty or short HMAC secrets, on signing and on verifying', () => {
-  const emptyKeyToken = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.OmoH9JK-Zr-EKoO3mdgT8UkoSBm7NLvIB-wgy1tQK94';
+  const emptyKeyToken =
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjo0MTAyNDQ0ODAwfQ.OmoH9JK-Zr-EKoO3mdgT8UkoSBm7NLvIB-wgy1tQK94';
 
   it('the security.md forged token is HMAC-SHA256 with the empty key', () => {
     expect(forge('HS256', { alg: 'HS256', typ: 'JWT' }, P, new Uint8Array(0))).toBe(emptyKeyToken);
@@ -315,7 +357,11 @@ describe('B12. empty or short HMAC secrets, on signing and on verifying', () => 
     }
   });
 
-  const minimum: Array<[JwsAlgorithm, number]> = [['HS256', 32], ['HS384', 48], ['HS512', 64]];
+  const minimum: Array<[JwsAlgorithm, number]> = [
+    ['HS256', 32],
+    ['HS384', 48],
+    ['HS512', 64],
+  ];
   for (const [alg, bytes] of minimum) {
     it(`${alg}: a ${bytes - 1}-byte secret is refused (bytes, string, KeyObject, JWK); ${bytes} bytes work`, async () => {
       const short = new Uint8Array(bytes - 1).fill(0x61);
@@ -361,9 +407,21 @@ describe('B14. untrusted objects as keys: no getter, toString or trap runs; ERR_
   it('objects with a throwing toString / valueOf, numbers, arrays, functions-as-keys for signing', async () => {
     const token = forge('HS256', { alg: 'HS256' }, P, keys.hs256);
     const hostile: unknown[] = [
-      { toString() { throw new Error('pwn'); } },
-      { valueOf() { throw new Error('pwn'); } },
-      { [Symbol.toPrimitive]() { throw new Error('pwn'); } },
+      {
+        toString() {
+          throw new Error('pwn');
+        },
+      },
+      {
+        valueOf() {
+          throw new Error('pwn');
+        },
+      },
+      {
+        [Symbol.toPrimitive]() {
+          throw new Error('pwn');
+        },
+      },
       [1, 2, 3],
       42,
       Symbol('key'),
@@ -392,7 +450,13 @@ describe('B14. untrusted objects as keys: no getter, toString or trap runs; ERR_
     const token = forge('HS256', { alg: 'HS256' }, P, Buffer.alloc(32, 1));
     await expectCode(() => verify(token, jwk as never, at(['HS256'])), 'ERR_KEY_INVALID');
     await expectCode(() => sign(P, jwk as never, { alg: 'HS256' }), 'ERR_KEY_INVALID');
-    const kty = { get kty() { calls.push('kty'); return 'oct'; }, k: Buffer.alloc(32, 1).toString('base64url') };
+    const kty = {
+      get kty() {
+        calls.push('kty');
+        return 'oct';
+      },
+      k: Buffer.alloc(32, 1).toString('base64url'),
+    };
     await expectCode(() => verify(token, kty as never, at(['HS256'])), 'ERR_KEY_INVALID');
     expect(calls).toEqual([]);
   });
@@ -400,7 +464,11 @@ describe('B14. untrusted objects as keys: no getter, toString or trap runs; ERR_
   it('a Proxy whose get trap throws: refused with ERR_KEY_INVALID, no foreign error escapes', async () => {
     const proxy = new Proxy(
       { kty: 'oct', k: Buffer.alloc(32, 1).toString('base64url') },
-      { get() { throw new Error('pwn'); } },
+      {
+        get() {
+          throw new Error('pwn');
+        },
+      },
     );
     const token = forge('HS256', { alg: 'HS256' }, P, Buffer.alloc(32, 1));
     // The proxy's data properties are readable through descriptors; whatever jwtkit decides, it
@@ -413,7 +481,17 @@ describe('B14. untrusted objects as keys: no getter, toString or trap runs; ERR_
   });
 
   it('a Proxy whose getOwnPropertyDescriptor trap throws → ERR_KEY_INVALID', async () => {
-    const proxy = new Proxy({}, { getOwnPropertyDescriptor() { throw new Error('pwn'); }, get() { throw new Error('pwn'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor() {
+          throw new Error('pwn');
+        },
+        get() {
+          throw new Error('pwn');
+        },
+      },
+    );
     const token = forge('HS256', { alg: 'HS256' }, P, keys.hs256);
     await expectCode(() => verify(token, proxy as never, at(['HS256'])), 'ERR_KEY_INVALID');
     await expectCode(() => sign(P, proxy as never, { alg: 'HS256' }), 'ERR_KEY_INVALID');
@@ -442,7 +520,10 @@ describe('B15. a key used for the wrong operation or purpose → ERR_KEY_INVALID
 
   it('a private KeyObject given to verify; a public one given to sign', async () => {
     await expectCode(() => verify(rsToken, keys.rsa.privateKey, at(['RS256'])), 'ERR_KEY_INVALID');
-    await expectCode(() => verify(forge('ES256', { alg: 'ES256' }, P, keys.p256.privateKey), keys.p256.privateKey, at(['ES256'])), 'ERR_KEY_INVALID');
+    await expectCode(
+      () => verify(forge('ES256', { alg: 'ES256' }, P, keys.p256.privateKey), keys.p256.privateKey, at(['ES256'])),
+      'ERR_KEY_INVALID',
+    );
     await expectCode(() => sign(P, keys.rsa.publicKey, { alg: 'RS256' }), 'ERR_KEY_INVALID');
     await expectCode(() => sign(P, keys.ed25519.publicKey, { alg: 'EdDSA' }), 'ERR_KEY_INVALID');
     expect(() => signSync(P, keys.p256.publicKey, { alg: 'ES256' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));

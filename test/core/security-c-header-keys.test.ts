@@ -38,7 +38,12 @@ describe('C16. embedded "jwk" header (key injection)', () => {
 });
 
 describe('C17. "jku" / "x5u" URL injection: never dereferenced', () => {
-  const urls = ['https://attacker.example/jwks.json', 'http://127.0.0.1:1/jwks', 'http://169.254.169.254/latest/meta-data', 'file:///etc/passwd'];
+  const urls = [
+    'https://attacker.example/jwks.json',
+    'http://127.0.0.1:1/jwks',
+    'http://169.254.169.254/latest/meta-data',
+    'file:///etc/passwd',
+  ];
   for (const parameter of ['jku', 'x5u']) {
     it(`"${parameter}" pointing anywhere: zero fetches; attacker-signed → ERR_JWT_SIGNATURE_INVALID`, async () => {
       const fetchSpy = vi.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('no network in tests'));
@@ -77,10 +82,14 @@ describe('C19. "kid" injection and loose kid types', () => {
       // A naive resolver reading "/dev/null" would return an empty key.
       await expectCode(
         () =>
-          verify(token, (header: Readonly<JwsHeader>) => {
-            seen.push(header.kid as string);
-            return new Uint8Array(0);
-          }, { algorithms: ['HS256'], currentDate: NOW_DATE }),
+          verify(
+            token,
+            (header: Readonly<JwsHeader>) => {
+              seen.push(header.kid as string);
+              return new Uint8Array(0);
+            },
+            { algorithms: ['HS256'], currentDate: NOW_DATE },
+          ),
         'ERR_KEY_INVALID',
       );
       expect(seen).toEqual([kid]);

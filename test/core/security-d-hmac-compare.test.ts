@@ -40,7 +40,10 @@ describe('D26. constant-time HMAC comparison', () => {
   it('a tag of the wrong length never reaches timingSafeEqual (which would throw)', async () => {
     spy.calls.length = 0;
     for (const length of [0, 1, 31, 33, 64]) {
-      await expectCode(() => verify(withSignature(token, Buffer.alloc(length, 1).toString('base64url')), secret, options), 'ERR_JWT_SIGNATURE_INVALID');
+      await expectCode(
+        () => verify(withSignature(token, Buffer.alloc(length, 1).toString('base64url')), secret, options),
+        'ERR_JWT_SIGNATURE_INVALID',
+      );
     }
     expect(spy.calls).toEqual([]);
   });

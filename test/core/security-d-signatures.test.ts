@@ -6,7 +6,20 @@
 import { constants, sign as cryptoSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verify, verifyJws, type JwsAlgorithm, type VerifyOptions } from '../../src/index.js';
-import { ALL_ALGS, b64u, expectCode, FAR_FUTURE, forge, fromB64u, keyPairFor, NOW, NOW_DATE, parts, testKeys, withSignature } from './helpers.js';
+import {
+  ALL_ALGS,
+  b64u,
+  expectCode,
+  FAR_FUTURE,
+  forge,
+  fromB64u,
+  keyPairFor,
+  NOW,
+  NOW_DATE,
+  parts,
+  testKeys,
+  withSignature,
+} from './helpers.js';
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const keys = testKeys();
@@ -32,7 +45,11 @@ describe('D20. ECDSA "psychic signatures" (r = 0, s = 0) and out-of-range r, s',
   });
 
   it('all-zero signatures of the right length for ES384 / ES512 / EdDSA → ERR_JWT_SIGNATURE_INVALID', async () => {
-    for (const [alg, length] of [['ES384', 96], ['ES512', 132], ['EdDSA', 64]] as Array<[JwsAlgorithm, number]>) {
+    for (const [alg, length] of [
+      ['ES384', 96],
+      ['ES512', 132],
+      ['EdDSA', 64],
+    ] as Array<[JwsAlgorithm, number]>) {
       const { signKey, verifyKey } = keyPairFor(alg);
       const token = withSignature(forge(alg, { alg }, P, signKey), Buffer.alloc(length).toString('base64url'));
       await expectCode(() => verify(token, verifyKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
@@ -64,10 +81,13 @@ describe('D21. DER vs raw R‖S and wrong lengths', () => {
         Buffer.alloc(64, 1),
         Buffer.alloc(96, 1),
         Buffer.alloc(132, 1),
-        Buffer.alloc(10_000 / 4 * 3, 0xff).subarray(0, 5000),
+        Buffer.alloc((10_000 / 4) * 3, 0xff).subarray(0, 5000),
       ].filter((candidate) => !candidate.equals(raw));
       for (const candidate of variants) {
-        await expectCode(() => verify(`${signingInput}.${candidate.toString('base64url')}`, verifyKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
+        await expectCode(
+          () => verify(`${signingInput}.${candidate.toString('base64url')}`, verifyKey, at(alg)),
+          'ERR_JWT_SIGNATURE_INVALID',
+        );
       }
       // Control: the original verifies.
       await expect(verify(token, verifyKey, at(alg))).resolves.toMatchObject({ payload: P });
@@ -89,7 +109,11 @@ describe('D22. ECDSA malleability (r, n - s)', () => {
 });
 
 describe('D23. RSA-PSS salt length is enforced (= hash length)', () => {
-  for (const [alg, hash, hashLength] of [['PS256', 'sha256', 32], ['PS384', 'sha384', 48], ['PS512', 'sha512', 64]] as Array<[JwsAlgorithm, string, number]>) {
+  for (const [alg, hash, hashLength] of [
+    ['PS256', 'sha256', 32],
+    ['PS384', 'sha384', 48],
+    ['PS512', 'sha512', 64],
+  ] as Array<[JwsAlgorithm, string, number]>) {
     it(`${alg}: signatures with salt 0, 20, hLen±1 and the maximum salt → ERR_JWT_SIGNATURE_INVALID`, async () => {
       const header = b64u(JSON.stringify({ alg }));
       const signingInput = `${header}.${b64u(JSON.stringify(P))}`;
@@ -101,7 +125,11 @@ describe('D23. RSA-PSS salt length is enforced (= hash length)', () => {
         });
         await expectCode(() => verify(`${signingInput}.${b64u(signature)}`, keys.rsa.publicKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
       }
-      const good = cryptoSign(hash, Buffer.from(signingInput), { key: keys.rsa.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hashLength });
+      const good = cryptoSign(hash, Buffer.from(signingInput), {
+        key: keys.rsa.privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: hashLength,
+      });
       await expect(verify(`${signingInput}.${b64u(good)}`, keys.rsa.publicKey, at(alg))).resolves.toBeDefined();
     });
   }
@@ -131,7 +159,10 @@ describe('D24. RSA PKCS#1 v1.5 length games', () => {
         Buffer.alloc(512, 0xff),
       ];
       for (const candidate of variants) {
-        await expectCode(() => verify(withSignature(token, candidate.toString('base64url')), keys.rsa.publicKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
+        await expectCode(
+          () => verify(withSignature(token, candidate.toString('base64url')), keys.rsa.publicKey, at(alg)),
+          'ERR_JWT_SIGNATURE_INVALID',
+        );
       }
     });
   }
@@ -144,7 +175,12 @@ describe('D25. EdDSA encodings', () => {
     const L = BigInt('0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed');
     const s = BigInt(`0x${Buffer.from(raw.subarray(32)).reverse().toString('hex')}`);
     const sPlusL = bigToBytes(s + L, 32).reverse();
-    const variants = [raw.subarray(0, 63), Buffer.concat([raw, Buffer.from([0])]), Buffer.concat([raw, raw]), Buffer.concat([raw.subarray(0, 32), sPlusL])];
+    const variants = [
+      raw.subarray(0, 63),
+      Buffer.concat([raw, Buffer.from([0])]),
+      Buffer.concat([raw, raw]),
+      Buffer.concat([raw.subarray(0, 32), sPlusL]),
+    ];
     for (const candidate of variants) {
       await expectCode(
         () => verify(withSignature(token, candidate.toString('base64url')), keys.ed25519.publicKey, at('EdDSA')),
@@ -155,7 +191,11 @@ describe('D25. EdDSA encodings', () => {
 });
 
 describe('D26. HMAC tags of the wrong length, or one bit off', () => {
-  for (const [alg, length] of [['HS256', 32], ['HS384', 48], ['HS512', 64]] as Array<[JwsAlgorithm, number]>) {
+  for (const [alg, length] of [
+    ['HS256', 32],
+    ['HS384', 48],
+    ['HS512', 64],
+  ] as Array<[JwsAlgorithm, number]>) {
     it(`${alg}: tags of 0, 1, ${length - 1}, ${length + 1}, ${length * 2} bytes, a truncated tag and a flipped last bit → ERR_JWT_SIGNATURE_INVALID`, async () => {
       const { signKey, verifyKey } = keyPairFor(alg);
       const token = forge(alg, { alg }, P, signKey);
@@ -172,8 +212,14 @@ describe('D26. HMAC tags of the wrong length, or one bit off', () => {
         flipped,
       ];
       for (const candidate of variants) {
-        await expectCode(() => verify(withSignature(token, candidate.toString('base64url')), verifyKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
-        await expectCode(() => verifyJws(withSignature(token, candidate.toString('base64url')), verifyKey, { algorithms: [alg] }), 'ERR_JWT_SIGNATURE_INVALID');
+        await expectCode(
+          () => verify(withSignature(token, candidate.toString('base64url')), verifyKey, at(alg)),
+          'ERR_JWT_SIGNATURE_INVALID',
+        );
+        await expectCode(
+          () => verifyJws(withSignature(token, candidate.toString('base64url')), verifyKey, { algorithms: [alg] }),
+          'ERR_JWT_SIGNATURE_INVALID',
+        );
       }
     });
   }
@@ -184,7 +230,10 @@ describe('D26. HMAC tags of the wrong length, or one bit off', () => {
       const token = forge(alg, { alg }, P, signKey);
       for (const length of [32, 48, 64, 96, 132, 256]) {
         if (fromB64u(parts(token)[2]).length === length) continue;
-        await expectCode(() => verify(withSignature(token, Buffer.alloc(length, 3).toString('base64url')), verifyKey, at(alg)), 'ERR_JWT_SIGNATURE_INVALID');
+        await expectCode(
+          () => verify(withSignature(token, Buffer.alloc(length, 3).toString('base64url')), verifyKey, at(alg)),
+          'ERR_JWT_SIGNATURE_INVALID',
+        );
       }
     }
   });

@@ -14,9 +14,9 @@ const valid = forge('HS256', { alg: 'HS256', typ: 'JWT' }, P, keys.hs256);
 const [H, B, S] = parts(valid);
 
 /** The `hs256` group of Wycheproof json_web_signature_test.json (tcIds 1-17). */
-const wycheproofHs256 = loadVectors<{ testGroups: Array<{ comment: string; private?: { k: string }; tests: Array<{ tcId: number; jws: unknown }> }> }>(
-  'wycheproof/json_web_signature_test.json',
-).testGroups[0];
+const wycheproofHs256 = loadVectors<{
+  testGroups: Array<{ comment: string; private?: { k: string }; tests: Array<{ tcId: number; jws: unknown }> }>;
+}>('wycheproof/json_web_signature_test.json').testGroups[0];
 
 describe('E27. wrong number of segments, empty segments', () => {
   const key = new Uint8Array(fromB64u(wycheproofHs256?.private?.k as string));
@@ -34,12 +34,30 @@ describe('E27. wrong number of segments, empty segments', () => {
 
   it('Wycheproof tcIds 3 (empty signature) and 6 (empty payload) are rejected before any result', async () => {
     for (const tcId of [3, 6]) {
-      await expectCode(() => verifyJws(byId.get(tcId) as string, key, { algorithms: ['HS256'] }), 'ERR_JWT_SIGNATURE_INVALID', 'ERR_JWT_MALFORMED');
+      await expectCode(
+        () => verifyJws(byId.get(tcId) as string, key, { algorithms: ['HS256'] }),
+        'ERR_JWT_SIGNATURE_INVALID',
+        'ERR_JWT_MALFORMED',
+      );
     }
   });
 
   it('".", "..", "...", "a.b", four segments, a leading ".", "\\n" appended or prepended → ERR_JWT_MALFORMED', async () => {
-    const inputs = ['.', '..', '...', 'a.b', 'a.b.c.d', `.${valid}`, `${valid}\n`, `\n${valid}`, ` ${valid}`, `${valid} `, `${valid}.`, `.${B}.${S}`, `${H}${B}${S}`];
+    const inputs = [
+      '.',
+      '..',
+      '...',
+      'a.b',
+      'a.b.c.d',
+      `.${valid}`,
+      `${valid}\n`,
+      `\n${valid}`,
+      ` ${valid}`,
+      `${valid} `,
+      `${valid}.`,
+      `.${B}.${S}`,
+      `${H}${B}${S}`,
+    ];
     for (const token of inputs) {
       await expectCode(() => verify(token, keys.hs256, HS), 'ERR_JWT_MALFORMED');
       expectCodeSync(() => decode(token), 'ERR_JWT_MALFORMED');
@@ -67,7 +85,10 @@ describe('E28. a JWE (5 segments) handed to the JWS verifier', () => {
   });
 
   it('a 3-segment token whose header has JWE-only "enc" or "zip" → ERR_JWT_UNSUPPORTED_HEADER', async () => {
-    for (const header of [{ alg: 'HS256', enc: 'A128GCM' }, { alg: 'HS256', zip: 'DEF' }]) {
+    for (const header of [
+      { alg: 'HS256', enc: 'A128GCM' },
+      { alg: 'HS256', zip: 'DEF' },
+    ]) {
       await expectCode(() => verify(forge('HS256', header, P, keys.hs256), keys.hs256, HS), 'ERR_JWT_UNSUPPORTED_HEADER');
     }
   });
@@ -84,7 +105,16 @@ describe('E29. JSON serialization and non-string input', () => {
   });
 
   it('a Buffer, an object, a number, null, undefined, an array or a String object instead of a string → ERR_JWT_MALFORMED', async () => {
-    const inputs: unknown[] = [Buffer.from(valid), new TextEncoder().encode(valid), { token: valid }, 42, null, undefined, [valid], new String(valid)];
+    const inputs: unknown[] = [
+      Buffer.from(valid),
+      new TextEncoder().encode(valid),
+      { token: valid },
+      42,
+      null,
+      undefined,
+      [valid],
+      new String(valid),
+    ];
     for (const token of inputs) {
       await expectCode(() => verify(token as string, keys.hs256, HS), 'ERR_JWT_MALFORMED');
       expect(() => verifySync(token as string, keys.hs256, HS)).toThrow(expect.objectContaining({ code: 'ERR_JWT_MALFORMED' }));
@@ -149,9 +179,9 @@ describe('E31. non-canonical encodings (trailing bits, impossible lengths)', () 
   });
 
   it('Wycheproof tcIds 374 and 375 (payload "AB" with a MAC valid for that non-canonical text) → ERR_JWT_MALFORMED', async () => {
-    const group = loadVectors<{ testGroups: Array<{ comment: string; private?: { k: string }; tests: Array<{ tcId: number; jws: string }> }> }>(
-      'wycheproof/json_web_signature_test.json',
-    ).testGroups.find((candidate) => candidate.comment === 'base64');
+    const group = loadVectors<{
+      testGroups: Array<{ comment: string; private?: { k: string }; tests: Array<{ tcId: number; jws: string }> }>;
+    }>('wycheproof/json_web_signature_test.json').testGroups.find((candidate) => candidate.comment === 'base64');
     const key = new Uint8Array(fromB64u(group?.private?.k as string));
     for (const tcId of [374, 375]) {
       const token = group?.tests.find((test) => test.tcId === tcId)?.jws as string;
@@ -159,7 +189,7 @@ describe('E31. non-canonical encodings (trailing bits, impossible lengths)', () 
     }
   });
 
-  it('a valid token whose signature\'s last character differs only in discarded bits → ERR_JWT_MALFORMED', async () => {
+  it("a valid token whose signature's last character differs only in discarded bits → ERR_JWT_MALFORMED", async () => {
     // An HS256 tag is 32 bytes = 43 characters; the last one carries 2 discarded bits.
     expect(S).toHaveLength(43);
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

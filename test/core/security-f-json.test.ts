@@ -163,14 +163,18 @@ describe('F37. deep nesting and huge values never crash', () => {
     verify(token, keys.hs256, options).then(
       () => 'verified',
       (error: unknown) => {
-        if (typeof error === 'object' && error !== null && (error as { name?: string }).name === 'JwtError') return (error as { code: string }).code;
+        if (typeof error === 'object' && error !== null && (error as { name?: string }).name === 'JwtError')
+          return (error as { code: string }).code;
         throw error;
       },
     );
 
   it('200 000 nested arrays / objects (size cap raised) → a JwtError (depth limit), never a RangeError', async () => {
     const big: VerifyOptions = { ...HS, maxTokenLength: 3_000_000 };
-    for (const payload of [`{"a":${'['.repeat(200_000)}${']'.repeat(200_000)},"exp":${FAR_FUTURE}}`, `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`]) {
+    for (const payload of [
+      `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)},"exp":${FAR_FUTURE}}`,
+      `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+    ]) {
       expect(await outcome(hs(HEADER, payload), big)).toBe('ERR_JWT_MALFORMED');
     }
   });
@@ -178,7 +182,9 @@ describe('F37. deep nesting and huge values never crash', () => {
   it('nesting within the default size cap (1 000 levels) → ERR_JWT_MALFORMED or verified, never a crash', async () => {
     const payload = `{"a":${'['.repeat(1000)}${']'.repeat(1000)},"exp":${FAR_FUTURE}}`;
     expect(['verified', 'ERR_JWT_MALFORMED']).toContain(await outcome(hs(HEADER, payload), HS));
-    expect(['verified', 'ERR_JWT_MALFORMED']).toContain(await outcome(hs(`{"alg":"HS256","x":${'['.repeat(1000)}${']'.repeat(1000)}}`, `{"exp":${FAR_FUTURE}}`), HS));
+    expect(['verified', 'ERR_JWT_MALFORMED']).toContain(
+      await outcome(hs(`{"alg":"HS256","x":${'['.repeat(1000)}${']'.repeat(1000)}}`, `{"exp":${FAR_FUTURE}}`), HS),
+    );
   });
 
   it('moderate nesting (10 levels) in a claim verifies', async () => {

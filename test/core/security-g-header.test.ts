@@ -52,7 +52,12 @@ describe('G39. "b64" (any value, with or without crit) → ERR_JWT_UNSUPPORTED_H
     await expectCode(() => verify(token, zeroKey, HS), 'ERR_JWT_UNSUPPORTED_HEADER', 'ERR_JWT_MALFORMED');
   });
 
-  for (const header of [{ alg: 'HS256', b64: false }, { alg: 'HS256', b64: true, crit: ['b64'] }, { alg: 'HS256', b64: true }, { alg: 'HS256', b64: false, crit: ['b64'] }]) {
+  for (const header of [
+    { alg: 'HS256', b64: false },
+    { alg: 'HS256', b64: true, crit: ['b64'] },
+    { alg: 'HS256', b64: true },
+    { alg: 'HS256', b64: false, crit: ['b64'] },
+  ]) {
     it(`${JSON.stringify(header)} correctly signed`, async () => {
       const token = forge('HS256', header, P, keys.hs256);
       await expectCode(() => verify(token, keys.hs256, HS), 'ERR_JWT_UNSUPPORTED_HEADER');
@@ -75,7 +80,19 @@ describe('G40. typ (explicit typing)', () => {
     });
   }
 
-  for (const typ of [undefined, 'JWT', 'jwt', 'rt+jwt', 'application/rt+jwt', 'at+jwt ', ' at+jwt', 'at+jwt;v=1', 'application/at+jwt/x', 'text/at+jwt', '']) {
+  for (const typ of [
+    undefined,
+    'JWT',
+    'jwt',
+    'rt+jwt',
+    'application/rt+jwt',
+    'at+jwt ',
+    ' at+jwt',
+    'at+jwt;v=1',
+    'application/at+jwt/x',
+    'text/at+jwt',
+    '',
+  ]) {
     it(`expected "at+jwt", token typ ${JSON.stringify(typ)} → ERR_JWT_TYPE_MISMATCH`, async () => {
       const error = await expectCode(() => verify(withTyp(typ), keys.hs256, AT), 'ERR_JWT_TYPE_MISMATCH');
       expect(error.claim).toBe('typ');

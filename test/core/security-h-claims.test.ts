@@ -31,7 +31,10 @@ describe('H41. NumericDate type confusion', () => {
     for (const [name, raw] of wrongTypes) {
       it(`${claim} = ${name} → ERR_JWT_CLAIM_INVALID (type)`, async () => {
         const others = claim === 'exp' ? '' : `,"exp":${FAR_FUTURE}`;
-        const error = await expectCode(() => verify(tok(`{"sub":"u1","${claim}":${raw}${others}}`), keys.hs256, HS), 'ERR_JWT_CLAIM_INVALID');
+        const error = await expectCode(
+          () => verify(tok(`{"sub":"u1","${claim}":${raw}${others}}`), keys.hs256, HS),
+          'ERR_JWT_CLAIM_INVALID',
+        );
         expect(error).toMatchObject({ claim, reason: 'type' });
       });
     }
@@ -102,7 +105,10 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
 
   it('clockTolerance NaN, ±Infinity, -1, "30", 301, 3600, null → ERR_INVALID_OPTION; 300 is the cap and accepted', async () => {
     for (const clockTolerance of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1, '30', 301, 3600, null, true]) {
-      await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, clockTolerance: clockTolerance as number }), 'ERR_INVALID_OPTION');
+      await expectCode(
+        () => verify(tok(claims({})), keys.hs256, { ...HS, clockTolerance: clockTolerance as number }),
+        'ERR_INVALID_OPTION',
+      );
     }
     await expect(verify(tok({ exp: NOW - 299 }), keys.hs256, { ...HS, clockTolerance: 300 })).resolves.toBeDefined();
     await expectCode(() => verify(tok({ exp: NOW - 300 }), keys.hs256, { ...HS, clockTolerance: 300 }), 'ERR_JWT_EXPIRED');
@@ -113,7 +119,11 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
   });
 
   it('maxAge 0 with iat = NOW-1 (tolerance 0) → rejected; iat = NOW accepted; maxAge requires iat', async () => {
-    const old = await expectCode(() => verify(tok(claims({ iat: NOW - 1 })), keys.hs256, { ...zero, maxAge: 0 }), 'ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_INVALID');
+    const old = await expectCode(
+      () => verify(tok(claims({ iat: NOW - 1 })), keys.hs256, { ...zero, maxAge: 0 }),
+      'ERR_JWT_EXPIRED',
+      'ERR_JWT_CLAIM_INVALID',
+    );
     expect(old.claim).toBe('iat');
     await expect(verify(tok(claims({ iat: NOW })), keys.hs256, { ...zero, maxAge: 0 })).resolves.toBeDefined();
     const missing = await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, maxAge: '1h' }), 'ERR_JWT_CLAIM_INVALID');
@@ -122,7 +132,11 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
 
   it('maxAge as a duration string: "1h" accepts iat = NOW-3600, rejects iat = NOW-3601 (tolerance 0)', async () => {
     await expect(verify(tok(claims({ iat: NOW - 3600 })), keys.hs256, { ...zero, maxAge: '1h' })).resolves.toBeDefined();
-    await expectCode(() => verify(tok(claims({ iat: NOW - 3601 })), keys.hs256, { ...zero, maxAge: '1h' }), 'ERR_JWT_EXPIRED', 'ERR_JWT_CLAIM_INVALID');
+    await expectCode(
+      () => verify(tok(claims({ iat: NOW - 3601 })), keys.hs256, { ...zero, maxAge: '1h' }),
+      'ERR_JWT_EXPIRED',
+      'ERR_JWT_CLAIM_INVALID',
+    );
   });
 
   it('maxAge "60" (no unit), -1, NaN → ERR_INVALID_OPTION', async () => {
@@ -135,7 +149,10 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
     for (const currentDate of [new Date(Number.NaN), NOW * 1000, '2023-11-14', null]) {
       await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, currentDate: currentDate as never }), 'ERR_INVALID_OPTION');
     }
-    await expectCode(() => verify(tok({ exp: NOW + 100 }), keys.hs256, { ...HS, currentDate: new Date((NOW + 200) * 1000) }), 'ERR_JWT_EXPIRED');
+    await expectCode(
+      () => verify(tok({ exp: NOW + 100 }), keys.hs256, { ...HS, currentDate: new Date((NOW + 200) * 1000) }),
+      'ERR_JWT_EXPIRED',
+    );
   });
 
   it('the expiry error carries expiredAt, the exact exp', async () => {
@@ -157,25 +174,38 @@ describe('H43. required claims and falsy options', () => {
 
   it('empty-string expectations are compared, not ignored: issuer "", audience "", subject "" → mismatch', async () => {
     const token = tok(claims({ iss: 'x', aud: 'y' }));
-    for (const [option, claim] of [['issuer', 'iss'], ['audience', 'aud'], ['subject', 'sub']] as const) {
+    for (const [option, claim] of [
+      ['issuer', 'iss'],
+      ['audience', 'aud'],
+      ['subject', 'sub'],
+    ] as const) {
       const error = await expectCode(() => verify(token, keys.hs256, { ...HS, [option]: '' }), 'ERR_JWT_CLAIM_INVALID');
       expect(error).toMatchObject({ claim, reason: 'mismatch' });
     }
   });
 
   it('requiredClaims ["exp","jti"] on a token without jti → ERR_JWT_CLAIM_INVALID (jti, missing)', async () => {
-    const error = await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, requiredClaims: ['exp', 'jti'] }), 'ERR_JWT_CLAIM_INVALID');
+    const error = await expectCode(
+      () => verify(tok(claims({})), keys.hs256, { ...HS, requiredClaims: ['exp', 'jti'] }),
+      'ERR_JWT_CLAIM_INVALID',
+    );
     expect(error).toMatchObject({ claim: 'jti', reason: 'missing' });
     await expect(verify(tok(claims({ jti: 'j1' })), keys.hs256, { ...HS, requiredClaims: ['exp', 'jti'] })).resolves.toBeDefined();
   });
 
   it('a claim present with the value null or false still counts as present', async () => {
-    await expect(verify(tok(claims({ flag: false, other: null })), keys.hs256, { ...HS, requiredClaims: ['flag', 'other'] })).resolves.toBeDefined();
+    await expect(
+      verify(tok(claims({ flag: false, other: null })), keys.hs256, { ...HS, requiredClaims: ['flag', 'other'] }),
+    ).resolves.toBeDefined();
   });
 
   it('configured iss / sub / aud / typ make the claim required (missing)', async () => {
     const token = tok({ exp: FAR_FUTURE });
-    for (const [option, claim] of [['issuer', 'iss'], ['subject', 'sub'], ['audience', 'aud']] as const) {
+    for (const [option, claim] of [
+      ['issuer', 'iss'],
+      ['subject', 'sub'],
+      ['audience', 'aud'],
+    ] as const) {
       const error = await expectCode(() => verify(token, keys.hs256, { ...HS, [option]: 'x' }), 'ERR_JWT_CLAIM_INVALID');
       expect(error).toMatchObject({ claim, reason: 'missing' });
     }
@@ -220,7 +250,10 @@ describe('H44. audience', () => {
 
   it('a list of expected audiences: any match', async () => {
     await expect(verify(tok(claims({ aud: 'api-b' })), keys.hs256, { ...HS, audience: ['api-a', 'api-b'] })).resolves.toBeDefined();
-    await expectCode(() => verify(tok(claims({ aud: 'api-c' })), keys.hs256, { ...HS, audience: ['api-a', 'api-b'] }), 'ERR_JWT_CLAIM_INVALID');
+    await expectCode(
+      () => verify(tok(claims({ aud: 'api-c' })), keys.hs256, { ...HS, audience: ['api-a', 'api-b'] }),
+      'ERR_JWT_CLAIM_INVALID',
+    );
   });
 
   it('audience options that are not strings (RegExp, number, empty list, list with a non-string) → ERR_INVALID_OPTION', async () => {
@@ -258,7 +291,7 @@ describe('H45. issuer', () => {
     expect(error).toMatchObject({ claim: 'iss', reason: 'type' });
   });
 
-  it('issuer-scoped keys (RFC 8725 §3.8): a resolver keyed by the verified issuer refuses the other issuer\'s key', async () => {
+  it("issuer-scoped keys (RFC 8725 §3.8): a resolver keyed by the verified issuer refuses the other issuer's key", async () => {
     // Two issuers, two keys; the application checks iss after verification with the key of that issuer.
     const keyA = new Uint8Array(32).fill(1);
     const keyB = new Uint8Array(32).fill(2);
@@ -269,7 +302,14 @@ describe('H45. issuer', () => {
 });
 
 describe('H46. sub and jti types', () => {
-  for (const [claim, value] of [['sub', ['a', 'b']], ['sub', 1], ['sub', null], ['jti', {}], ['jti', 1], ['jti', ['j']]] as const) {
+  for (const [claim, value] of [
+    ['sub', ['a', 'b']],
+    ['sub', 1],
+    ['sub', null],
+    ['jti', {}],
+    ['jti', 1],
+    ['jti', ['j']],
+  ] as const) {
     it(`${claim} = ${JSON.stringify(value)} → ERR_JWT_CLAIM_INVALID (type), even with no expectation configured`, async () => {
       const error = await expectCode(() => verify(tok({ exp: FAR_FUTURE, [claim]: value }), keys.hs256, HS), 'ERR_JWT_CLAIM_INVALID');
       expect(error).toMatchObject({ claim, reason: 'type' });
@@ -295,13 +335,24 @@ describe('H47. RegExp options and duration parsing', () => {
 
   it('duration strings: 10 KB of digits, "1".repeat(1e4) + "x", "60" and "15 m" are refused (ERR_INVALID_OPTION)', async () => {
     for (const value of ['9'.repeat(10_000), `${'1'.repeat(10_000)}x`, `${'1'.repeat(10_000)}s`, '60', '15 m', '15M', '-1m', '1.5h', 'm']) {
-      await expectCode(() => sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: value as never, currentDate: NOW_DATE }), 'ERR_INVALID_OPTION');
+      await expectCode(
+        () => sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: value as never, currentDate: NOW_DATE }),
+        'ERR_INVALID_OPTION',
+      );
       await expectCode(() => verify(tok(claims({ iat: NOW })), keys.hs256, { ...HS, maxAge: value as never }), 'ERR_INVALID_OPTION');
     }
   });
 
   it('valid durations: "15m", "1h", "30d", "2w", "30s" and numbers set exp = iat + seconds', async () => {
-    const cases: Array<[string | number, number]> = [['15m', 900], ['1h', 3600], ['30d', 2_592_000], ['2w', 1_209_600], ['30s', 30], [120, 120], [0, 0]];
+    const cases: Array<[string | number, number]> = [
+      ['15m', 900],
+      ['1h', 3600],
+      ['30d', 2_592_000],
+      ['2w', 1_209_600],
+      ['30s', 30],
+      [120, 120],
+      [0, 0],
+    ];
     for (const [expiresIn, seconds] of cases) {
       const token = await sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: expiresIn as never, currentDate: NOW_DATE });
       const { payload } = await verify(token, keys.hs256, { ...HS, requireExp: seconds > 0 });
@@ -319,7 +370,13 @@ describe('H48. the signature is checked before the claims', () => {
 
   it('every claim failure (type, nbf, iat future, iss, aud, typ, missing exp) hides behind a bad signature', async () => {
     const wrongKey = new Uint8Array(32).fill(9);
-    const payloads = [{ exp: 'x' }, { exp: FAR_FUTURE, nbf: FAR_FUTURE }, { exp: FAR_FUTURE, iat: FAR_FUTURE }, { exp: FAR_FUTURE, iss: 1 }, {}];
+    const payloads = [
+      { exp: 'x' },
+      { exp: FAR_FUTURE, nbf: FAR_FUTURE },
+      { exp: FAR_FUTURE, iat: FAR_FUTURE },
+      { exp: FAR_FUTURE, iss: 1 },
+      {},
+    ];
     for (const payload of payloads) {
       const token = forge('HS256', HEADER, payload, wrongKey);
       await expectCode(() => verify(token, keys.hs256, { ...HS, issuer: 'x', audience: 'y', typ: 'at+jwt' }), 'ERR_JWT_SIGNATURE_INVALID');

@@ -4,7 +4,18 @@
  * segments; sign() refuses what a producer must not emit and emits canonical Base64url.
  */
 import { describe, expect, it } from 'vitest';
-import { base64url, decode, sign, signJws, signSync, verify, verifyJws, type JwsAlgorithm, type JwsHeader, type VerifyOptions } from '../../src/index.js';
+import {
+  base64url,
+  decode,
+  sign,
+  signJws,
+  signSync,
+  verify,
+  verifyJws,
+  type JwsAlgorithm,
+  type JwsHeader,
+  type VerifyOptions,
+} from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
 import { ALL_ALGS, expectCode, expectCodeSync, FAR_FUTURE, forge, keyPairFor, NOW, NOW_DATE, testKeys } from './helpers.js';
 
@@ -74,10 +85,30 @@ describe('M63. decode() is unverified but uses the strict parser; header snapsho
 
   it('a resolver that throws a foreign error → ERR_KEY_INVALID; a JwtError from it passes through', async () => {
     const token = forge('HS256', { alg: 'HS256' }, P, keys.hs256);
-    await expectCode(() => verify(token, () => { throw new TypeError('boom'); }, HS), 'ERR_KEY_INVALID');
+    await expectCode(
+      () =>
+        verify(
+          token,
+          () => {
+            throw new TypeError('boom');
+          },
+          HS,
+        ),
+      'ERR_KEY_INVALID',
+    );
     await expectCode(() => verify(token, async () => Promise.reject(new Error('boom')), HS), 'ERR_KEY_INVALID');
     const { JwtError } = await import('../../src/index.js');
-    await expectCode(() => verify(token, () => { throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no key'); }, HS), 'ERR_JWKS_NO_MATCHING_KEY');
+    await expectCode(
+      () =>
+        verify(
+          token,
+          () => {
+            throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no key');
+          },
+          HS,
+        ),
+      'ERR_JWKS_NO_MATCHING_KEY',
+    );
   });
 
   it('the synchronous forms take a key, not a resolver (ERR_INVALID_OPTION)', async () => {
@@ -139,7 +170,10 @@ describe('M64. producer-side hygiene', () => {
     await expectCode(() => sign(P, new Uint8Array(31), { alg: 'HS256' }), 'ERR_KEY_INVALID');
     await expectCode(() => sign(P, new Uint8Array(63), { alg: 'HS512' }), 'ERR_KEY_INVALID');
     await expectCode(() => sign(P, bindKey(keys.p256.privateKey, 'ES256'), { alg: 'ES384' }), 'ERR_KEY_INVALID', 'ERR_INVALID_OPTION');
-    await expectCode(() => sign(P, { ...(keys.rsa.privateKey.export({ format: 'jwk' }) as object), alg: 'PS256' } as never, { alg: 'RS256' }), 'ERR_KEY_INVALID');
+    await expectCode(
+      () => sign(P, { ...(keys.rsa.privateKey.export({ format: 'jwk' }) as object), alg: 'PS256' } as never, { alg: 'RS256' }),
+      'ERR_KEY_INVALID',
+    );
   });
 
   it('sign refuses security-relevant header parameters (crit, b64, jwk, jku, x5u, x5c, x5t, alg, kid, typ, zip, enc)', async () => {

@@ -139,7 +139,9 @@ describe('sign writes the claims', () => {
     };
     expect(codeOf(() => signSync(proxy as JwtClaims, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => signSync(throwing, keys.hs256, { alg: 'HS256' }))).toBe('ERR_INVALID_OPTION');
-    expect(codeOf(() => signSync({ iat: Number.MAX_VALUE }, keys.hs256, { alg: 'HS256', expiresIn: Number.MAX_VALUE }))).toBe('ERR_INVALID_OPTION');
+    expect(codeOf(() => signSync({ iat: Number.MAX_VALUE }, keys.hs256, { alg: 'HS256', expiresIn: Number.MAX_VALUE }))).toBe(
+      'ERR_INVALID_OPTION',
+    );
     expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', issuer: 7 as unknown as string }))).toBe('ERR_INVALID_OPTION');
     expect(codeOf(() => signSync({}, keys.hs256, { alg: 'HS256', audience: [1] as unknown as string[] }))).toBe('ERR_INVALID_OPTION');
     // eslint-disable-next-line no-sparse-arrays

@@ -57,7 +57,8 @@ const MISLABELLED: Readonly<Record<number, { reason: string; verdict: 'valid' | 
     codes: ['ERR_JWT_MALFORMED'],
   },
   346: {
-    reason: 'RFC 7520 Figure 20: the token is PS384 but the group key says "alg":"PS256"; a key is used with exactly one algorithm (RFC 8725 §3.1)',
+    reason:
+      'RFC 7520 Figure 20: the token is PS384 but the group key says "alg":"PS256"; a key is used with exactly one algorithm (RFC 8725 §3.1)',
     verdict: 'invalid',
     codes: ['ERR_JWT_ALG_NOT_ALLOWED'],
   },
@@ -149,7 +150,11 @@ describe('Wycheproof json_web_signature_test.json', () => {
   });
 
   it('lists exactly the 8 known mislabelled tcIds', () => {
-    expect(Object.keys(MISLABELLED).map(Number).sort((a, b) => a - b)).toEqual([346, 347, 350, 351, 367, 370, 372, 373]);
+    expect(
+      Object.keys(MISLABELLED)
+        .map(Number)
+        .sort((a, b) => a - b),
+    ).toEqual([346, 347, 350, 351, 367, 370, 372, 373]);
   });
 
   for (const mode of ['strict', 'permissive'] as const) {

@@ -20,7 +20,11 @@ function rowsOf(markdown: string): Row[] {
     .filter((line) => line.startsWith('| `ERR_'))
     .map((line) => {
       const cells = line.split(' | ').map((cell) => cell.trim());
-      return { code: (cells[0] as string).replace(/^\| `|`$/g, ''), resource: cells[2] as string, endpoint: (cells[3] as string).replace(/ \|$/, '') };
+      return {
+        code: (cells[0] as string).replace(/^\| `|`$/g, ''),
+        resource: cells[2] as string,
+        endpoint: (cells[3] as string).replace(/ \|$/, ''),
+      };
     });
 }
 
@@ -34,12 +38,15 @@ describe('docs/errors.md', () => {
 
   for (const row of rows.filter((candidate) => candidate.resource !== '—')) {
     it(`documents the answer of a protected resource to ${row.code}: ${row.resource}`, async () => {
-      const response = await authenticateRequest(new Request('https://api.example/orders', { headers: { authorization: `Bearer ${ANY_TOKEN}` } }), {
-        key: () => {
-          throw new JwtError(row.code as JwtErrorCode, 'thrown by the test resolver');
+      const response = await authenticateRequest(
+        new Request('https://api.example/orders', { headers: { authorization: `Bearer ${ANY_TOKEN}` } }),
+        {
+          key: () => {
+            throw new JwtError(row.code as JwtErrorCode, 'thrown by the test resolver');
+          },
+          verify: { algorithms: ['HS256'] },
         },
-        verify: { algorithms: ['HS256'] },
-      });
+      );
       expect(response).toBeInstanceOf(Response);
       const { status } = response as Response;
       expect(status).toBe(Number(/^\d{3}/.exec(row.resource)?.[0]));

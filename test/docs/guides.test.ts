@@ -35,9 +35,12 @@ function typeCheckExamples(): string[] {
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, join(docsDirectory, 'examples'));
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
   return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file === undefined ? '' : `${diagnostic.file.fileName.slice(docsDirectory.length + 1)}:${
-      diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1
-    }: `;
+    const where =
+      diagnostic.file === undefined
+        ? ''
+        : `${diagnostic.file.fileName.slice(docsDirectory.length + 1)}:${
+            diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1
+          }: `;
     return `${where}TS${diagnostic.code} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
   });
 }
@@ -80,7 +83,9 @@ describe('guide examples', () => {
     it(`${example} runs`, async () => {
       const path = join(docsDirectory, example);
       // `console.log(x); // expected output` lines: what the example prints must be what they say.
-      const expected = [...readFileSync(path, 'utf8').matchAll(/console\.log\(.*\);\s*\/\/\s*(.+)$/gm)].map((match) => (match[1] as string).trim());
+      const expected = [...readFileSync(path, 'utf8').matchAll(/console\.log\(.*\);\s*\/\/\s*(.+)$/gm)].map((match) =>
+        (match[1] as string).trim(),
+      );
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
       try {
         await import(/* @vite-ignore */ path);

@@ -31,7 +31,10 @@ describe('shell blocks of the guides', () => {
       const directory = mkdtempSync(join(tmpdir(), 'jwtkit-shell-'));
       try {
         const body = script.replaceAll('npx jwtkit', `node ${JSON.stringify(CLI)}`);
-        const result = await run('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', body], { cwd: directory, env: { PATH: process.env['PATH'] ?? '' } });
+        const result = await run('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', body], {
+          cwd: directory,
+          env: { PATH: process.env['PATH'] ?? '' },
+        });
         expect(result.stderr).toBe(''); // every command exited 0 (bash -e) and complained about nothing
       } finally {
         rmSync(directory, { recursive: true, force: true });

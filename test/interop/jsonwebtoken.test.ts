@@ -8,7 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { sign, verify, type JwsAlgorithm } from '../../src/index.js';
 import { CLAIMS, keysFor, NOW, ourVerifyOptions } from './helpers.js';
 
-const SUPPORTED: Array<JwsAlgorithm & jwt.Algorithm> = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+const SUPPORTED: Array<JwsAlgorithm & jwt.Algorithm> = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+];
 
 describe('jsonwebtoken ↔ jwtkit', () => {
   it('jsonwebtoken 9 does not support EdDSA (so it is not in this suite)', () => {

@@ -19,7 +19,8 @@ function provider(document: (issuer: string, jwksUri: string) => unknown): { iss
   const jwksPath = `${base}/keys`;
   server.handle((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (path === `${base}/.well-known/openid-configuration`) return serveJson(document(issuer, `${server.origin}${jwksPath}`))(request, response);
+    if (path === `${base}/.well-known/openid-configuration`)
+      return serveJson(document(issuer, `${server.origin}${jwksPath}`))(request, response);
     if (path === jwksPath) return serveJson({ keys: [exportJWK(key.publicKey)] })(request, response);
     response.writeHead(404).end();
   });
@@ -28,7 +29,11 @@ function provider(document: (issuer: string, jwksUri: string) => unknown): { iss
 
 describe('discoverJWKS', () => {
   it('reads jwks_uri from the OpenID configuration and verifies with it', async () => {
-    const { issuer, jwksPath } = provider((iss, jwksUri) => ({ issuer: iss, jwks_uri: jwksUri, id_token_signing_alg_values_supported: ['ES256'] }));
+    const { issuer, jwksPath } = provider((iss, jwksUri) => ({
+      issuer: iss,
+      jwks_uri: jwksUri,
+      id_token_signing_alg_values_supported: ['ES256'],
+    }));
     const clock = fakeClock();
     const jwks = await discoverJWKS(issuer, { clock });
     const token = await sign({ sub: 'u1', iss: issuer }, key.privateKey, { alg: 'ES256', expiresIn: 60, currentDate: clock() });

@@ -8,7 +8,10 @@ const wycheproof = loadFixture('wycheproof/json_web_key_test.json');
 const currentDate = new Date(NOW * 1000);
 
 function pem(label: string, der: Buffer): string {
-  return `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
+  return `-----BEGIN ${label}-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END ${label}-----\n`;
 }
 
 /** A key pair and every serialisation of it that node:crypto (an independent oracle) writes. */
@@ -190,7 +193,10 @@ describe('importKey: refusals of security.md section B', () => {
     expectCodeSync(() => importKey(p384.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'ES256' }), 'ERR_KEY_INVALID');
     for (const type of ['x25519', 'ed448'] as const) {
       const other = generateKeyPairSync(type as 'x25519');
-      expectCodeSync(() => importKey(other.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'EdDSA' }), 'ERR_KEY_INVALID');
+      expectCodeSync(
+        () => importKey(other.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'EdDSA' }),
+        'ERR_KEY_INVALID',
+      );
     }
     expectCodeSync(() => importKey(ec.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'RS256' }), 'ERR_KEY_INVALID');
     expectCodeSync(() => importKey(rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'EdDSA' }), 'ERR_KEY_INVALID');
@@ -216,7 +222,10 @@ describe('importKey: refusals of security.md section B', () => {
     }
     expect(touched).toBe(false);
     // A Proxy's traps cannot be avoided without refusing proxies outright; it is refused all the same.
-    expectCodeSync(() => importKey(new Proxy({}, { getOwnPropertyDescriptor: () => undefined }) as Jwk, { alg: 'ES256' }), 'ERR_KEY_INVALID');
+    expectCodeSync(
+      () => importKey(new Proxy({}, { getOwnPropertyDescriptor: () => undefined }) as Jwk, { alg: 'ES256' }),
+      'ERR_KEY_INVALID',
+    );
   });
 
   it('a KeyObject is bound as it is, and takes neither format nor passphrase', () => {

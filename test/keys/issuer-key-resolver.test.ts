@@ -36,7 +36,7 @@ describe('createIssuerKeyResolver (RFC 8725 3.8)', () => {
     expect((await check(await issue(keyB, B))).payload.iss).toBe(B);
   });
 
-  it("a key of issuer A never verifies a token claiming issuer B (and the other way round)", async () => {
+  it('a key of issuer A never verifies a token claiming issuer B (and the other way round)', async () => {
     // B's key is an RS256 key: an ES256 token claiming B is refused before any signature check.
     await expectCode(async () => check(await issue(keyA, B)), 'ERR_JWT_ALG_NOT_ALLOWED');
     // A's key set does not hold B's key.
@@ -56,7 +56,10 @@ describe('createIssuerKeyResolver (RFC 8725 3.8)', () => {
     const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid: keyA.publicKey.kid })).toString('base64url');
     const payload = Buffer.from(`{"iss":"${B}","sub":"u1","exp":${NOW + 60},"iss":"${A}"}`).toString('base64url');
     const { sign: cryptoSign } = await import('node:crypto');
-    const signature = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), { key: keyA.privateKey.keyObject, dsaEncoding: 'ieee-p1363' });
+    const signature = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), {
+      key: keyA.privateKey.keyObject,
+      dsaEncoding: 'ieee-p1363',
+    });
     await expectCode(() => check(`${header}.${payload}.${signature.toString('base64url')}`), 'ERR_JWT_MALFORMED');
   });
 

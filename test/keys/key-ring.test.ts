@@ -21,7 +21,12 @@ let c: GeneratedKeyPair;
 let old: GeneratedKeyPair;
 
 beforeAll(async () => {
-  [a, b, c, old] = await Promise.all([generateKeyPair('ES256'), generateKeyPair('ES256'), generateKeyPair('EdDSA'), generateKeyPair('ES256')]);
+  [a, b, c, old] = await Promise.all([
+    generateKeyPair('ES256'),
+    generateKeyPair('ES256'),
+    generateKeyPair('EdDSA'),
+    generateKeyPair('ES256'),
+  ]);
 });
 
 const kids = (ring: KeyRing): (string | undefined)[] => ring.jwks().keys.map((key) => key.kid);

@@ -31,7 +31,11 @@ const withoutKid = ({ kid: _kid, ...jwk }: Jwk): Jwk => jwk as Jwk;
 const withoutAlg = ({ alg: _alg, ...jwk }: Jwk): Jwk => jwk as Jwk;
 
 async function signWith(pair: GeneratedKeyPair, kid: string | undefined): Promise<string> {
-  return sign(claims, pair.privateKey, kid === undefined ? { alg: pair.privateKey.alg, iat: false } : { alg: pair.privateKey.alg, kid, iat: false });
+  return sign(
+    claims,
+    pair.privateKey,
+    kid === undefined ? { alg: pair.privateKey.alg, iat: false } : { alg: pair.privateKey.alg, kid, iat: false },
+  );
 }
 
 async function tokenWithoutKid(pair: GeneratedKeyPair): Promise<string> {
@@ -159,7 +163,10 @@ describe('createLocalJWKS: algorithm confusion (security.md B 9-10)', () => {
 
   it('the verifier allow-list still applies to keys the set returns', async () => {
     const jwks = createLocalJWKS({ keys: [publicJwk(es1)] });
-    await expectCode(async () => verify(await signWith(es1, es1.publicKey.kid), jwks, { algorithms: ['RS256'], currentDate }), 'ERR_JWT_ALG_NOT_ALLOWED');
+    await expectCode(
+      async () => verify(await signWith(es1, es1.publicKey.kid), jwks, { algorithms: ['RS256'], currentDate }),
+      'ERR_JWT_ALG_NOT_ALLOWED',
+    );
   });
 });
 
@@ -175,13 +182,27 @@ describe('createLocalJWKS: key material named in the header (security.md C)', ()
     for (const header of headers) {
       await expectCode(() => verifyWith(forgeJws(header, claims, attacker.privateKey.keyObject), jwks), 'ERR_JWT_SIGNATURE_INVALID');
     }
-    await expectCode(() => verifyWith(forgeJws({ alg: 'ES256', jwk: exportJWK(attacker.publicKey) }, claims, attacker.privateKey.keyObject), jwks), 'ERR_JWT_SIGNATURE_INVALID');
+    await expectCode(
+      () => verifyWith(forgeJws({ alg: 'ES256', jwk: exportJWK(attacker.publicKey) }, claims, attacker.privateKey.keyObject), jwks),
+      'ERR_JWT_SIGNATURE_INVALID',
+    );
   });
 
   it('kid injection strings match nothing; non-string kids are malformed (entry 19)', async () => {
     const jwks = createLocalJWKS({ keys: [publicJwk(es1, { kid: '1' })] });
-    for (const kid of ['../../../../../../dev/null', "' UNION SELECT 'secret' --", 'a'.repeat(5000), '', '__proto__', 'constructor', '1 ']) {
-      await expectCode(() => verifyWith(forgeJws({ alg: 'ES256', kid }, claims, es1.privateKey.keyObject), jwks), 'ERR_JWKS_NO_MATCHING_KEY');
+    for (const kid of [
+      '../../../../../../dev/null',
+      "' UNION SELECT 'secret' --",
+      'a'.repeat(5000),
+      '',
+      '__proto__',
+      'constructor',
+      '1 ',
+    ]) {
+      await expectCode(
+        () => verifyWith(forgeJws({ alg: 'ES256', kid }, claims, es1.privateKey.keyObject), jwks),
+        'ERR_JWKS_NO_MATCHING_KEY',
+      );
     }
     for (const kid of [1, ['1'], { $ne: null }, null]) {
       await expectCode(() => verifyWith(forgeJws({ alg: 'ES256', kid }, claims, es1.privateKey.keyObject), jwks), 'ERR_JWT_MALFORMED');
@@ -210,7 +231,10 @@ describe('createLocalJWKS: set validation', () => {
   it('refuses private members (RFC 7517 A.2, an oct key counts only with allowSymmetric)', () => {
     expectCodeSync(() => createLocalJWKS(rfc7517['A.2_private_keys']), 'ERR_JWKS_INVALID');
     expectCodeSync(() => createLocalJWKS({ keys: [exportJWK(es1.privateKey, { private: true })] }), 'ERR_JWKS_INVALID');
-    expectCodeSync(() => createLocalJWKS({ keys: [exportJWK(es1.privateKey, { private: true })] }, { allowSymmetric: true }), 'ERR_JWKS_INVALID');
+    expectCodeSync(
+      () => createLocalJWKS({ keys: [exportJWK(es1.privateKey, { private: true })] }, { allowSymmetric: true }),
+      'ERR_JWKS_INVALID',
+    );
   });
 
   it('refuses oct keys unless allowSymmetric, and a mix of oct and public keys always', async () => {

@@ -17,7 +17,17 @@ import {
   type RemoteJWKS,
   type RemoteJWKSOptions,
 } from '../../src/index.js';
-import { NOW, expectCode, expectCodeSync, fakeClock, forgeJws, serveJson, startServer, type FakeClock, type TestServer } from './helpers.js';
+import {
+  NOW,
+  expectCode,
+  expectCodeSync,
+  fakeClock,
+  forgeJws,
+  serveJson,
+  startServer,
+  type FakeClock,
+  type TestServer,
+} from './helpers.js';
 
 const FAR_FUTURE = 4_102_444_800;
 let server: TestServer;
@@ -28,11 +38,18 @@ let es: GeneratedKeyPair;
 
 beforeAll(async () => {
   server = await startServer((_request, response) => response.writeHead(404).end());
-  [k1, k2, k3, es] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('RS256'), generateKeyPair('RS256'), generateKeyPair('ES256')]);
+  [k1, k2, k3, es] = await Promise.all([
+    generateKeyPair('RS256'),
+    generateKeyPair('RS256'),
+    generateKeyPair('RS256'),
+    generateKeyPair('ES256'),
+  ]);
 });
 afterAll(() => server.close());
 
-const setOf = (...pairs: GeneratedKeyPair[]): JsonWebKeySet => ({ keys: pairs.map((pair) => ({ ...exportJWK(pair.publicKey), use: 'sig' })) });
+const setOf = (...pairs: GeneratedKeyPair[]): JsonWebKeySet => ({
+  keys: pairs.map((pair) => ({ ...exportJWK(pair.publicKey), use: 'sig' })),
+});
 
 /** A fresh path on the server, so each test counts its own requests. */
 function path(): string {
@@ -69,7 +86,9 @@ describe('createRemoteJWKS: caching', () => {
     await check(token, jwks, clock);
     for (let i = 0; i < 50; i++) await check(i % 2 === 0 ? token : await tokenOf(k2), jwks, clock);
     expect(server.count(at)).toBe(1);
-    expect(jwks({ alg: 'RS256', kid: k1.publicKey.kid as string }, token)).toBe(jwks({ alg: 'RS256', kid: k1.publicKey.kid as string }, token));
+    expect(jwks({ alg: 'RS256', kid: k1.publicKey.kid as string }, token)).toBe(
+      jwks({ alg: 'RS256', kid: k1.publicKey.kid as string }, token),
+    );
     expect(jwks({ alg: 'RS256', kid: k1.publicKey.kid as string }, token)).not.toBeInstanceOf(Promise);
   });
 
@@ -147,7 +166,11 @@ describe('createRemoteJWKS: unknown kid and rotation', () => {
     clock.advance(31);
     const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => tokenOf(k3, `unknown-${i}`)));
     const outcomes = await Promise.allSettled(tokens.map((token) => check(token, jwks, clock)));
-    expect(outcomes.every((outcome) => outcome.status === 'rejected' && (outcome.reason as { code: string }).code === 'ERR_JWKS_NO_MATCHING_KEY')).toBe(true);
+    expect(
+      outcomes.every(
+        (outcome) => outcome.status === 'rejected' && (outcome.reason as { code: string }).code === 'ERR_JWKS_NO_MATCHING_KEY',
+      ),
+    ).toBe(true);
     expect(server.count(at)).toBe(2);
     // Within the cooldown, one after the other: still no fetch.
     for (const token of tokens.slice(0, 200)) await expectCode(() => check(token, jwks, clock), 'ERR_JWKS_NO_MATCHING_KEY');
@@ -202,7 +225,10 @@ describe('createRemoteJWKS: unknown kid and rotation', () => {
     // resource server's cache expires, tokens signed by k1 no longer find a key.
     clock.advance(15 * 60);
     expect(ring.jwks().keys.map((key) => key.kid)).not.toContain(k1.publicKey.kid);
-    await expectCode(() => verify(tokenK1, jwks, { algorithms: ['RS256'], currentDate: clock(), requireExp: false, clockTolerance: 0 }), 'ERR_JWKS_NO_MATCHING_KEY');
+    await expectCode(
+      () => verify(tokenK1, jwks, { algorithms: ['RS256'], currentDate: clock(), requireExp: false, clockTolerance: 0 }),
+      'ERR_JWKS_NO_MATCHING_KEY',
+    );
     expect(server.count(at)).toBe(3);
   });
 });
@@ -379,8 +405,14 @@ describe('createRemoteJWKS: seed, refresh, fetch, headers', () => {
   });
 
   it('refuses a malformed seed', () => {
-    expectCodeSync(() => remote('/x', fakeClock(), { seed: { jwks: { keys: 'no' }, fetchedAt: NOW, expiresAt: NOW } as never }), 'ERR_JWKS_INVALID');
-    expectCodeSync(() => remote('/x', fakeClock(), { seed: { jwks: setOf(k1), fetchedAt: 'now', expiresAt: NOW } as never }), 'ERR_JWKS_INVALID');
+    expectCodeSync(
+      () => remote('/x', fakeClock(), { seed: { jwks: { keys: 'no' }, fetchedAt: NOW, expiresAt: NOW } as never }),
+      'ERR_JWKS_INVALID',
+    );
+    expectCodeSync(
+      () => remote('/x', fakeClock(), { seed: { jwks: setOf(k1), fetchedAt: 'now', expiresAt: NOW } as never }),
+      'ERR_JWKS_INVALID',
+    );
   });
 
   it('refresh() fetches now, regardless of freshness and cooldown', async () => {
@@ -435,7 +467,13 @@ describe('createRemoteJWKS: options', () => {
   });
 
   it('accepts https, loopback http, and http with allowInsecureHttp', () => {
-    for (const url of ['https://auth.example/jwks.json', 'http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]:9/jwks', new URL('https://a.example/k')]) {
+    for (const url of [
+      'https://auth.example/jwks.json',
+      'http://localhost:8080/jwks',
+      'http://127.0.0.1/jwks',
+      'http://[::1]:9/jwks',
+      new URL('https://a.example/k'),
+    ]) {
       expect(typeof createRemoteJWKS(url)).toBe('function');
     }
     expect(typeof createRemoteJWKS('http://auth.internal/jwks', { allowInsecureHttp: true })).toBe('function');

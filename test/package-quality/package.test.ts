@@ -33,7 +33,9 @@ describe('package quality', () => {
 
   it('passes publint --strict', async () => {
     // publint exits 1 on a finding; its report is on stdout either way.
-    const { stdout } = await run('npx', ['publint', '--strict'], { cwd: root }).catch((error: { stdout: string }) => ({ stdout: error.stdout }));
+    const { stdout } = await run('npx', ['publint', '--strict'], { cwd: root }).catch((error: { stdout: string }) => ({
+      stdout: error.stdout,
+    }));
     expect(stdout).toContain('All good!');
   }, 60_000);
 

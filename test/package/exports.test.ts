@@ -122,7 +122,7 @@ describe('the built package, through its exports map', () => {
     expect(result['esmVerifiesCjsToken']).toBe('u');
   });
 
-  it('every built subpath entry that exports JwtError shares the root entry\'s class (one class per format)', () => {
+  it("every built subpath entry that exports JwtError shares the root entry's class (one class per format)", () => {
     // Subpaths whose files are missing fail the exports-map test above; here only built ones are imported.
     const subpaths = Object.entries(packageJson.exports)
       .filter(([key, target]) => key !== '.' && typeof target !== 'string' && target.import?.default !== undefined)

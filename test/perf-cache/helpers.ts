@@ -20,7 +20,11 @@ export const OTHER_SECRET: KeyObject = createSecretKey(Buffer.alloc(32, 8));
 const b64u = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
 /** An HS256 token with exactly these claims (and this header), signed with `secret`. */
-export function hs256(claims: Record<string, unknown>, secret: KeyObject = SECRET, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function hs256(
+  claims: Record<string, unknown>,
+  secret: KeyObject = SECRET,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }

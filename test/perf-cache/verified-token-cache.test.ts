@@ -86,7 +86,10 @@ describe('an entry never outlives exp or ttl', () => {
     const cache = createVerifiedTokenCache();
     const token = hs256(claims({ exp: NOW + 60 }));
     verifySync(token, SECRET, { ...base, cache, clockTolerance: 0 });
-    const error = await expectCode(() => verifySync(token, SECRET, { ...base, cache, clockTolerance: 0, currentDate: at(61) }), 'ERR_JWT_EXPIRED');
+    const error = await expectCode(
+      () => verifySync(token, SECRET, { ...base, cache, clockTolerance: 0, currentDate: at(61) }),
+      'ERR_JWT_EXPIRED',
+    );
     expect((error as { expiredAt: Date }).expiredAt.getTime()).toBe((NOW + 60) * 1000);
     expect(cache.size).toBe(0);
   });
@@ -128,7 +131,7 @@ describe('every check that depends on the call is redone on a hit', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('maxAge against this call\'s clock', async () => {
+  it("maxAge against this call's clock", async () => {
     expect(verifySync(token, SECRET, { ...base, cache, maxAge: 60, currentDate: at(30) }).payload.sub).toBe('user-1');
     await expectCode(() => verifySync(token, SECRET, { ...base, cache, maxAge: 60, currentDate: at(100) }), 'ERR_JWT_EXPIRED');
   });
@@ -136,14 +139,20 @@ describe('every check that depends on the call is redone on a hit', () => {
   it('audience, issuer and subject', async () => {
     const audience = await expectCode(() => verifySync(token, SECRET, { ...base, cache, audience: 'other' }), 'ERR_JWT_CLAIM_INVALID');
     expect(audience).toMatchObject({ claim: 'aud', reason: 'mismatch' });
-    const issuer = await expectCode(() => verifySync(token, SECRET, { ...base, cache, issuer: 'https://evil.example' }), 'ERR_JWT_CLAIM_INVALID');
+    const issuer = await expectCode(
+      () => verifySync(token, SECRET, { ...base, cache, issuer: 'https://evil.example' }),
+      'ERR_JWT_CLAIM_INVALID',
+    );
     expect(issuer).toMatchObject({ claim: 'iss', reason: 'mismatch' });
     await expectCode(() => verifySync(token, SECRET, { ...base, cache, subject: 'user-2' }), 'ERR_JWT_CLAIM_INVALID');
   });
 
   it('typ and required claims', async () => {
     await expectCode(() => verifySync(token, SECRET, { ...base, cache, typ: 'at+jwt' }), 'ERR_JWT_TYPE_MISMATCH');
-    const missing = await expectCode(() => verifySync(token, SECRET, { ...base, cache, requiredClaims: ['scope'] }), 'ERR_JWT_CLAIM_INVALID');
+    const missing = await expectCode(
+      () => verifySync(token, SECRET, { ...base, cache, requiredClaims: ['scope'] }),
+      'ERR_JWT_CLAIM_INVALID',
+    );
     expect(missing).toMatchObject({ claim: 'scope', reason: 'missing' });
   });
 
@@ -293,10 +302,7 @@ describe('with a key resolver (verify)', () => {
     const token = es256(claims());
     await verify(token, () => bound, { ...options, cache });
     let calls = 0;
-    await expectCode(
-      () => verify(token, () => (calls++, bound), { ...options, cache, algorithms: ['RS256'] }),
-      'ERR_JWT_ALG_NOT_ALLOWED',
-    );
+    await expectCode(() => verify(token, () => (calls++, bound), { ...options, cache, algorithms: ['RS256'] }), 'ERR_JWT_ALG_NOT_ALLOWED');
     expect(calls).toBe(0);
   });
 

@@ -36,7 +36,10 @@ function sharedStoreScenario(getStore: () => RefreshTokenStore, configs: () => O
   const secret = randomBytes(32);
   beforeAll(async () => {
     workers = configs().map(
-      (config) => new WorkerProcess(bundle.file, { JWTKIT_WORKER: JSON.stringify({ ...config, secret: secret.toString('base64url'), reuseGraceSeconds: GRACE_SECONDS }) }),
+      (config) =>
+        new WorkerProcess(bundle.file, {
+          JWTKIT_WORKER: JSON.stringify({ ...config, secret: secret.toString('base64url'), reuseGraceSeconds: GRACE_SECONDS }),
+        }),
     );
     await Promise.all(workers.map((worker) => worker.ready()));
   });
@@ -98,7 +101,12 @@ describeWithServer('several processes sharing a Redis store', findRedisServer(),
   describe('two node-redis and two ioredis workers', () => {
     sharedStoreScenario(
       () => new RedisRefreshTokenStore({ client: client.client, keyPrefix }),
-      () => ['node-redis', 'ioredis', 'node-redis', 'ioredis'].map((backend) => ({ backend: backend as WorkerConfig['backend'], port: server.port, keyPrefix })),
+      () =>
+        ['node-redis', 'ioredis', 'node-redis', 'ioredis'].map((backend) => ({
+          backend: backend as WorkerConfig['backend'],
+          port: server.port,
+          keyPrefix,
+        })),
     );
   });
 });

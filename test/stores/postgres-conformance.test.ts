@@ -2,12 +2,7 @@
 // server started by this file (when the binaries are installed).
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  migrate,
-  PostgresRefreshTokenStore,
-  PostgresRevocationStore,
-  type PostgresQueryable,
-} from '../../src/stores/postgres/index.js';
+import { migrate, PostgresRefreshTokenStore, PostgresRevocationStore, type PostgresQueryable } from '../../src/stores/postgres/index.js';
 import { runRefreshTokenStoreSuite, runRevocationStoreSuite } from '../../src/testing/index.js';
 import { findPostgresBindir } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';

@@ -34,7 +34,9 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     const tokens: string[] = [];
     for (let index = 0; index < TOKENS; index++) tokens.push((await service.issue(`user-${index}`)).refreshToken);
     const countFamily = async (familyId: string) => {
-      const { rows } = await pool.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM jwtkit_refresh_tokens WHERE family_id = $1', [familyId]);
+      const { rows } = await pool.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM jwtkit_refresh_tokens WHERE family_id = $1', [
+        familyId,
+      ]);
       return rows[0]?.n ?? 0;
     };
     return { store, service, tokens, countFamily };

@@ -44,7 +44,12 @@ describeWithServer('Redis stores under faults', findRedisServer(), (binary) => {
         const tokens: string[] = [];
         for (let index = 0; index < TOKENS; index++) tokens.push((await service.issue(`user-${index}`)).refreshToken);
         const countFamily = async (familyId: string) =>
-          Number(await (admin.client as { sendCommand(a: string[]): Promise<unknown> }).sendCommand(['SCARD', `${keyPrefix}rt:family-tokens:${familyId}`]));
+          Number(
+            await (admin.client as { sendCommand(a: string[]): Promise<unknown> }).sendCommand([
+              'SCARD',
+              `${keyPrefix}rt:family-tokens:${familyId}`,
+            ]),
+          );
         return { store, service, tokens, countFamily };
       }
 

@@ -213,7 +213,24 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       it('reports data it did not write as ERR_STORE_UNAVAILABLE, never as a made-up record', async () => {
         fresh();
         const hash = randomHash();
-        await raw('HSET', `${keyPrefix}rt:token:${hash}`, 'subject', 's', 'family', 'f', 'parent', '', 'created', 'x', 'expires', '1', 'idle', '', 'claims', '{}');
+        await raw(
+          'HSET',
+          `${keyPrefix}rt:token:${hash}`,
+          'subject',
+          's',
+          'family',
+          'f',
+          'parent',
+          '',
+          'created',
+          'x',
+          'expires',
+          '1',
+          'idle',
+          '',
+          'claims',
+          '{}',
+        );
         expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');
         await raw('HSET', `${keyPrefix}rt:token:${hash}`, 'created', '1', 'claims', '[1]');
         expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');

@@ -108,7 +108,8 @@ class NaiveRefreshTokenStore implements RefreshTokenStore {
   async revokeSubject(subject: string, reason: RefreshRevocationReason): Promise<void> {
     const families = new Set<string>();
     for (const { record } of this.#records.values()) {
-      if (this.#bug === 'subject prefix match' ? record.subject.startsWith(subject) : record.subject === subject) families.add(record.familyId);
+      if (this.#bug === 'subject prefix match' ? record.subject.startsWith(subject) : record.subject === subject)
+        families.add(record.familyId);
     }
     for (const familyId of families) await this.revokeFamily(familyId, reason);
   }

@@ -1,6 +1,14 @@
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createKeyRing, generateKeyPair, generateSecret, MemoryRevocationStore, sign, verify, type RevocationStore } from '../../src/index.js';
+import {
+  createKeyRing,
+  generateKeyPair,
+  generateSecret,
+  MemoryRevocationStore,
+  sign,
+  verify,
+  type RevocationStore,
+} from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
 import { createFakeClock } from '../../src/testing/index.js';
 import { AUDIENCE, ISSUER, inspect, keys, rejectsWith, setup } from './helpers.js';
@@ -188,8 +196,16 @@ describe('keys', () => {
     const unbound = setup({ key: createPrivateKey(pem), alg: 'ES256' });
     const token = (await unbound.tokens.issue('user-1')).accessToken;
     await unbound.tokens.verifyAccessToken(token);
-    await verify(token, keys.publicKey, { algorithms: ['ES256'], issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', currentDate: unbound.clock() });
+    await verify(token, keys.publicKey, {
+      algorithms: ['ES256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      typ: 'at+jwt',
+      currentDate: unbound.clock(),
+    });
     // A bound key fixes the algorithm.
-    expect(inspect((await setup({ key: bindKey(createPrivateKey(pem), 'ES256') }).tokens.issue('u')).accessToken).header['alg']).toBe('ES256');
+    expect(inspect((await setup({ key: bindKey(createPrivateKey(pem), 'ES256') }).tokens.issue('u')).accessToken).header['alg']).toBe(
+      'ES256',
+    );
   });
 });

@@ -122,7 +122,9 @@ describe('createTokenService options are checked at construction', () => {
   }
 
   it('refuses a missing options object', () => {
-    expect(() => createTokenService(undefined as unknown as TokenServiceOptions)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => createTokenService(undefined as unknown as TokenServiceOptions)).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
   });
 
   it('defaults: 15 min access tokens, 30 days sessions, a memory store, HMAC keys accepted', async () => {

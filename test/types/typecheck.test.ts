@@ -39,7 +39,10 @@ function typeCheck(files: readonly string[]): Map<string, string[]> {
   for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
     const file = diagnostic.file === undefined ? '(global)' : resolve(diagnostic.file.fileName);
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-    const line = diagnostic.file === undefined || diagnostic.start === undefined ? 0 : diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1;
+    const line =
+      diagnostic.file === undefined || diagnostic.start === undefined
+        ? 0
+        : diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1;
     messages.set(file, [...(messages.get(file) ?? []), `TS${diagnostic.code}: ${text} (line ${line})`]);
   }
   return messages;

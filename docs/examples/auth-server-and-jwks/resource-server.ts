@@ -8,7 +8,9 @@ const ring = createKeyRing({ current: (await generateKeyPair('EdDSA')).privateKe
 let fetches = 0;
 const authServer = createServer((_request, response) => {
   fetches += 1;
-  response.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=600' }).end(JSON.stringify(ring.jwks()));
+  response
+    .writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=600' })
+    .end(JSON.stringify(ring.jwks()));
 });
 await new Promise<void>((resolve) => authServer.listen(0, '127.0.0.1', resolve));
 const jwksUrl = `http://127.0.0.1:${(authServer.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -22,7 +24,12 @@ try {
   });
   const options: VerifyOptions = { algorithms: ['EdDSA'], issuer: 'https://auth.example.com', audience: 'api' };
 
-  const token = await sign({ sub: 'user-1' }, ring.signingKey, { alg: 'EdDSA', issuer: 'https://auth.example.com', audience: 'api', expiresIn: '5m' });
+  const token = await sign({ sub: 'user-1' }, ring.signingKey, {
+    alg: 'EdDSA',
+    issuer: 'https://auth.example.com',
+    audience: 'api',
+    expiresIn: '5m',
+  });
   await verify(token, jwks, options);
   await verify(token, jwks, options);
   assert.equal(fetches, 1); // cached for max-age=600

@@ -13,9 +13,19 @@ const keys = createIssuerKeyResolver({
 const options: VerifyOptions = { algorithms: ['ES256', 'RS256'], audience: 'api' };
 const verifyAny = (token: string) => verify(token, keys, options);
 
-const fromPartner = await sign({ sub: 'p-1' }, partner.privateKey, { alg: 'ES256', issuer: 'https://login.partner.example', audience: 'api', expiresIn: '5m' });
+const fromPartner = await sign({ sub: 'p-1' }, partner.privateKey, {
+  alg: 'ES256',
+  issuer: 'https://login.partner.example',
+  audience: 'api',
+  expiresIn: '5m',
+});
 assert.equal((await verifyAny(fromPartner)).payload.sub, 'p-1');
 
 // The partner's key claiming to be the internal issuer: refused, whatever the signature.
-const impostor = await sign({ sub: 'admin' }, partner.privateKey, { alg: 'ES256', issuer: 'https://auth.internal.example', audience: 'api', expiresIn: '5m' });
+const impostor = await sign({ sub: 'admin' }, partner.privateKey, {
+  alg: 'ES256',
+  issuer: 'https://auth.internal.example',
+  audience: 'api',
+  expiresIn: '5m',
+});
 await assert.rejects(verifyAny(impostor), (error) => isJwtError(error, 'ERR_JWT_ALG_NOT_ALLOWED')); // the internal key is RS256

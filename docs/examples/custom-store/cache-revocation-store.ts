@@ -48,7 +48,10 @@ export class CacheRevocationStore implements RevocationStore {
 
   async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
     const previous = this.#cutoffs.get(subject);
-    const latest = { cutoff: Math.max(previous?.cutoff ?? cutoff, cutoff), expiresAt: Math.max(previous?.expiresAt ?? expiresAt, expiresAt) };
+    const latest = {
+      cutoff: Math.max(previous?.cutoff ?? cutoff, cutoff),
+      expiresAt: Math.max(previous?.expiresAt ?? expiresAt, expiresAt),
+    };
     this.#cutoffs.set(subject, latest, latest.expiresAt - now);
   }
 

@@ -33,7 +33,8 @@ export class TableRefreshTokenStore implements RefreshTokenStore {
     if (row === undefined) return { status: 'unknown' };
     if (this.#families.get(row.familyId)?.revokedReason != null) return { status: 'revoked', record: this.#read(row) };
     if (row.usedAt !== null) return { status: 'used', record: this.#read(row) };
-    if (now >= row.expiresAt || (row.idleExpiresAt !== null && now >= row.idleExpiresAt)) return { status: 'expired', record: this.#read(row) };
+    if (now >= row.expiresAt || (row.idleExpiresAt !== null && now >= row.idleExpiresAt))
+      return { status: 'expired', record: this.#read(row) };
     row.usedAt = now;
     this.#add(successor);
     return { status: 'rotated', record: this.#read(row) };

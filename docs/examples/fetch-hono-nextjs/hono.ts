@@ -4,7 +4,11 @@ import { createTokenService, generateKeyPair } from 'jwtkit';
 import { createAuthEndpoints, requireScopes, withAuth, type RequiredAuthenticateOptions } from 'jwtkit/fetch';
 
 const { privateKey, publicKey } = await generateKeyPair('EdDSA');
-const tokens = createTokenService<{ scope: string }>({ key: privateKey, issuer: 'https://example.com', audience: 'https://example.com/api' });
+const tokens = createTokenService<{ scope: string }>({
+  key: privateKey,
+  issuer: 'https://example.com',
+  audience: 'https://example.com/api',
+});
 
 const auth = createAuthEndpoints({
   tokens,

@@ -11,7 +11,9 @@ const issuer = await createTestIssuer({
   audience: 'https://api.example.com',
   clock: createFakeClock({ start: new Date() }),
 });
-const jwksServer = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(issuer.jwks())));
+const jwksServer = createServer((_request, response) =>
+  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(issuer.jwks())),
+);
 await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
 process.env.JWKS_URL = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
 
@@ -22,10 +24,14 @@ try {
   const ok = await GET(new Request('https://api.example.com/api/orders', { headers: { authorization: `Bearer ${token}` } }));
   assert.deepEqual(await ok.json(), { user: 'user-1', orders: [] });
 
-  const noScope = await GET(new Request('https://api.example.com/api/orders', { headers: { authorization: `Bearer ${await issuer.sign({})}` } }));
+  const noScope = await GET(
+    new Request('https://api.example.com/api/orders', { headers: { authorization: `Bearer ${await issuer.sign({})}` } }),
+  );
   assert.equal(noScope.status, 403);
 
-  const expired = await GET(new Request('https://api.example.com/api/orders', { headers: { authorization: `Bearer ${await issuer.expiredToken()}` } }));
+  const expired = await GET(
+    new Request('https://api.example.com/api/orders', { headers: { authorization: `Bearer ${await issuer.expiredToken()}` } }),
+  );
   assert.equal(expired.status, 401);
 } finally {
   jwksServer.closeAllConnections();

@@ -13,7 +13,6 @@ const forgedSignature = createHmac('sha256', publicPem).update(`${header}.${payl
 const forged = `${header}.${payload}.${base64url.encode(forgedSignature)}`;
 
 // Refused even when the allow-list carelessly names HS256 too: the key is bound to RS256 only.
-await assert.rejects(
-  verify(forged, publicKey, { algorithms: ['RS256', 'HS256'] }),
-  (error) => isJwtError(error, 'ERR_JWT_ALG_NOT_ALLOWED'),
+await assert.rejects(verify(forged, publicKey, { algorithms: ['RS256', 'HS256'] }), (error) =>
+  isJwtError(error, 'ERR_JWT_ALG_NOT_ALLOWED'),
 );

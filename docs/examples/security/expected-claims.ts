@@ -13,7 +13,6 @@ await assert.rejects(
 );
 
 // Explicit typing keeps token kinds apart: this plain JWT is not an RFC 9068 access token.
-await assert.rejects(
-  verify(token, publicKey, { algorithms: ['EdDSA'], typ: 'at+jwt' }),
-  (error) => isJwtError(error, 'ERR_JWT_TYPE_MISMATCH'),
+await assert.rejects(verify(token, publicKey, { algorithms: ['EdDSA'], typ: 'at+jwt' }), (error) =>
+  isJwtError(error, 'ERR_JWT_TYPE_MISMATCH'),
 );

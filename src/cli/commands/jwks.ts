@@ -13,7 +13,6 @@ import { parseKeyFile } from '../load-key.js';
 
 const OPTIONS = { ...COMMON_OPTIONS, alg: { type: 'string' } } as const;
 
-
 /** The one algorithm a key type allows (EC curves, Ed25519); `undefined` for RSA, which fits RS* and PS*. */
 function soleAlgorithmOf(key: KeyObject): JwsAlgorithm | undefined {
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
@@ -44,7 +43,8 @@ function publicJwkOf(input: string | Jwk, origin: string, fallbackAlg: JwsAlgori
   }
   const ownAlg = typeof input === 'string' ? undefined : input.alg;
   const alg = (ownAlg as JwsAlgorithm | undefined) ?? soleAlgorithmOf(publicKeyObjectOf(input, origin)) ?? fallbackAlg;
-  if (alg === undefined) throw new JwtError('ERR_INVALID_OPTION', `${origin}: an RSA key fits several algorithms: give --alg (e.g. RS256 or PS256)`);
+  if (alg === undefined)
+    throw new JwtError('ERR_INVALID_OPTION', `${origin}: an RSA key fits several algorithms: give --alg (e.g. RS256 or PS256)`);
   const bound = importKey(input as ImportKeyInput, { alg });
   const jwk = exportJWK(bound);
   return { ...jwk, kid: jwk.kid ?? thumbprint(jwk), use: 'sig' };
@@ -79,7 +79,8 @@ Exit codes: 0 printed, 2 an unreadable, unusable or secret key, or a duplicate k
       const material = parseKeyFile(readTextFile(path, 'jwks'), path);
       if (material.kind === 'pem') keys.push(publicJwkOf(material.text, path, fallbackAlg));
       else if (material.kind === 'jwk') keys.push(publicJwkOf(material.jwk, path, fallbackAlg));
-      else if (material.kind === 'jwks') keys.push(...material.jwks.keys.map((jwk, index) => publicJwkOf(jwk, `${path} key ${index}`, fallbackAlg)));
+      else if (material.kind === 'jwks')
+        keys.push(...material.jwks.keys.map((jwk, index) => publicJwkOf(jwk, `${path} key ${index}`, fallbackAlg)));
     }
     const kids = keys.map((jwk) => jwk.kid);
     const duplicate = kids.find((kid, index) => kids.indexOf(kid) !== index);

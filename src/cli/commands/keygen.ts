@@ -28,7 +28,9 @@ function writeNewFile(path: string, text: string, mode: number): void {
     writeFileSync(path, text, { flag: 'wx', mode });
   } catch (error) {
     const reason = (error as { code?: unknown }).code;
-    throw new JwtError('ERR_INVALID_OPTION', `--out: cannot create ${path}${typeof reason === 'string' ? ` (${reason})` : ''}`, { cause: error });
+    throw new JwtError('ERR_INVALID_OPTION', `--out: cannot create ${path}${typeof reason === 'string' ? ` (${reason})` : ''}`, {
+      cause: error,
+    });
   }
 }
 
@@ -68,12 +70,19 @@ Exit codes: 0 generated, 2 bad arguments or an existing output file.
     const publicKeyPem = publicKey.keyObject.export({ type: 'spki', format: 'pem' }).toString();
     const publicJwk: Jwk = { ...exportJWK(publicKey), use: 'sig' };
     if (values.out !== undefined) {
-      const paths = { privateKey: `${values.out}.private.pem`, publicKey: `${values.out}.public.pem`, publicJwk: `${values.out}.public.jwk.json` };
+      const paths = {
+        privateKey: `${values.out}.private.pem`,
+        publicKey: `${values.out}.public.pem`,
+        publicJwk: `${values.out}.public.jwk.json`,
+      };
       writeNewFile(paths.privateKey, privateKeyPem, 0o600);
       writeNewFile(paths.publicKey, publicKeyPem, 0o644);
       writeNewFile(paths.publicJwk, toJson(publicJwk), 0o644);
       if (output.json) io.stdout(toJson({ alg, kid, files: paths }));
-      else io.stdout(`${alg} key pair, kid ${kid}:\n  ${paths.privateKey}  (private: keep it secret)\n  ${paths.publicKey}\n  ${paths.publicJwk}\n`);
+      else
+        io.stdout(
+          `${alg} key pair, kid ${kid}:\n  ${paths.privateKey}  (private: keep it secret)\n  ${paths.publicKey}\n  ${paths.publicJwk}\n`,
+        );
       return EXIT_OK;
     }
     if (output.json) {

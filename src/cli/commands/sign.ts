@@ -64,7 +64,12 @@ Exit codes: 0 signed, 2 bad arguments or key.
     const alg = readOneAlgorithm(values.alg);
     const payload = values.claims === undefined ? {} : await readJsonObject(values.claims, '--claims', io);
     const key = loadSigningKey(
-      { key: values.key, secretEnv: values['secret-env'], secretEncoding: values['secret-encoding'], passphraseEnv: values['passphrase-env'] },
+      {
+        key: values.key,
+        secretEnv: values['secret-env'],
+        secretEncoding: values['secret-encoding'],
+        passphraseEnv: values['passphrase-env'],
+      },
       alg,
       io.env,
       values.kid,

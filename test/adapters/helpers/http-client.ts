@@ -45,7 +45,10 @@ export function rawCall(url: string, method: string, headerLines: Array<[string,
         path: `${target.pathname}${target.search}`,
         method,
         // With an array of header lines Node adds no Host header: send one unless the test gives its own.
-        headers: (headerLines.some(([name]) => name.toLowerCase() === 'host') ? headerLines : [['Host', target.host], ...headerLines]).flat(),
+        headers: (headerLines.some(([name]) => name.toLowerCase() === 'host')
+          ? headerLines
+          : [['Host', target.host], ...headerLines]
+        ).flat(),
       },
       (response) => {
         const chunks: Buffer[] = [];

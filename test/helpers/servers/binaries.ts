@@ -46,7 +46,9 @@ function hasServerBinaries(dir: string | undefined): dir is string {
 export function findPostgresBindir(): BinaryLookup {
   const fromEnv = process.env.PG_BINDIR;
   if (fromEnv !== undefined && fromEnv !== '') {
-    return hasServerBinaries(fromEnv) ? { found: true, path: fromEnv } : { found: false, reason: `PG_BINDIR=${fromEnv} has no initdb/postgres` };
+    return hasServerBinaries(fromEnv)
+      ? { found: true, path: fromEnv }
+      : { found: false, reason: `PG_BINDIR=${fromEnv} has no initdb/postgres` };
   }
   const candidates: (string | undefined)[] = [pgConfigBindir()];
   if (existsSync('/usr/lib/postgresql')) {

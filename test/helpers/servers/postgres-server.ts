@@ -103,13 +103,20 @@ export async function startPostgresServer(bindir: string): Promise<PostgresServe
   });
   const port = await findFreePort();
   const args = [
-    '-D', dataDir,
-    '-p', String(port),
-    '-k', dir,
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off',
-    '-c', 'full_page_writes=off',
-    '-c', 'max_connections=200',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=200',
   ];
   let current: ServerProcess | undefined;
   let paused: number[] = [];
@@ -121,10 +128,14 @@ export async function startPostgresServer(bindir: string): Promise<PostgresServe
     void proc.exited.then(() => {
       if (current === proc) current = undefined;
     });
-    await waitUntil(async () => {
-      if (current !== proc) throw new Error(`postgres exited:\n${readFileSync(logFile, 'utf8')}`);
-      return canQuery(port);
-    }, 30_000, `postgres on port ${port}`);
+    await waitUntil(
+      async () => {
+        if (current !== proc) throw new Error(`postgres exited:\n${readFileSync(logFile, 'utf8')}`);
+        return canQuery(port);
+      },
+      30_000,
+      `postgres on port ${port}`,
+    );
   };
   // the log file must be writable by the server user
   execFileSync('touch', [logFile]);

@@ -27,7 +27,11 @@ export function firstRecord(overrides: Partial<NewRefreshTokenRecord> = {}): New
   };
 }
 
-export function successorOf(parent: NewRefreshTokenRecord, now: number, overrides: Partial<NewRefreshTokenRecord> = {}): NewRefreshTokenRecord {
+export function successorOf(
+  parent: NewRefreshTokenRecord,
+  now: number,
+  overrides: Partial<NewRefreshTokenRecord> = {},
+): NewRefreshTokenRecord {
   return {
     hash: randomHash(),
     subject: parent.subject,

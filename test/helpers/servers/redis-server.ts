@@ -60,15 +60,19 @@ export async function startRedisServer(binary: string, options: StartRedisServer
   const logFile = join(dir, 'redis.log');
   const port = await findFreePort();
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', dir,
-    '--save', '',
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
-    ...(options.appendonly === true
-      ? ['--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no']),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
+    ...(options.appendonly === true ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
   ];
   let current: ServerProcess | undefined;
 
@@ -79,10 +83,14 @@ export async function startRedisServer(binary: string, options: StartRedisServer
     void proc.exited.then(() => {
       if (current === proc) current = undefined;
     });
-    await waitUntil(async () => {
-      if (current !== proc) throw new Error(`redis-server exited:\n${readFileSync(logFile, 'utf8')}`);
-      return pingRedis(port);
-    }, 15_000, `redis-server on port ${port}`);
+    await waitUntil(
+      async () => {
+        if (current !== proc) throw new Error(`redis-server exited:\n${readFileSync(logFile, 'utf8')}`);
+        return pingRedis(port);
+      },
+      15_000,
+      `redis-server on port ${port}`,
+    );
   };
 
   await start();

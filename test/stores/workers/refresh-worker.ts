@@ -23,9 +23,7 @@ export interface WorkerConfig {
 
 /** Messages from the test. */
 export type WorkerRequest =
-  | { id: number; type: 'refresh'; tokens: string[] }
-  | { id: number; type: 'clock'; offsetSeconds: number }
-  | { id: number; type: 'close' };
+  { id: number; type: 'refresh'; tokens: string[] } | { id: number; type: 'clock'; offsetSeconds: number } | { id: number; type: 'close' };
 
 /** One refresh's result. */
 export type RefreshResult = { ok: true; refreshToken: string } | { ok: false; code: string };
