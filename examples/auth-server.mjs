@@ -86,7 +86,7 @@ export async function startAuthServer(options = {}) {
   app.post('/auth/refresh', auth.refresh);
   app.post('/auth/logout', auth.logout);
   app.post('/auth/logout-everywhere', auth.logoutEverywhere);
-  app.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), maxAge: '5m' }));
+  app.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '5m' }));
 
   // The demo page. Its script keeps the access token in memory only; the refresh token lives in
   // the HttpOnly cookie, out of reach of any script on the page.

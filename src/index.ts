@@ -9,10 +9,11 @@
  * @module jwtkit
  */
 
-// Layer 0: errors, durations, encoding
+// Layer 0: errors, durations, clock, encoding
 export { JwtError, isJwtError, JWT_ERROR_CODES } from './errors.js';
 export type { JwtErrorCode, JwtErrorDetails, JwtClaimFailureReason } from './errors.js';
 export type { Duration, DurationUnit } from './internal/duration.js';
+export type { Clock } from './internal/clock.js';
 export { base64url } from './encoding/base64url.js';
 
 // Layer 1: JWS
@@ -61,7 +62,6 @@ export type {
   AccessTokenClaims,
   AccessTokenReference,
   AccessTokenRevokedEvent,
-  Clock,
   FamilyRevokedEvent,
   IsRevokedHook,
   RefreshFailedEvent,

@@ -31,7 +31,7 @@ const REFRESH_TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
 /**
  * Refusals that clear the refresh cookie. `ERR_REFRESH_REUSED` is not one of them: within the
- * token service's `reuseGraceSeconds` it answers the loser of two concurrent refreshes, and its
+ * token service's `reuseGrace` it answers the loser of two concurrent refreshes, and its
  * clearing `Set-Cookie` could arrive after the winner's and delete the successor just stored. A
  * reused token is worthless anyway (its family is revoked outside the grace window, and the next
  * refresh with that cookie clears it with `ERR_REFRESH_REVOKED`).

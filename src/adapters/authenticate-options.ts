@@ -34,7 +34,7 @@ export interface AuthenticateOptions {
   key: KeyInput | KeyResolver;
   /**
    * The options of `verify`: `algorithms` (required), `issuer`, `audience`, `typ`, `maxAge`,
-   * `requiredClaims`, `clockTolerance`, ... Required.
+   * `requiredClaims`, `clockTolerance`, `clock` (read at every request), ... Required.
    */
   verify: VerifyOptions;
   /**

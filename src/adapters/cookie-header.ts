@@ -13,9 +13,12 @@ export function isCookieName(name: string): boolean {
 }
 
 /**
- * Reads one cookie from a `Cookie` header. Pairs are split on `;` (and on `,`, because Fetch joins
- * repeated `Cookie` headers with `", "`; a cookie value never holds a comma). A value wrapped in
- * double quotes is unwrapped. Nothing is URL-decoded.
+ * Reads one cookie from a `Cookie` header. Pairs are split on `;` only (RFC 6265 §4.2.1, §5.4): a
+ * comma is part of a cookie value, as browsers store and send it, and Node's http server and
+ * undici's `Headers` join repeated `Cookie` headers with `"; "`. Splitting on `,` too would let a
+ * cookie planted by another page (`pref=dark,<name>=<attacker's token>`) pass for this one
+ * (docs/security.md, "Cookies"). A value wrapped in double quotes is unwrapped. Nothing is
+ * URL-decoded.
  *
  * @returns the value, or `undefined` when the cookie is absent.
  * @throws ERR_REQUEST_INVALID when the cookie appears more than once (a sibling site may have
@@ -25,7 +28,7 @@ export function isCookieName(name: string): boolean {
 export function readCookie(cookieHeader: string | undefined, name: string): string | undefined {
   if (cookieHeader === undefined) return undefined;
   let found: string | undefined;
-  for (const pair of cookieHeader.split(/[;,]/)) {
+  for (const pair of cookieHeader.split(';')) {
     const separator = pair.indexOf('=');
     if (separator === -1) continue;
     if (pair.slice(0, separator).trim() !== name) continue;

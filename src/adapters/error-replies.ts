@@ -4,7 +4,7 @@ import { jsonReply } from './http-exchange.js';
 import type { HttpReply } from './http-exchange.js';
 
 /**
- * The HTTP side of jwtkit's error codes (RFC 6750 §3 for protected resources; security.md §0.1).
+ * The HTTP side of jwtkit's error codes (RFC 6750 §3 for protected resources; docs/errors.md).
  * Replies say which RFC 6750 class of failure happened and nothing more: never the token, a key
  * id, a stack trace, or which check failed (except "expired", which RFC 6750 itself shows and the
  * holder of the token can read from it anyway).

@@ -60,30 +60,32 @@ export function isLoopbackHostname(hostname: string): boolean {
   return LOOPBACK_NAMES.has(lower) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(lower) || lower.endsWith('.localhost');
 }
 
+/** The headers that keep a reply out of every cache, HTTP/1.0 ones included (RFC 6749 §5.1). */
+const NOT_CACHED: ReadonlyArray<[string, string]> = [
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+];
+
 /**
- * A JSON reply with the headers every jwtkit answer carries: `Cache-Control: no-store` (tokens and
- * errors must not be cached, RFC 6749 §5.1) and `X-Content-Type-Options: nosniff`.
+ * A JSON reply with the headers every jwtkit answer carries: `Cache-Control: no-store` and
+ * `Pragma: no-cache` (tokens and errors must not be cached, RFC 6749 §5.1) and
+ * `X-Content-Type-Options: nosniff`.
  *
  * @internal
  */
 export function jsonReply(status: number, body: unknown, headers: Array<[string, string]> = []): HttpReply {
   return {
     status,
-    headers: [
-      ['Content-Type', 'application/json; charset=utf-8'],
-      ['Cache-Control', 'no-store'],
-      ['X-Content-Type-Options', 'nosniff'],
-      ...headers,
-    ],
+    headers: [['Content-Type', 'application/json; charset=utf-8'], ...NOT_CACHED, ['X-Content-Type-Options', 'nosniff'], ...headers],
     body: JSON.stringify(body),
   };
 }
 
 /**
- * A bodiless reply (`204`, `405`), with `Cache-Control: no-store`.
+ * A bodiless reply (`204`, `405`), with `Cache-Control: no-store` and `Pragma: no-cache`.
  *
  * @internal
  */
 export function emptyReply(status: number, headers: Array<[string, string]> = []): HttpReply {
-  return { status, headers: [['Cache-Control', 'no-store'], ...headers] };
+  return { status, headers: [...NOT_CACHED, ...headers] };
 }

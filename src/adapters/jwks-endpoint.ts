@@ -1,4 +1,5 @@
 import { JwtError } from '../errors.js';
+import { refuseBothNames } from '../internal/deprecated-option.js';
 import { durationToSeconds } from '../internal/duration.js';
 import type { Duration } from '../internal/duration.js';
 import type { JsonWebKeySet } from '../keys/types.js';
@@ -16,7 +17,16 @@ export interface JwksEndpointOptions {
    * Required.
    */
   jwks: JsonWebKeySet | (() => JsonWebKeySet | Promise<JsonWebKeySet>);
-  /** How long clients may cache the document (`Cache-Control: public, max-age=...`). Default: `'5m'`. */
+  /**
+   * How long clients may cache the document (`Cache-Control: public, max-age=...`): seconds or a
+   * string such as `'10m'`. Default: `'5m'`.
+   */
+  cacheMaxAge?: Duration;
+  /**
+   * How long clients may cache the document. Giving both `maxAge` and `cacheMaxAge` is
+   * `ERR_INVALID_OPTION`. Default: none (`cacheMaxAge` decides).
+   * @deprecated Use cacheMaxAge (`maxAge` names token age only). Removed in 0.3.
+   */
   maxAge?: Duration;
   /** Called with the error when the key set cannot be served. Errors it throws are ignored. Default: none. */
   onError?: (error: unknown) => void;
@@ -25,7 +35,8 @@ export interface JwksEndpointOptions {
 /** {@link JwksEndpointOptions} checked once. @internal */
 export interface JwksEndpointPolicy {
   readonly jwks: () => JsonWebKeySet | Promise<JsonWebKeySet>;
-  readonly maxAge: number;
+  /** The `cacheMaxAge` option, in seconds. */
+  readonly cacheMaxAge: number;
   readonly onError: ((error: unknown) => void) | undefined;
 }
 
@@ -35,7 +46,8 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 /**
  * Validates {@link JwksEndpointOptions}.
  *
- * @throws ERR_INVALID_OPTION when `jwks` is neither a key set nor a function, or `maxAge` is not a duration.
+ * @throws ERR_INVALID_OPTION when `jwks` is neither a key set nor a function, `cacheMaxAge` (or the
+ *   deprecated `maxAge`) is not a duration, or both are given.
  * @internal
  */
 export function normalizeJwksEndpointOptions(options: JwksEndpointOptions): JwksEndpointPolicy {
@@ -52,7 +64,10 @@ export function normalizeJwksEndpointOptions(options: JwksEndpointOptions): Jwks
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new JwtError('ERR_INVALID_OPTION', '"onError" must be a function');
   }
-  return Object.freeze({ jwks: provider, maxAge: durationToSeconds(options.maxAge ?? '5m', 'maxAge'), onError: options.onError });
+  const { cacheMaxAge, maxAge } = options;
+  refuseBothNames(cacheMaxAge, maxAge, 'cacheMaxAge', 'maxAge');
+  const cacheSeconds = durationToSeconds(maxAge ?? cacheMaxAge ?? '5m', maxAge == null ? 'cacheMaxAge' : 'maxAge');
+  return Object.freeze({ jwks: provider, cacheMaxAge: cacheSeconds, onError: options.onError });
 }
 
 /**
@@ -88,7 +103,7 @@ export async function jwksReply(request: HttpRequestFacts, policy: JwksEndpointP
       status: 200,
       headers: [
         ['Content-Type', 'application/jwk-set+json; charset=utf-8'],
-        ['Cache-Control', `public, max-age=${Math.floor(policy.maxAge)}`],
+        ['Cache-Control', `public, max-age=${Math.floor(policy.cacheMaxAge)}`],
         ['X-Content-Type-Options', 'nosniff'],
       ],
       body,

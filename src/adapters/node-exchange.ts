@@ -110,8 +110,8 @@ export function nodeRequestFacts(req: IncomingMessage): HttpRequestFacts {
 
 /**
  * The facts that need a URL are parsed on first use: most requests (a Bearer header, no query
- * token, no cookie refresh) never ask for them, and the two WHATWG URL parses cost about 7% of an
- * authenticated Express request's throughput (bench: express/HS256). A class, so the getters are
+ * token, no cookie refresh) never ask for them, and the two WHATWG URL parses cost a measurable
+ * share of an authenticated Express request's throughput (bench: express/HS256). A class, so the getters are
  * made once on its prototype, not per request. The `Host` header and the URL are read when first
  * asked (possibly after an await), so code that rewrites `req.headers.host` or `req.url` in the
  * meantime would be seen; the value is then kept for the rest of the request.

@@ -1,4 +1,5 @@
 import { JwtError } from '../errors.js';
+import { peekOwnDataProperty } from '../jws/jwk.js';
 import type { JwsHeader } from '../jws/types.js';
 import type { JwtClaims } from '../jwt/types.js';
 
@@ -34,26 +35,28 @@ export type Requirement = (payload: JwtClaims, header: JwsHeader) => Refusal | u
 /**
  * The scopes a token grants: the RFC 9068 / RFC 8693 `scope` claim (space-separated string), else
  * `scp` (an array of strings, or a space-separated string as some issuers write it). Members of the
- * wrong type grant nothing.
+ * wrong type grant nothing. Only own data properties of the payload are read: a member inherited
+ * from a polluted `Object.prototype` grants nothing (docs/security.md, "Authorization checks").
  *
  * @internal
  */
 export function scopesOf(payload: JwtClaims): Set<string> {
-  const scope = payload['scope'];
+  const scope = peekOwnDataProperty(payload, 'scope');
   if (typeof scope === 'string') return new Set(scope.split(' ').filter((item) => item !== ''));
-  const scp = payload['scp'];
+  const scp = peekOwnDataProperty(payload, 'scp');
   if (typeof scp === 'string') return new Set(scp.split(' ').filter((item) => item !== ''));
   if (Array.isArray(scp)) return new Set(scp.filter((item): item is string => typeof item === 'string'));
   return new Set();
 }
 
 /**
- * The roles a token grants: the `roles` claim, an array of strings. Anything else grants none.
+ * The roles a token grants: the `roles` claim, an array of strings, read as an own data property
+ * only (as {@link scopesOf}). Anything else grants none.
  *
  * @internal
  */
 export function rolesOf(payload: JwtClaims): Set<string> {
-  const roles = payload['roles'];
+  const roles = peekOwnDataProperty(payload, 'roles');
   if (!Array.isArray(roles)) return new Set();
   return new Set(roles.filter((item): item is string => typeof item === 'string'));
 }
@@ -106,10 +109,6 @@ function assertClaimName(claim: unknown): string {
   return claim;
 }
 
-function ownClaim(payload: JwtClaims, claim: string): unknown {
-  return Object.prototype.hasOwnProperty.call(payload, claim) ? payload[claim] : undefined;
-}
-
 /**
  * The claim must be present and strictly equal (`===`) to `expected`.
  *
@@ -122,7 +121,7 @@ export function claimEqualsRequirement(claim: unknown, expected: unknown): Requi
   const valid =
     typeof expected === 'string' || typeof expected === 'boolean' || (typeof expected === 'number' && Number.isFinite(expected));
   if (!valid) throw new JwtError('ERR_INVALID_OPTION', '"expected" must be a string, a finite number or a boolean');
-  return (payload) => (ownClaim(payload, name) === expected ? undefined : {});
+  return (payload) => (peekOwnDataProperty(payload, name) === expected ? undefined : {});
 }
 
 /**
@@ -136,7 +135,7 @@ export function claimIncludesRequirement(claim: unknown, values: unknown): Requi
   const name = assertClaimName(claim);
   const needed = nonEmptyStringList(values, 'values');
   return (payload) => {
-    const value = ownClaim(payload, name);
+    const value = peekOwnDataProperty(payload, name);
     let present: ReadonlySet<unknown>;
     if (Array.isArray(value)) present = new Set(value);
     else if (typeof value === 'string') present = new Set(value.split(' '));

@@ -11,6 +11,7 @@ import { verifyCommand } from './commands/verify.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { describeError, reportOf, toJson } from './format.js';
 import type { CliIo } from './io.js';
+import { escapeUnsafeText } from './safe-text.js';
 
 const COMMANDS: readonly CliCommand[] = [decodeCommand, verifyCommand, signCommand, keygenCommand, secretCommand, jwksCommand];
 
@@ -57,8 +58,15 @@ function wantsHelp(args: readonly string[]): boolean {
  * Runs `jwtkit <args>` and returns the exit code. It never throws: a command that cannot run
  * (a `JwtError` such as `ERR_INVALID_OPTION`) is reported on standard error, or as
  * `{ "error": { "code", ... } }` on standard output with `--json`, with exit code 2.
+ * Everything written goes through {@link escapeUnsafeText}: a token's claims and header, and any
+ * text quoting them, cannot reach the terminal as control or bidirectional characters.
  */
-export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(args: readonly string[], processIo: CliIo): Promise<number> {
+  const io: CliIo = {
+    ...processIo,
+    stdout: (text) => processIo.stdout(escapeUnsafeText(text)),
+    stderr: (text) => processIo.stderr(escapeUnsafeText(text)),
+  };
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;

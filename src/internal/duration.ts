@@ -32,17 +32,3 @@ export function durationToSeconds(value: unknown, option: string): number {
   }
   throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be seconds or a string such as '15m', '1h', '30d'`);
 }
-
-/** Seconds since the epoch for a date, as jwtkit's clock reads it. @internal */
-export function epochSeconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000);
-}
-
-/** Validates an optional `currentDate` option and returns its time in milliseconds. @internal */
-export function readClock(currentDate: unknown): number {
-  if (currentDate === undefined) return Date.now();
-  if (!(currentDate instanceof Date) || !Number.isFinite(currentDate.getTime())) {
-    throw new JwtError('ERR_INVALID_OPTION', '"currentDate" must be a valid Date');
-  }
-  return currentDate.getTime();
-}

@@ -4,11 +4,11 @@ import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 // HMAC (RFC 2104) built on the one-shot `crypto.hash`, for the HS* algorithms.
 //
 // Why not `createHmac`: on Node 20 every `createHmac(...).update(...).digest()` builds a
-// stream-capable Hmac object and a result Buffer, about 0.9 µs of the 1.7 µs an HS256 MAC over a
-// 300-character token costs; the whole of the floor's HS256 verify is 3.1 µs. The same MAC from
-// two one-shot hashes over pads prepared once per key costs about 0.75 µs (bench:
-// verify/HS256/sync, sign/HS256/sync; the oracle test in test/core/hmac.test.ts compares every
-// result with `createHmac`).
+// stream-capable Hmac object and a result Buffer, most of what an HS256 MAC over a token costs.
+// The same MAC from two one-shot hashes over pads prepared once per key costs about half as much
+// (bench: verify/HS256/sync, sign/HS256/sync; figures in docs/benchmarks.md, "Why the code is
+// written as it is"; the oracle test in test/core/hmac.test.ts compares every result with
+// `createHmac`).
 //
 //   HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m))
 //

@@ -52,7 +52,7 @@ export interface JwkSnapshot {
 
 /**
  * Copies and type-checks the members of a JWK object once, without invoking getters
- * (security.md entry 14). Throws `ERR_KEY_INVALID` for anything that is not a well-formed JWK.
+ * (test B14 in test/core/security-b-keys.test.ts). Throws `ERR_KEY_INVALID` for anything that is not a well-formed JWK.
  * @internal
  */
 export function snapshotJwk(jwk: unknown): JwkSnapshot {

@@ -1,5 +1,6 @@
 import { KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
+import { BoundedCache } from '../internal/bounded-cache.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
 import { jwkToKeyObject, peekOwnDataProperty, secretKeyFromCopy, type KeyUsage } from './jwk.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
@@ -28,8 +29,7 @@ const boundKeys = new WeakSet<object>();
 const preparedBound = new WeakMap<object, PreparedKey>();
 const preparedByObject: Record<KeyUsage, WeakMap<object, PreparedKey>> = { sign: new WeakMap(), verify: new WeakMap() };
 /** String secrets, by value. Bounded: an application has a handful of secrets. */
-const preparedByString = new Map<string, PreparedKey>();
-const MAX_STRING_SECRETS = 64;
+const preparedByString = new BoundedCache<string, PreparedKey>(64);
 
 /**
  * Binds a key to exactly one algorithm (RFC 8725 §3.1): checks its type, size and curve for that
@@ -131,7 +131,6 @@ export function prepareKey(input: unknown, usage: KeyUsage): PreparedKey {
     const cached = preparedByString.get(input);
     if (cached !== undefined) return cached;
     const prepared = prepareStringSecret(input);
-    if (preparedByString.size >= MAX_STRING_SECRETS) preparedByString.clear();
     preparedByString.set(input, prepared);
     return prepared;
   }
@@ -174,7 +173,7 @@ const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u1
 
 /**
  * Whether secret bytes are really a key document read from a file (PEM, a JWK or JWKS as JSON):
- * the bytes form of security.md entries 7-8. Random secrets almost never begin with `{` and then
+ * the bytes form of tests B7–B8 in test/core/security-b-keys.test.ts. Random secrets almost never begin with `{` and then
  * parse as a JSON object, so the JSON test parses rather than looking at the first byte alone.
  */
 function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
@@ -192,7 +191,7 @@ function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
 
 function prepareStringSecret(secret: string): PreparedKey {
   if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
-  // Never let a public key, a certificate or a JWK document become an HMAC secret (security.md entries 7-8).
+  // Never let a public key, a certificate or a JWK document become an HMAC secret (tests B7–B8 in test/core/security-b-keys.test.ts).
   if (SECRET_LOOKS_LIKE_KEY.test(secret)) {
     throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not PEM or JSON: import keys with importKey');
   }

@@ -1,9 +1,10 @@
 import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
 import { decodeJsonObjectSegment, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
+import { BoundedCache } from '../internal/bounded-cache.js';
 import type { JwsHeader } from './types.js';
 
-/** The default longest token, in characters (security.md entry 50). */
+/** The default longest token, in characters (test J50 in test/core/security-e-format.test.ts). */
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
 /** A compact JWS split into its parts, with its protected header parsed and checked. @internal */
@@ -33,8 +34,7 @@ interface KnownHeader {
 }
 
 /** Parsed headers by segment: a service sees few distinct headers, so each is parsed once. */
-const headerCache = new Map<string, KnownHeader>();
-const MAX_CACHED_HEADERS = 256;
+const headerCache = new BoundedCache<string, KnownHeader>(256);
 /**
  * The header read last. Most services see one header over and over: a token that starts with
  * its segment is recognised with one comparison, without slicing the segment out and hashing it
@@ -96,7 +96,6 @@ function parseHeader(segment: string): KnownHeader {
     segment: Buffer.from(segment, 'latin1').toString('latin1'),
     header: deepFreeze(header) as Readonly<JwsHeader>,
   };
-  if (headerCache.size >= MAX_CACHED_HEADERS) headerCache.clear();
   headerCache.set(known.segment, known);
   return known;
 }

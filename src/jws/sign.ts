@@ -1,5 +1,6 @@
 import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
+import { BoundedCache } from '../internal/bounded-cache.js';
 import { assertSigningAlgorithm, prepareKey, type PreparedKey } from './key.js';
 import { createSignatureSegment } from './signature.js';
 import type { JwsAlgorithm, KeyInput } from './types.js';
@@ -37,8 +38,7 @@ const RESERVED_HEADER_PARAMETERS = new Set([
 ]);
 
 /** Encoded headers for the common case (no extra parameters), by their JSON text. */
-const headerSegments = new Map<string, string>();
-const MAX_CACHED_HEADER_SEGMENTS = 256;
+const headerSegments = new BoundedCache<string, string>(256);
 
 /**
  * The header segment returned last and its parameters. Signing with one key repeats them: three
@@ -60,7 +60,6 @@ export function encodeProtectedHeader(alg: JwsAlgorithm, typ: unknown, kid: unkn
     let segment = headerSegments.get(json);
     if (segment === undefined) {
       segment = encodeBase64url(json);
-      if (headerSegments.size >= MAX_CACHED_HEADER_SEGMENTS) headerSegments.clear();
       headerSegments.set(json, segment);
     }
     lastHeader = { alg, typ, kid, segment };

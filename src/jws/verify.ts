@@ -1,6 +1,7 @@
 import { JwtError, isJwtError } from '../errors.js';
 import { isJwsAlgorithm } from './algorithms.js';
 import { prepareKey, selectVerificationAlgorithm } from './key.js';
+import { takeTrialResult } from './key-trial.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, parseCompact, type CompactParts } from './parse.js';
 import { verifySignature } from './signature.js';
 import type { JwsAlgorithm, JwsHeader, KeyInput, KeyResolver } from './types.js';
@@ -43,13 +44,15 @@ export function checkMaxTokenLength(value: unknown): number {
 
 /**
  * Checks the signature of parsed parts with a resolved key: the algorithm selection rules of
- * {@link selectVerificationAlgorithm}, then the signature. Throws `ERR_JWT_SIGNATURE_INVALID`.
+ * {@link selectVerificationAlgorithm}, then the signature, unless the resolver already computed
+ * it with this key while choosing it (`firstVerifyingKey`). Throws `ERR_JWT_SIGNATURE_INVALID`.
  * @internal
  */
 export function checkSignature(parts: CompactParts, keyInput: unknown, allowed: readonly JwsAlgorithm[]): void {
   const key = prepareKey(keyInput, 'verify');
   const alg = selectVerificationAlgorithm(key, parts.header.alg, allowed);
-  if (!verifySignature(alg, key.keyObject, parts.signingInput, parts.signature)) {
+  const valid = takeTrialResult(key.keyObject, alg, parts) ?? verifySignature(alg, key.keyObject, parts.signingInput, parts.signature);
+  if (!valid) {
     throw new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid');
   }
 }

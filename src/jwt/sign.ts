@@ -1,6 +1,7 @@
 import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
-import { durationToSeconds, readClock } from '../internal/duration.js';
+import { readCallTime } from '../internal/clock.js';
+import { durationToSeconds } from '../internal/duration.js';
 import { assertSigningAlgorithm, prepareKey } from '../jws/key.js';
 import { encodeProtectedHeader, signCompact, stringifyOption } from '../jws/sign.js';
 import type { KeyInput } from '../jws/types.js';
@@ -90,8 +91,8 @@ function numberMember(claim: 'exp' | 'nbf' | 'iat', value: number): string {
  * `iat` and the members set by options.
  *
  * The added members are written after the JSON text of the payload's copy, not added to the
- * copy: on Node 20 (V8 11) a spread copy that then gains members costs about 0.9 µs, half of an
- * HS256 sign (bench: sign/HS256/sync).
+ * copy: on Node 20 (V8 11) a spread copy that then gains members is slow, about half of an HS256
+ * sign (bench: sign/HS256/sync; figures in docs/benchmarks.md, "Why the code is written as it is").
  */
 function encodeClaims(input: unknown, options: SignOptions): string {
   const payload = copyPayload(input);
@@ -102,7 +103,7 @@ function encodeClaims(input: unknown, options: SignOptions): string {
   refuseSetTwice(payload, options.expiresIn, 'expiresIn', 'exp');
   refuseSetTwice(payload, options.notBefore, 'notBefore', 'nbf');
   checkOwnClaims(payload);
-  const now = Math.floor(readClock(options.currentDate) / 1000); // whole seconds, as epochSeconds gives them
+  const now = Math.floor(readCallTime(options.clock, options.currentDate) / 1000); // whole seconds, as epochSeconds gives them
   const { iat } = options;
   let base = now;
   let added = '';
@@ -176,7 +177,8 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  * });
  * ```
  * @throws `JwtError`: `ERR_INVALID_OPTION` (no `alg`, a payload that is not a plain object, a unitless
- * duration string, a claim set twice,
+ * duration string, a claim set twice, a `clock` that is not a function or returns no valid `Date`,
+ * both `clock` and `currentDate`,
  * a registered claim of the wrong type, a reserved header parameter), `ERR_KEY_INVALID` (the key
  * cannot sign with `alg`: wrong type, too short, wrong curve, or bound to another algorithm).
  */

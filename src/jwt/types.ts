@@ -1,3 +1,4 @@
+import type { Clock } from '../internal/clock.js';
 import type { Duration } from '../internal/duration.js';
 import type { JwsAlgorithm, JwsHeader } from '../jws/types.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
@@ -44,10 +45,19 @@ export interface SignOptions {
   typ?: string;
   /**
    * `iat` in seconds since the epoch, or `false` to leave `iat` out. Default: the current time
-   * (from `currentDate`), unless the payload has its own `iat`.
+   * (from `clock`), unless the payload has its own `iat`.
    */
   iat?: number | false;
-  /** The clock used for `iat`, `exp` and `nbf`. Default: `new Date()` at the call. */
+  /**
+   * The clock used for `iat`, `exp` and `nbf`, called once per call; it must return a valid
+   * `Date` (otherwise `ERR_INVALID_OPTION`). Default: the system time at the call.
+   */
+  clock?: Clock;
+  /**
+   * The time used for `iat`, `exp` and `nbf`. Giving both `currentDate` and `clock` is
+   * `ERR_INVALID_OPTION`. Default: none (the `clock` option decides).
+   * @deprecated Use clock: () => date. Removed in 0.3.
+   */
   currentDate?: Date;
   /**
    * Extra protected-header parameters (e.g. `cty`, `x-trace`). Parameters with a security meaning
@@ -81,7 +91,18 @@ export interface VerifyOptions {
   requiredClaims?: readonly string[];
   /** Leeway for `exp`, `nbf`, `iat` and `maxAge`, in seconds (a finite number from 0 to 300). Default: `5`. */
   clockTolerance?: number;
-  /** The time to check against. Default: `new Date()` at the call. */
+  /**
+   * The clock the time claims are checked against, called once per call; it must return a valid
+   * `Date` (otherwise `ERR_INVALID_OPTION`). Unlike a fixed date, it keeps reading the time when
+   * the options are made once and used for many calls (e.g. an adapter's `verify` options).
+   * Default: the system time at the call.
+   */
+  clock?: Clock;
+  /**
+   * The time to check against. Giving both `currentDate` and `clock` is `ERR_INVALID_OPTION`.
+   * Default: none (the `clock` option decides).
+   * @deprecated Use clock: () => date. Removed in 0.3.
+   */
   currentDate?: Date;
   /** Whether `exp` is required. Default: `true`; set `false` only for tokens that are meant not to expire. */
   requireExp?: boolean;

@@ -1,6 +1,6 @@
 import { bytesToText, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
-import { readClock } from '../internal/duration.js';
+import { readCallTime } from '../internal/clock.js';
 import { prepareKey, selectVerificationAlgorithm } from '../jws/key.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
 import type { JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
@@ -34,7 +34,7 @@ function readVerifyOptions(options: VerifyOptions): VerifyContext {
   const allowed = checkAlgorithmsOption(options.algorithms);
   const rules = readClaimRules(options);
   // Claims may be fractional (RFC 7519 §2 NumericDate): compare with the clock's milliseconds.
-  const now = readClock(options.currentDate) / 1000;
+  const now = readCallTime(options.clock, options.currentDate) / 1000;
   const maxLength = checkMaxTokenLength(options.maxTokenLength);
   return { allowed, rules, now, maxLength, cache: checkCacheOption(options.cache) };
 }

@@ -1,4 +1,5 @@
 import { JwtError } from '../errors.js';
+import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
 import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
 import type { BoundKey, Jwk, JwsAlgorithm, JwsHeader } from '../jws/types.js';
@@ -31,8 +32,8 @@ export interface KeyRingOptions {
    * retired. `createTokenService` refuses an `accessTokenTtl` longer than this. Required.
    */
   maxTokenLifetime: Duration;
-  /** The clock deciding when retired keys drop out. Default: `() => new Date()`. */
-  clock?: () => Date;
+  /** The clock deciding when retired keys drop out; it must return a valid `Date`. Default: the system time. */
+  clock?: Clock;
 }
 
 /**
@@ -126,14 +127,8 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const maxTokenLifetime = durationToSeconds(options.maxTokenLifetime, 'maxTokenLifetime');
   if (maxTokenLifetime <= 0) throw new JwtError('ERR_INVALID_OPTION', '"maxTokenLifetime" must be more than 0');
   const lifetimeMs = maxTokenLifetime * 1000;
-  const clock = options.clock ?? (() => new Date());
-  if (typeof clock !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"clock" must be a function returning a Date');
-  const now = (): number => {
-    const date = clock();
-    const time = date instanceof Date ? date.getTime() : Number.NaN;
-    if (!Number.isFinite(time)) throw new JwtError('ERR_INVALID_OPTION', '"clock" must return a valid Date');
-    return time;
-  };
+  const clock = checkClock(options.clock, 'clock');
+  const now = (): number => readClock(clock, 'clock');
   const createdAt = now();
 
   let current = ringKey(options.current, 'current', true);

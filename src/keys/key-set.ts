@@ -3,9 +3,9 @@ import { JwtError, isJwtError } from '../errors.js';
 import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
 import { peekOwnDataProperty, snapshotJwk, snapshotToKeyObject, type JwkSnapshot } from '../jws/jwk.js';
 import { bindKey } from '../jws/key.js';
-import { parseCompact } from '../jws/parse.js';
+import { firstVerifyingKey } from '../jws/key-trial.js';
+import { parseCompact, type CompactParts } from '../jws/parse.js';
 import type { BoundKey, JwsAlgorithm, JwsHeader } from '../jws/types.js';
-import { checkSignature } from '../jws/verify.js';
 
 /** How a key set document is read. @internal */
 export interface KeySetRules {
@@ -26,6 +26,18 @@ interface KeyEntry {
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+
+/** The default `maxKeys` of `createLocalJWKS` and `createRemoteJWKS`. @internal */
+export const DEFAULT_MAX_KEYS = 100;
+
+/**
+ * The most keys a token without `kid` is tried against. More fitting keys than this refuse the
+ * token before any signature is computed: a set of many keys without `kid` would otherwise let
+ * one token cost as many signature checks as the set has keys (docs/auth-server-and-jwks.md,
+ * "Tokens without kid").
+ * @internal
+ */
+export const MAX_KIDLESS_CANDIDATES = 3;
 
 /**
  * A parsed JSON Web Key Set, ready for key selection. Built once per document: the set is
@@ -84,9 +96,11 @@ export class KeySet {
    *
    * With a `kid`, the key with that `kid` must fit the header's `alg` (`ERR_JWT_ALG_NOT_ALLOWED`
    * otherwise) and be valid for it (`ERR_KEY_INVALID`). Without a `kid`, the valid keys whose
-   * `alg`, `kty` and `crv` fit are candidates in set order: one is returned as it is; of several,
-   * the first whose signature verifies the token is returned (the first, if none does, so that the
-   * verifier reports the bad signature).
+   * `alg`, `kty` and `crv` fit are candidates in set order: more than
+   * {@link MAX_KIDLESS_CANDIDATES} throw `ERR_JWKS_NO_MATCHING_KEY` at once (a refetch would not
+   * help); one is returned as it is; of several, the first whose signature verifies the token is
+   * returned (the first, if none does, so that the verifier reports the bad signature), each
+   * signature computed once (`firstVerifyingKey`).
    */
   select(header: Readonly<JwsHeader>, token: string): BoundKey | undefined {
     const alg = header.alg;
@@ -104,10 +118,23 @@ export class KeySet {
     for (const entry of this.#entries) {
       if (entry.snapshot === undefined || !entryFits(entry.snapshot, alg)) continue;
       const key = tryBind(entry, alg);
-      if (key !== undefined) candidates.push(key);
+      if (key === undefined) continue;
+      if (candidates.length === MAX_KIDLESS_CANDIDATES) {
+        throw new JwtError(
+          'ERR_JWKS_NO_MATCHING_KEY',
+          `the token has no "kid" and more than ${MAX_KIDLESS_CANDIDATES} keys of the set fit it: give the keys a "kid" and sign with it`,
+        );
+      }
+      candidates.push(key);
     }
     if (candidates.length <= 1) return candidates[0];
-    return firstVerifying(candidates, token);
+    let parts: CompactParts;
+    try {
+      parts = parseCompact(token, token.length);
+    } catch {
+      return candidates[0]; // not a compact JWS: the verifier reports it
+    }
+    return firstVerifyingKey(parts, candidates as [BoundKey, ...BoundKey[]]);
   }
 }
 
@@ -187,23 +214,4 @@ function tryBind(entry: KeyEntry, alg: JwsAlgorithm): BoundKey | undefined {
     entry.bound.set(alg, result);
   }
   return result instanceof JwtError ? undefined : result;
-}
-
-/** Of several candidate keys for a token without `kid`, the first whose signature verifies it. */
-function firstVerifying(candidates: readonly BoundKey[], token: string): BoundKey {
-  let parts: ReturnType<typeof parseCompact>;
-  try {
-    parts = parseCompact(token, token.length);
-  } catch {
-    return candidates[0] as BoundKey;
-  }
-  for (const key of candidates) {
-    try {
-      checkSignature(parts, key, [key.alg]);
-      return key;
-    } catch {
-      // Not this key: try the next one.
-    }
-  }
-  return candidates[0] as BoundKey;
 }

@@ -1,6 +1,7 @@
 import { JwtError } from '../errors.js';
+import { positiveInteger } from '../internal/positive-integer.js';
 import type { BoundKey, JwsHeader, KeyResolver } from '../jws/types.js';
-import { KeySet } from './key-set.js';
+import { DEFAULT_MAX_KEYS, KeySet } from './key-set.js';
 import type { JsonWebKeySet } from './types.js';
 
 /** Options of {@link createLocalJWKS}. */
@@ -10,6 +11,8 @@ export interface LocalJWKSOptions {
    * even then. Default: `false`: a key set is for public keys.
    */
   allowSymmetric?: boolean;
+  /** The most keys the set may hold; a larger set is refused. Default: `100` (as `createRemoteJWKS`). */
+  maxKeys?: number;
 }
 
 /**
@@ -20,7 +23,10 @@ export interface LocalJWKSOptions {
  * - a `kid` selects the one key with that `kid`; its `alg` (when present), `kty` and `crv` must fit
  *   the token's `alg`, and it must be valid for it;
  * - without a `kid`, every key whose `alg`, `kty` and `crv` fit is a candidate, in set order: a
- *   single candidate is used; of several, the first whose signature verifies the token;
+ *   single candidate is used; of two or three, the first whose signature verifies the token (each
+ *   signature is computed once); more than 3 refuse the token with `ERR_JWKS_NO_MATCHING_KEY`
+ *   before any signature is computed, so that a token cannot cost a signature check per key of a
+ *   large set. Give your keys a `kid` (a key ring does) and sign with it;
  * - keys with a `use` other than `sig`, a `key_ops` without `verify`, or a non-JWS `alg` are ignored.
  *
  * The verifier still checks the token's `alg` against its `algorithms` list and the key.
@@ -34,9 +40,10 @@ export interface LocalJWKSOptions {
  * const keys = createLocalJWKS(JSON.parse(readFileSync('jwks.json', 'utf8')));
  * const { payload } = await verify(token, keys, { algorithms: ['ES256'], issuer: 'https://auth.example' });
  * ```
- * @throws `JwtError` `ERR_JWKS_INVALID` at creation for a malformed set, private members, `oct`
- * keys without `allowSymmetric`, a mix of `oct` and public keys, or a duplicate `kid`;
- * `ERR_INVALID_OPTION` for a bad option. The resolver throws `ERR_JWKS_NO_MATCHING_KEY`,
+ * @throws `JwtError` `ERR_JWKS_INVALID` at creation for a malformed set, more than `maxKeys` keys,
+ * private members, `oct` keys without `allowSymmetric`, a mix of `oct` and public keys, or a
+ * duplicate `kid`; `ERR_INVALID_OPTION` for a bad option. The resolver throws
+ * `ERR_JWKS_NO_MATCHING_KEY` (no key fits, or more than 3 fit a token without `kid`),
  * `ERR_JWT_ALG_NOT_ALLOWED` (the token's `alg` does not fit the key) or `ERR_KEY_INVALID` (the
  * selected key is unusable, e.g. a 1024-bit RSA key).
  */
@@ -44,7 +51,8 @@ export function createLocalJWKS(jwks: JsonWebKeySet, options: LocalJWKSOptions =
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   const allowSymmetric = options.allowSymmetric ?? false;
   if (typeof allowSymmetric !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"allowSymmetric" must be a boolean');
-  const set = new KeySet(jwks, { allowSymmetric, maxKeys: Number.POSITIVE_INFINITY });
+  const maxKeys = positiveInteger(options.maxKeys ?? DEFAULT_MAX_KEYS, 'maxKeys');
+  const set = new KeySet(jwks, { allowSymmetric, maxKeys });
   return (header: Readonly<JwsHeader>, token: string): BoundKey => {
     const key = set.select(header, token);
     if (key === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'no key of the set matches the token');

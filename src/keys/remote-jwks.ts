@@ -1,10 +1,12 @@
 import { JwtError, isJwtError } from '../errors.js';
+import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { positiveInteger } from '../internal/positive-integer.js';
 import type { BoundKey, JwsHeader } from '../jws/types.js';
 import { cacheControlMaxAge } from './cache-control.js';
 import { fetchJson, type FetchJsonSettings } from './fetch-json.js';
 import { acceptableFetchUrl } from './fetch-url.js';
-import { KeySet } from './key-set.js';
+import { DEFAULT_MAX_KEYS, KeySet } from './key-set.js';
 import type { FetchFunction, JWKSCacheSnapshot, JsonWebKeySet } from './types.js';
 
 /** Options of {@link createRemoteJWKS} (and of `discoverJWKS`). */
@@ -39,8 +41,8 @@ export interface RemoteJWKSOptions {
   allowInsecureHttp?: boolean;
   /** A cache saved earlier with `snapshot()`, used until it expires: a restarted server needs no fetch to start verifying. Default: none. */
   seed?: JWKSCacheSnapshot;
-  /** The clock for freshness, cooldown and stale-if-error. Default: `() => new Date()`. */
-  clock?: () => Date;
+  /** The clock for freshness, cooldown and stale-if-error; it must return a valid `Date`. Default: the system time. */
+  clock?: Clock;
 }
 
 /**
@@ -69,7 +71,7 @@ interface CachedSet {
 const DEFAULTS = {
   timeout: 5,
   maxResponseBytes: 262_144,
-  maxKeys: 100,
+  maxKeys: DEFAULT_MAX_KEYS,
   cacheMaxAge: 600,
   minCacheMaxAge: 60,
   maxCacheMaxAge: 86_400,
@@ -93,6 +95,10 @@ const DEFAULTS = {
  *   its freshness; a failed fetch is not retried before `cooldown`.
  * - **Validation**: the fetched set follows the rules of `createLocalJWKS` (no `oct` keys, no
  *   private members, no duplicate `kid`), with at most `maxKeys` keys.
+ * - **Selection**: as `createLocalJWKS`. A token without `kid` is tried against at most 3 fitting
+ *   keys, each signature computed once; when more than 3 keys fit it, it is refused with
+ *   `ERR_JWKS_NO_MATCHING_KEY` before any signature is computed, and without a refetch (give the
+ *   keys a `kid`).
  *
  * @param url - the JWKS URL, e.g. `https://auth.example/.well-known/jwks.json`.
  * @param options - see {@link RemoteJWKSOptions}.
@@ -106,7 +112,8 @@ const DEFAULTS = {
  * @throws `JwtError` `ERR_INVALID_OPTION` at creation for a URL that is not allowed or a bad
  * option, `ERR_JWKS_INVALID` for a bad `seed`. The resolver throws `ERR_JWKS_FETCH` (network
  * failure, timeout, non-200 status, response too large, with no usable cached set),
- * `ERR_JWKS_INVALID` (the fetched document is not a valid key set), `ERR_JWKS_NO_MATCHING_KEY`,
+ * `ERR_JWKS_INVALID` (the fetched document is not a valid key set, e.g. more than `maxKeys` keys),
+ * `ERR_JWKS_NO_MATCHING_KEY` (no key fits, or more than 3 fit a token without `kid`),
  * `ERR_JWT_ALG_NOT_ALLOWED` and `ERR_KEY_INVALID` (as `createLocalJWKS`).
  */
 export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions = {}): RemoteJWKS {
@@ -128,17 +135,11 @@ export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions =
   const defaultMaxAge = durationToSeconds(options.cacheMaxAge ?? DEFAULTS.cacheMaxAge, 'cacheMaxAge');
   const cooldownMs = durationToSeconds(options.cooldown ?? DEFAULTS.cooldown, 'cooldown') * 1000;
   const staleMs = durationToSeconds(options.staleIfError ?? DEFAULTS.staleIfError, 'staleIfError') * 1000;
-  const clock = options.clock ?? (() => new Date());
-  if (typeof clock !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"clock" must be a function returning a Date');
+  const clock = checkClock(options.clock, 'clock');
   const rules = { allowSymmetric: false, maxKeys };
   const freshFor = (maxAge: number | undefined): number => Math.min(Math.max(maxAge ?? defaultMaxAge, minMaxAge), maxMaxAge) * 1000;
 
-  const now = (): number => {
-    const date = clock();
-    const time = date instanceof Date ? date.getTime() : Number.NaN;
-    if (!Number.isFinite(time)) throw new JwtError('ERR_INVALID_OPTION', '"clock" must return a valid Date');
-    return time;
-  };
+  const now = (): number => readClock(clock, 'clock');
 
   let cache: CachedSet | undefined = options.seed === undefined ? undefined : readSeed(options.seed, rules, maxMaxAge);
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
@@ -241,13 +242,6 @@ export function fetchSettings(options: RemoteJWKSOptions): FetchJsonSettings {
     maxBytes: positiveInteger(options.maxResponseBytes ?? DEFAULTS.maxResponseBytes, 'maxResponseBytes'),
     headers: { ...headers },
   };
-}
-
-function positiveInteger(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a positive integer`);
-  }
-  return value;
 }
 
 function readSeed(seed: JWKSCacheSnapshot, rules: { allowSymmetric: boolean; maxKeys: number }, maxMaxAge: number): CachedSet {

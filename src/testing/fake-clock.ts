@@ -4,8 +4,8 @@
  * @module
  */
 import { JwtError } from '../errors.js';
+import type { Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
-import type { Clock } from '../tokens/types.js';
 
 /** Options of {@link createFakeClock}. */
 export interface FakeClockOptions {
@@ -19,7 +19,7 @@ export interface FakeClockOptions {
 /**
  * A {@link Clock} for tests: calling it returns the current fake time (a new `Date` each call);
  * it moves only with `advance` and `set`. Pass it as `clock` to `createTokenService`,
- * `createKeyRing` and the test issuer, and use `clock()` as `currentDate` for `verify`.
+ * `createKeyRing`, `createRemoteJWKS`, the test issuer, `sign` and `verify`.
  */
 export interface FakeClock extends Clock {
   /** The current fake time (the same as calling the clock). */
@@ -32,7 +32,7 @@ export interface FakeClock extends Clock {
   set(to: Date | number): Date;
 }
 
-/** The default start of a fake clock, in seconds since the epoch (security.md's `NOW`). */
+/** The default start of a fake clock, in seconds since the epoch. */
 const DEFAULT_START_SECONDS = 1_700_000_000;
 
 /**

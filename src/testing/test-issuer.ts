@@ -61,7 +61,7 @@ export interface TestIssuer {
   jwks(): JsonWebKeySet;
   /** A key resolver over the ring's public keys, to pass to `verify` (or an adapter) as the key. */
   readonly keyResolver: KeyResolver;
-  /** `verify` options matching the issuer (`algorithms`, `issuer`, `audience`, and `currentDate` from the clock). */
+  /** `verify` options matching the issuer: `algorithms`, `issuer`, `audience`, and its `clock` (read at each verification). */
   verifyOptions(): VerifyOptions;
   /** A valid token: `iss`, `aud`, `sub`, `iat`, `exp`, `jti` plus `claims`. */
   sign(claims?: JwtClaims, options?: TestTokenOptions): Promise<string>;
@@ -152,7 +152,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     keyRing,
     jwks: () => keyRing.jwks(),
     keyResolver: (header) => keyRing.verificationKeys(header),
-    verifyOptions: (): VerifyOptions => ({ algorithms: [alg], issuer, audience, currentDate: clock() }),
+    verifyOptions: (): VerifyOptions => ({ algorithms: [alg], issuer, audience, clock }),
     sign: (claims = {}, tokenOptions = {}) => mint(keyRing.signingKey, claims, tokenOptions, {}),
     expiredToken: (claims = {}, tokenOptions = {}) => {
       const lifetime = tokenOptions.expiresIn === undefined ? tokenTtl : durationToSeconds(tokenOptions.expiresIn, 'expiresIn');

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Duration } from '../internal/duration.js';
 import { duplicateHashError, encodeClaims, type EncodedNewRecord } from './record-codec.js';
 import { SweepSchedule } from './sweep-schedule.js';
 import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord, RefreshTokenStore, RotateResult } from './store.js';
@@ -10,10 +11,17 @@ import type { NewRefreshTokenRecord, RefreshRevocationReason, RefreshTokenRecord
 /** Options of {@link MemoryRefreshTokenStore}. */
 export interface MemoryRefreshTokenStoreOptions {
   /**
-   * How often (in seconds of the callers' clock) `insert` and `rotate` also remove records that
-   * expired at least this long ago, so memory stays bounded by the live sessions without a timer.
-   * (Keeping an expired record a little longer lets a late presentation read as `expired` rather
-   * than `unknown`.) `deleteExpired` removes every expired record at once. Default: `60`.
+   * How often (on the callers' clock: seconds, or a string such as `'1m'`) `insert` and `rotate`
+   * also remove records that expired at least this long ago, so memory stays bounded by the live
+   * sessions without a timer. (Keeping an expired record a little longer lets a late presentation
+   * read as `expired` rather than `unknown`.) `deleteExpired` removes every expired record at
+   * once. Default: `60` seconds.
+   */
+  sweepInterval?: Duration;
+  /**
+   * The sweep interval in seconds (a positive number). Giving both `sweepIntervalSeconds` and
+   * `sweepInterval` is `ERR_INVALID_OPTION`. Default: none (`sweepInterval` decides).
+   * @deprecated Use sweepInterval (seconds or `'1m'`). Removed in 0.3.
    */
   sweepIntervalSeconds?: number;
 }
@@ -33,7 +41,7 @@ interface StoredFamily {
  * The embedded {@link RefreshTokenStore}: records in a `Map` of this process, the default store of
  * `createTokenService`. Every method runs synchronously inside its promise, so `rotate` is atomic
  * within the process. Memory is bounded by the live sessions: expired records are removed by
- * `deleteExpired` and, every `sweepIntervalSeconds`, by `insert` and `rotate`. Use it for tests,
+ * `deleteExpired` and, every `sweepInterval`, by `insert` and `rotate`. Use it for tests,
  * development and single-process servers; use `jwtkit/redis` or `jwtkit/postgres` when several
  * processes share sessions or sessions must survive a restart.
  *
@@ -42,7 +50,7 @@ interface StoredFamily {
  * import { createTokenService, MemoryRefreshTokenStore } from 'jwtkit';
  * const tokens = createTokenService({ key, alg: 'ES256', issuer, audience, store: new MemoryRefreshTokenStore() });
  * ```
- * @throws `ERR_INVALID_OPTION` (from the constructor) when `sweepIntervalSeconds` is not a positive number.
+ * @throws `ERR_INVALID_OPTION` (from the constructor) when `sweepInterval` is not a positive duration.
  */
 export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #tokens = new Map<string, StoredToken>();
@@ -52,10 +60,10 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
 
   /**
    * @param options - see {@link MemoryRefreshTokenStoreOptions}.
-   * @throws `ERR_INVALID_OPTION` when `sweepIntervalSeconds` is not a positive finite number.
+   * @throws `ERR_INVALID_OPTION` when `sweepInterval` is not a positive duration, or both it and `sweepIntervalSeconds` are given.
    */
   constructor(options: MemoryRefreshTokenStoreOptions = {}) {
-    this.#sweeps = new SweepSchedule(options.sweepIntervalSeconds);
+    this.#sweeps = new SweepSchedule(options);
   }
 
   /** How many records the store holds (expired ones included until they are swept). */

@@ -3,15 +3,23 @@
  *
  * @module
  */
+import type { Duration } from '../internal/duration.js';
 import type { RevocationStore } from './store.js';
 import { SweepSchedule } from './sweep-schedule.js';
 
 /** Options of {@link MemoryRevocationStore}. */
 export interface MemoryRevocationStoreOptions {
   /**
-   * How often (in seconds of the callers' clock) the other methods also remove entries that
-   * expired at least this long ago, so memory stays bounded by the tokens still alive without a
-   * timer. `deleteExpired` removes every expired entry at once. Default: `60`.
+   * How often (on the callers' clock: seconds, or a string such as `'1m'`) the other methods
+   * also remove entries that expired at least this long ago, so memory stays bounded by the
+   * tokens still alive without a timer. `deleteExpired` removes every expired entry at once.
+   * Default: `60` seconds.
+   */
+  sweepInterval?: Duration;
+  /**
+   * The sweep interval in seconds (a positive number). Giving both `sweepIntervalSeconds` and
+   * `sweepInterval` is `ERR_INVALID_OPTION`. Default: none (`sweepInterval` decides).
+   * @deprecated Use sweepInterval (seconds or `'1m'`). Removed in 0.3.
    */
   sweepIntervalSeconds?: number;
 }
@@ -32,7 +40,7 @@ interface CutoffEntry {
  * import { createTokenService, MemoryRevocationStore } from 'jwtkit';
  * const tokens = createTokenService({ key, alg: 'ES256', issuer, audience, revocationStore: new MemoryRevocationStore() });
  * ```
- * @throws `ERR_INVALID_OPTION` (from the constructor) when `sweepIntervalSeconds` is not a positive number.
+ * @throws `ERR_INVALID_OPTION` (from the constructor) when `sweepInterval` is not a positive duration.
  */
 export class MemoryRevocationStore implements RevocationStore {
   readonly #jtis = new Map<string, number>();
@@ -41,10 +49,10 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /**
    * @param options - see {@link MemoryRevocationStoreOptions}.
-   * @throws `ERR_INVALID_OPTION` when `sweepIntervalSeconds` is not a positive finite number.
+   * @throws `ERR_INVALID_OPTION` when `sweepInterval` is not a positive duration, or both it and `sweepIntervalSeconds` are given.
    */
   constructor(options: MemoryRevocationStoreOptions = {}) {
-    this.#sweeps = new SweepSchedule(options.sweepIntervalSeconds);
+    this.#sweeps = new SweepSchedule(options);
   }
 
   /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until swept. */

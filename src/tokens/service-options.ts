@@ -5,6 +5,8 @@
  * @internal
  */
 import { JwtError } from '../errors.js';
+import { checkClock, type Clock } from '../internal/clock.js';
+import { refuseBothNames } from '../internal/deprecated-option.js';
 import { durationToSeconds } from '../internal/duration.js';
 import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
 import { readClockTolerance } from '../jwt/claims.js';
@@ -12,9 +14,9 @@ import type { BoundKey, JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types
 import { MemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 import type { RefreshTokenStore, RevocationStore } from './store.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import type { Clock, IsRevokedHook, TokenServiceEvent, TokenServiceOptions } from './types.js';
+import type { IsRevokedHook, TokenServiceEvent, TokenServiceOptions } from './types.js';
 
-/** The longest accepted `reuseGraceSeconds`: a longer window would blunt reuse detection. */
+/** The longest accepted `reuseGrace`, in seconds: a longer window would blunt reuse detection. */
 export const MAX_REUSE_GRACE_SECONDS = 60;
 
 /** How access tokens are verified right now. @internal */
@@ -36,11 +38,13 @@ export interface TokenServiceConfig<Claims extends object> {
   readonly idleTtl: number | undefined;
   readonly store: RefreshTokenStore;
   readonly revocationStore: RevocationStore | undefined;
-  readonly reuseGraceSeconds: number;
+  /** The `reuseGrace` option, in seconds. */
+  readonly reuseGrace: number;
   readonly clockTolerance: number | undefined;
   readonly isRevoked: IsRevokedHook<Claims> | undefined;
   readonly onEvent: ((event: TokenServiceEvent) => void) | undefined;
-  readonly clock: Clock;
+  /** The `clock` option; `undefined` reads the system time. */
+  readonly clock: Clock | undefined;
 }
 
 const REFRESH_STORE_METHODS = ['insert', 'find', 'rotate', 'revokeFamily', 'revokeSubject', 'deleteExpired'] as const;
@@ -61,15 +65,6 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
   if (idleTtl !== undefined && idleTtl > refreshTokenTtl) {
     throw new JwtError('ERR_INVALID_OPTION', '"idleTtl" must not be longer than "refreshTokenTtl"');
   }
-  const reuseGraceSeconds = options.reuseGraceSeconds ?? 0;
-  if (
-    typeof reuseGraceSeconds !== 'number' ||
-    !Number.isInteger(reuseGraceSeconds) ||
-    reuseGraceSeconds < 0 ||
-    reuseGraceSeconds > MAX_REUSE_GRACE_SECONDS
-  ) {
-    throw new JwtError('ERR_INVALID_OPTION', `"reuseGraceSeconds" must be a whole number of seconds from 0 to ${MAX_REUSE_GRACE_SECONDS}`);
-  }
   const accessTokenTtl = positiveDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
   const ringLifetime = isKeyRing(options.key) ? (options.key as Partial<KeyRing>).maxTokenLifetime : undefined;
   if (typeof ringLifetime === 'number' && accessTokenTtl > ringLifetime) {
@@ -86,12 +81,25 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
     store: options.store === undefined ? new MemoryRefreshTokenStore() : checkStore(options.store, REFRESH_STORE_METHODS, 'store'),
     revocationStore:
       options.revocationStore === undefined ? undefined : checkStore(options.revocationStore, REVOCATION_STORE_METHODS, 'revocationStore'),
-    reuseGraceSeconds,
+    reuseGrace: readReuseGrace(options),
     clockTolerance: readClockTolerance(options.clockTolerance),
     isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
     onEvent: optionalFunction(options.onEvent, 'onEvent'),
-    clock: optionalFunction(options.clock, 'clock') ?? (() => new Date()),
+    clock: checkClock(options.clock, 'clock'),
   };
+}
+
+/** The `reuseGrace` option (or its deprecated `reuseGraceSeconds`, a number of seconds) in seconds. */
+function readReuseGrace(options: Pick<TokenServiceOptions, 'reuseGrace' | 'reuseGraceSeconds'>): number {
+  const { reuseGrace, reuseGraceSeconds } = options;
+  refuseBothNames(reuseGrace, reuseGraceSeconds, 'reuseGrace', 'reuseGraceSeconds');
+  const option = reuseGraceSeconds == null ? 'reuseGrace' : 'reuseGraceSeconds';
+  const range = `"${option}" must be a whole number of seconds from 0 to ${MAX_REUSE_GRACE_SECONDS}`;
+  // The deprecated name keeps its old type: a number of seconds.
+  if (reuseGraceSeconds != null && typeof reuseGraceSeconds !== 'number') throw new JwtError('ERR_INVALID_OPTION', range);
+  const seconds = durationToSeconds(reuseGraceSeconds ?? reuseGrace ?? 0, option);
+  if (!Number.isInteger(seconds) || seconds > MAX_REUSE_GRACE_SECONDS) throw new JwtError('ERR_INVALID_OPTION', range);
+  return seconds;
 }
 
 function readKey(key: unknown, alg: JwsAlgorithm | undefined): Pick<TokenServiceConfig<object>, 'signingKey' | 'verification'> {

@@ -7,7 +7,7 @@
  * @module
  */
 import { JwtError, isJwtError, type JwtErrorCode } from '../errors.js';
-import { epochSeconds } from '../internal/duration.js';
+import { epochSeconds, readClock } from '../internal/clock.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from '../jws/parse.js';
 import { DEFAULT_CLOCK_TOLERANCE } from '../jwt/claims.js';
 import { sign } from '../jwt/sign.js';
@@ -38,8 +38,8 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
  * and the call fails with `ERR_REFRESH_REUSED`, and `onEvent` receives `reuse_detected` and
  * `family_revoked`. Of N concurrent `refresh` calls with one token exactly one succeeds.
  *
- * **Grace window (`reuseGraceSeconds`, default 0).** Two browser tabs may refresh with the same
- * token at the same moment. Within `reuseGraceSeconds` of a rotation, presenting the rotated token
+ * **Grace window (`reuseGrace`, default 0).** Two browser tabs may refresh with the same
+ * token at the same moment. Within `reuseGrace` of a rotation, presenting the rotated token
  * again still fails with `ERR_REFRESH_REUSED` and never yields a second pair (so a stolen token can
  * never fork the session), but it does NOT revoke the family: the client should retry with the
  * refresh token the winning request received (e.g. the updated cookie). After the window, the
@@ -251,12 +251,9 @@ class TokenServiceImpl<Claims extends object> {
     );
   }
 
+  /** The time of one operation, read once: its signing, verification, store calls and events all use it. */
   #now(): Date {
-    const now = this.#config.clock();
-    if (!(now instanceof Date) || !Number.isFinite(now.getTime())) {
-      throw new JwtError('ERR_INVALID_OPTION', '"clock" must return a valid Date');
-    }
-    return new Date(now.getTime());
+    return new Date(readClock(this.#config.clock, 'clock'));
   }
 
   #idleExpiry(nowSeconds: number, expiresAt: number): number | null {
@@ -284,7 +281,7 @@ class TokenServiceImpl<Claims extends object> {
       audience: typeof audience === 'string' ? audience : [...audience],
       expiresIn: this.#config.accessTokenTtl,
       jwtId: generateId(),
-      currentDate: now,
+      clock: () => now,
     });
   }
 
@@ -297,7 +294,7 @@ class TokenServiceImpl<Claims extends object> {
       audience: this.#config.audience,
       typ: ACCESS_TOKEN_TYPE,
       requiredClaims: ['sub', 'iat', 'jti'],
-      currentDate: now,
+      clock: () => now,
       ...(clockTolerance === undefined ? {} : { clockTolerance }),
     });
   }
@@ -319,7 +316,7 @@ class TokenServiceImpl<Claims extends object> {
   /** A presented token was already used: revoke the family, unless within the grace window. */
   async #reuse(record: RefreshTokenRecord, now: Date): Promise<JwtError> {
     const usedAt = record.usedAt ?? epochSeconds(now);
-    const withinGrace = this.#config.reuseGraceSeconds > 0 && epochSeconds(now) < usedAt + this.#config.reuseGraceSeconds;
+    const withinGrace = this.#config.reuseGrace > 0 && epochSeconds(now) < usedAt + this.#config.reuseGrace;
     this.#emit({
       type: 'reuse_detected',
       subject: record.subject,

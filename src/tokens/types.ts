@@ -4,14 +4,12 @@
  * @module
  */
 import type { JwtErrorCode } from '../errors.js';
+import type { Clock } from '../internal/clock.js';
 import type { Duration } from '../internal/duration.js';
 import type { BoundKey, JwsAlgorithm, JwsHeader, KeyInput } from '../jws/types.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { JwtClaims, VerifyResult } from '../jwt/types.js';
 import type { RefreshRevocationReason, RefreshTokenStore, RevocationStore } from './store.js';
-
-/** A clock: returns the current time. Tests pass a fake one (see `createFakeClock` in `jwtkit/testing`). */
-export type Clock = () => Date;
 
 /** The claims every access token of the token service carries (RFC 9068 §2.2). */
 export interface AccessTokenClaims extends JwtClaims {
@@ -69,7 +67,7 @@ export interface RefreshFailedEvent {
 
 /**
  * An already-used refresh token was presented. A replay (`withinGrace: false`) is the signal of a
- * stolen token, and the family is revoked: alert on it. Within `reuseGraceSeconds` of the rotation
+ * stolen token, and the family is revoked: alert on it. Within `reuseGrace` of the rotation
  * it is treated as a concurrent double submit: refused, family kept.
  */
 export interface RefreshReuseDetectedEvent {
@@ -81,7 +79,7 @@ export interface RefreshReuseDetectedEvent {
   familyId: string;
   /** When the presented token was rotated. */
   usedAt: Date;
-  /** Whether the presentation fell within `reuseGraceSeconds` of the rotation (then the family is kept). */
+  /** Whether the presentation fell within `reuseGrace` of the rotation (then the family is kept). */
   withinGrace: boolean;
   /** When it happened (the service's clock). */
   at: Date;
@@ -181,10 +179,17 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
    */
   revocationStore?: RevocationStore;
   /**
-   * Seconds after a rotation during which presenting the rotated token again is treated as a
-   * concurrent double submit (two tabs refreshing at once) rather than a replay: it fails with
+   * How long after a rotation presenting the rotated token again is treated as a concurrent
+   * double submit (two tabs refreshing at once) rather than a replay: it fails with
    * `ERR_REFRESH_REUSED` but does NOT revoke the family, and never yields a second pair. After the
-   * window, a presentation revokes the family. From 0 to 60. Default: `0` (every reuse revokes).
+   * window, a presentation revokes the family. Seconds or a string with a unit (`'10s'`), a whole
+   * number of seconds from 0 to 60. Default: `0` (every reuse revokes).
+   */
+  reuseGrace?: Duration;
+  /**
+   * The grace window in seconds (a whole number from 0 to 60). Giving both `reuseGraceSeconds`
+   * and `reuseGrace` is `ERR_INVALID_OPTION`. Default: none (`reuseGrace` decides).
+   * @deprecated Use reuseGrace (seconds or `'10s'`). Removed in 0.3.
    */
   reuseGraceSeconds?: number;
   /** Leeway for `exp`, `nbf` and `iat` when verifying access tokens, in seconds (0 to 300). Default: `5`. */
@@ -200,7 +205,10 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
    * Default: none.
    */
   onEvent?: (event: TokenServiceEvent) => void;
-  /** The clock. Default: `() => new Date()`. */
+  /**
+   * The clock, read once per operation (issue, verify, refresh, revoke); it must return a valid
+   * `Date` (otherwise the operation throws `ERR_INVALID_OPTION`). Default: the system time.
+   */
   clock?: Clock;
 }
 
@@ -263,7 +271,7 @@ export interface TokenService<Claims extends object = Record<string, unknown>> {
    *
    * @param refreshToken - the refresh token from the client.
    * @throws `ERR_REFRESH_INVALID` (malformed or unknown), `ERR_REFRESH_REUSED` (already used: the
-   *   family is revoked, unless within `reuseGraceSeconds`), `ERR_REFRESH_REVOKED`,
+   *   family is revoked, unless within `reuseGrace`), `ERR_REFRESH_REVOKED`,
    *   `ERR_REFRESH_EXPIRED`, `ERR_STORE_UNAVAILABLE` (the old token stays usable), `ERR_KEY_INVALID`.
    */
   refresh(refreshToken: string): Promise<TokenPair>;

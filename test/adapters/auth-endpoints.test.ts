@@ -140,6 +140,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       issuedRefreshTokens.push(refresh);
       expect(attributesOf(answer)).toEqual(['Path=/auth', `Max-Age=${REFRESH_TTL}`, 'HttpOnly', 'Secure', 'SameSite=Strict']);
       expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('pragma')).toBe('no-cache');
     });
 
     it('refuses wrong credentials with 401 invalid_credentials and sets no cookie', async () => {
@@ -221,6 +222,8 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       const rotated = await refreshWith(first);
       expect(rotated.status).toBe(200);
       expect(Object.keys(jsonOf(rotated)).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+      expect(rotated.headers.get('cache-control')).toBe('no-store');
+      expect(rotated.headers.get('pragma')).toBe('no-cache');
       const second = cookieOf(rotated) as string;
       expect(second).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(second).not.toBe(first);
@@ -279,6 +282,33 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
         headers: { cookie: `${COOKIE}=aaaaaaaaaaaaaaaaaaaaaa; ${COOKIE}=bbbbbbbbbbbbbbbbbbbbbbb`, ...CSRF },
       });
       expect(twice.status).toBe(400);
+    });
+
+    it('a comma is part of a cookie value: a planted "pref=x,<refresh cookie>=..." is never read as the refresh cookie', async () => {
+      const attackers = cookieOf(await login('mallory')) as string;
+      const victims = cookieOf(await login('alice')) as string;
+      issuedRefreshTokens.push(attackers, victims);
+      // Planted alone (login CSRF): no refresh cookie, so nothing rotates and the attacker's session is untouched.
+      const plantedAlone = await call(`${url}/auth/refresh`, {
+        method: 'POST',
+        headers: { cookie: `pref=dark,${COOKIE}=${attackers}`, ...CSRF },
+      });
+      expect(plantedAlone.status).toBe(401);
+      expect(jsonOf(plantedAlone)).toEqual({ error: 'invalid_grant' });
+      expect(cookieOf(plantedAlone) ?? '').toBe('');
+      // Planted beside the real cookie: the real one is read, not refused as a duplicate.
+      const beside = await call(`${url}/auth/refresh`, {
+        method: 'POST',
+        headers: { cookie: `pref=dark,${COOKIE}=${attackers}; ${COOKIE}=${victims}; theme="a,b"`, ...CSRF },
+      });
+      expect(beside.status).toBe(200);
+      expect(decode(jsonOf(beside)['access_token'] as string).payload.sub).toBe('alice');
+      issuedRefreshTokens.push(cookieOf(beside) as string);
+      // The attacker's token was never consumed: it still rotates once, for the attacker.
+      const attackerRefresh = await refreshWith(attackers);
+      expect(attackerRefresh.status).toBe(200);
+      expect(decode(jsonOf(attackerRefresh)['access_token'] as string).payload.sub).toBe('mallory');
+      issuedRefreshTokens.push(cookieOf(attackerRefresh) as string);
     });
 
     it('a store outage: 503, the cookie is kept, and the token still works afterwards', async () => {
@@ -370,8 +400,11 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refresh_token: token }),
       });
+      expect(loggedIn.headers.get('pragma')).toBe('no-cache');
       const rotated = await call(`${url}/body/refresh`, refreshBody(first));
       expect(rotated.status).toBe(200);
+      expect(rotated.headers.get('cache-control')).toBe('no-store');
+      expect(rotated.headers.get('pragma')).toBe('no-cache');
       const second = jsonOf(rotated)['refresh_token'] as string;
       expect((await call(`${url}/body/refresh`, refreshBody(first))).status).toBe(401);
       expect((await call(`${url}/body/refresh`, refreshBody(second))).status).toBe(401);

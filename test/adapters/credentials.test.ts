@@ -79,13 +79,16 @@ describe('readCookie', () => {
     expect(readCookie('at', 'at')).toBeUndefined();
   });
 
-  it('splits cookies joined by Fetch with ", " as well as "; "', () => {
-    expect(readCookie('a=1, at=xyz', 'at')).toBe('xyz');
+  it('splits on ";" only: a comma is part of a cookie value (RFC 6265 §4.2.1)', () => {
+    expect(readCookie('a=1, at=xyz', 'at')).toBeUndefined();
+    expect(readCookie('pref=dark,at=planted; at=real', 'at')).toBe('real');
+    expect(readCookie('at=a,b; c=d', 'at')).toBe('a,b');
+    expect(readCookie('at=1, at=1', 'at')).toBe('1, at=1');
   });
 
   it('refuses a cookie sent twice (a sibling site may have planted one)', () => {
     expect(codeOf(() => readCookie('at=1; at=2', 'at'))).toBe('ERR_REQUEST_INVALID');
-    expect(codeOf(() => readCookie('at=1, at=1', 'at'))).toBe('ERR_REQUEST_INVALID');
+    expect(codeOf(() => readCookie('at=1;at=1', 'at'))).toBe('ERR_REQUEST_INVALID');
   });
 });
 

@@ -55,6 +55,7 @@ describe('authenticationErrorReply (protected resources)', () => {
     expect(reply.body).not.toContain('secret-kid');
     expect(reply.body).not.toContain('detail');
     expect(header(reply, 'cache-control')).toBe('no-store');
+    expect(header(reply, 'pragma')).toBe('no-cache');
   });
 
   it('401 invalid_token for anything that is not a JwtError (a resolver bug), without its message', () => {

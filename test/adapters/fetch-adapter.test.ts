@@ -20,7 +20,7 @@ let token: string;
 beforeAll(async () => {
   const pair = await generateKeyPair('EdDSA');
   privateKey = pair.privateKey;
-  options = { key: pair.publicKey, verify: { algorithms: ['EdDSA'], audience: 'api', currentDate: new Date(NOW * 1000) } };
+  options = { key: pair.publicKey, verify: { algorithms: ['EdDSA'], audience: 'api', clock: () => new Date(NOW * 1000) } };
   token = await sign({ sub: 'u1', scope: 'read' }, privateKey, { alg: 'EdDSA', audience: 'api', iat: NOW, expiresIn: 60 });
 });
 
@@ -46,6 +46,20 @@ describe('authenticateRequest', () => {
     expect(verified.payload.scope).toBe('read');
     expect(verified.header.alg).toBe('EdDSA');
     expect(verified.token).toBe(token);
+  });
+
+  it("reads the verify options' clock at every request: options made once see the time move", async () => {
+    let now = NOW;
+    const moving: RequiredAuthenticateOptions = {
+      ...options,
+      verify: { ...options.verify, clockTolerance: 0, clock: () => new Date(now * 1000) },
+    };
+    const request = () => fetchAdapter.authenticateRequest(get({ authorization: `Bearer ${token}` }), moving);
+    expect(await request()).not.toBeInstanceOf(Response);
+    now += 60;
+    const expired = await request();
+    expect((expired as Response).status).toBe(401);
+    expect((expired as Response).headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
   it('returns a ready Response on failure, and undefined for an anonymous optional request', async () => {
@@ -136,6 +150,8 @@ describe('options are checked at construction', () => {
       { ...options, verify: { algorithms: ['none'] } },
       { ...options, verify: { ...options.verify, clockTolerance: -1 } },
       { ...options, verify: { ...options.verify, maxAge: '60' } },
+      { ...options, verify: { ...options.verify, clock: 'now' } },
+      { ...options, verify: { ...options.verify, currentDate: new Date(NOW * 1000) } }, // both clock and the deprecated currentDate
     ];
     for (const candidate of bad) {
       expect(

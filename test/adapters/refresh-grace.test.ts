@@ -2,7 +2,7 @@
  * The reuse grace window seen through the cookie transport: two tabs refresh with one cookie at
  * the same moment. The loser must not clear the cookie, or its `Set-Cookie` (arriving after the
  * winner's) deletes the successor the winner just stored and logs the user out, which is exactly
- * what `reuseGraceSeconds` exists to prevent. Both adapters, on real servers on 127.0.0.1:0.
+ * what `reuseGrace` exists to prevent. Both adapters, on real servers on 127.0.0.1:0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthEndpointsOptions } from '../../src/adapters/express.js';
@@ -28,7 +28,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('refresh grace window with the cookie t
   beforeAll(async () => {
     const clock = createFakeClock();
     const { privateKey } = await generateKeyPair('ES256');
-    const tokens = createTokenService({ key: privateKey, issuer: 'https://auth.test', audience: 'api', clock, reuseGraceSeconds: 30 });
+    const tokens = createTokenService({ key: privateKey, issuer: 'https://auth.test', audience: 'api', clock, reuseGrace: '30s' });
     const base: AuthEndpointsOptions = { tokens, verifyCredentials: () => ({ subject: 'alice' }) };
     server = await start({
       cookie: base,

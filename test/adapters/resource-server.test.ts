@@ -290,6 +290,15 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
       expect(notConfigured.status).toBe(401);
     });
 
+    it('a comma is part of a cookie value: a planted "pref=x,at=..." is never read as the access-token cookie', async () => {
+      const attackers = await token({ sub: 'mallory' });
+      const plantedAlone = await call(`${url}/cookie`, { headers: { cookie: `pref=dark,at=${attackers}` } });
+      expectChallenge(plantedAlone, 401, 'Bearer realm="api"');
+      const beside = await call(`${url}/cookie`, { headers: { cookie: `pref=dark,at=${attackers}; at=${good}; theme="a,b"` } });
+      expect(beside.status).toBe(200);
+      expect(jsonOf(beside)['sub']).toBe('user-1');
+    });
+
     it('refuses a cookie-authenticated state change from another origin or without the custom header', async () => {
       const cookie = `at=${good}`;
       const before = server.handled();
@@ -352,6 +361,31 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
         expect(refused.status, path).toBe(403);
         expect(refused.headers.get('www-authenticate'), path).toContain('error="insufficient_scope"');
         const allowed = await call(`${url}${path}`, { headers: { authorization: `Bearer ${await token(allowedClaims)}` } });
+        expect(allowed.status, path).toBe(200);
+      }
+    });
+
+    it('scopes and roles are read from own claims only: a polluted Object.prototype grants nothing', async () => {
+      const plain = await token({});
+      const polluted = Object.prototype as Record<string, unknown>;
+      const paths = ['/scope-helper', '/admin', '/scoped', '/role-option'];
+      polluted['scope'] = 'read write';
+      polluted['scp'] = ['read', 'write'];
+      polluted['roles'] = ['admin'];
+      try {
+        for (const path of paths) {
+          const refused = await call(`${url}${path}`, { headers: { authorization: `Bearer ${plain}` } });
+          expect(refused.status, path).toBe(403);
+          expect(refused.headers.get('www-authenticate'), path).toContain('error="insufficient_scope"');
+        }
+      } finally {
+        delete polluted['scope'];
+        delete polluted['scp'];
+        delete polluted['roles'];
+      }
+      const granted = await token({ scope: 'read write', roles: ['admin'] });
+      for (const path of paths) {
+        const allowed = await call(`${url}${path}`, { headers: { authorization: `Bearer ${granted}` } });
         expect(allowed.status, path).toBe(200);
       }
     });

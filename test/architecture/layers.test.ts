@@ -1,6 +1,7 @@
 // Enforces the layering rule of CONTRIBUTING.md: a file in src/ imports only from its own layer or
 // a lower one, plus `node:` built-ins; layer-5 modules (adapters, stores, testing) never import
-// each other and the root entry never imports them.
+// each other and the root entry never imports them. `src/stores/shared/` holds the helpers the
+// stores share: only `src/stores/` imports it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,22 @@ export function classify(path: string): { layer: number; module: string } {
   throw new Error(`src/${normalized} is in no layer: add its folder to CONTRIBUTING.md and this test`);
 }
 
+/** The layer-5 module of helpers shared by the stores, importable from `src/stores/` only. */
+const STORES_SHARED = 'stores/shared';
+
+/**
+ * What is wrong with `src/<from>` importing `src/<target>` (paths relative to src/), or
+ * `undefined` when the layering rule allows it.
+ */
+export function importViolation(from: string, target: string): string | undefined {
+  const own = classify(from);
+  const to = classify(target);
+  if (to.layer > Math.floor(own.layer)) return `src/${from} (layer ${own.layer}) imports src/${target} (layer ${to.layer})`;
+  if (to.layer < 5 || to.module === own.module) return undefined;
+  if (to.module === STORES_SHARED && own.module.startsWith('stores/')) return undefined;
+  return `src/${from} imports another layer-5 module, src/${target}`;
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
@@ -61,18 +78,11 @@ describe('layering', () => {
   for (const file of files) {
     const from = relative(src, file);
     it(`src/${from} imports only its own layer or below`, () => {
-      const own = classify(from);
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
         if (specifier.startsWith('node:')) continue;
         expect(specifier.startsWith('.'), `src/${from} imports the package "${specifier}"`).toBe(true);
         const target = relative(src, resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
-        const to = classify(target);
-        expect(to.layer, `src/${from} (layer ${own.layer}) imports src/${target} (layer ${to.layer})`).toBeLessThanOrEqual(
-          Math.floor(own.layer),
-        );
-        if (to.layer === 5) {
-          expect(to.module, `src/${from} imports another layer-5 module, src/${target}`).toBe(own.module);
-        }
+        expect(importViolation(from, target)).toBeUndefined();
       }
     });
   }
@@ -89,6 +99,37 @@ describe('the rule itself', () => {
   it('places files in layers', () => {
     expect(classify('jwt/verify.ts').layer).toBe(2);
     expect(classify('stores/redis/index.ts').module).toBe('stores/redis');
+    expect(classify('stores/shared/record-arguments.ts')).toEqual({ layer: 5, module: 'stores/shared' });
     expect(() => classify('elsewhere/x.ts')).toThrow();
+  });
+  it('lets a file import its own layer and below, and no higher layer', () => {
+    expect(importViolation('jwt/verify.ts', 'jws/parse.ts')).toBeUndefined();
+    expect(importViolation('stores/redis/options.ts', 'tokens/store.ts')).toBeUndefined();
+    expect(importViolation('jws/parse.ts', 'jwt/verify.ts')).toBeDefined();
+    expect(importViolation('index.ts', 'adapters/express.ts')).toBeDefined();
+  });
+  it('keeps layer-5 modules apart', () => {
+    expect(importViolation('adapters/express.ts', 'adapters/requirements.ts')).toBeUndefined();
+    expect(importViolation('stores/redis/index.ts', 'stores/postgres/index.ts')).toBeDefined();
+    expect(importViolation('testing/index.ts', 'adapters/express.ts')).toBeDefined();
+  });
+  it('lets src/stores/** import src/stores/shared/, and nothing else', () => {
+    for (const from of ['stores/redis/options.ts', 'stores/postgres/client.ts', 'stores/shared/stored-record.ts']) {
+      expect(importViolation(from, 'stores/shared/record-arguments.ts'), from).toBeUndefined();
+    }
+    for (const from of ['tokens/token-service.ts', 'adapters/express.ts', 'testing/index.ts', 'cli/main.ts', 'jws/key.ts', 'index.ts']) {
+      expect(importViolation(from, 'stores/shared/record-arguments.ts'), from).toBeDefined();
+    }
+    // The shared helpers are below the stores, not beside them: they never import a store.
+    expect(importViolation('stores/shared/record-arguments.ts', 'stores/redis/client.ts')).toBeDefined();
+  });
+  it("matches CONTRIBUTING.md's layer table", () => {
+    const table = readFileSync(join(root, 'CONTRIBUTING.md'), 'utf8');
+    const rows = new Map<number, string>();
+    for (const match of table.matchAll(/^\| (\d) \| ([^|]+) \|/gm)) rows.set(Number(match[1]), match[2] as string);
+    for (const [prefix, layer] of LAYERS) expect(rows.get(layer), `src/${prefix}`).toContain(`\`src/${prefix}\``);
+    const listed = [...rows.values()].flatMap((folders) => [...folders.matchAll(/`src\/([^`]+)`/g)].map((match) => match[1]));
+    expect(listed.sort()).toEqual(LAYERS.map(([prefix]) => prefix).sort());
+    expect(table).toContain('`src/stores/shared/`');
   });
 });

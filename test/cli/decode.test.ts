@@ -9,7 +9,7 @@ let token: string;
 
 beforeAll(async () => {
   ensureBuilt();
-  token = await sign({ sub: 'user-1', scope: 'read' }, SECRET, { alg: 'HS256', currentDate: ISSUED, expiresIn: '15m', kid: 'k1' });
+  token = await sign({ sub: 'user-1', scope: 'read' }, SECRET, { alg: 'HS256', clock: () => ISSUED, expiresIn: '15m', kid: 'k1' });
 });
 
 describe('jwtkit decode', () => {
@@ -41,7 +41,7 @@ describe('jwtkit decode', () => {
   });
 
   it('decodes an expired token too, and says it is expired', async () => {
-    const old = await sign({ sub: 'u' }, SECRET, { alg: 'HS256', currentDate: new Date('2001-01-01T00:00:00Z'), expiresIn: '1h' });
+    const old = await sign({ sub: 'u' }, SECRET, { alg: 'HS256', clock: () => new Date('2001-01-01T00:00:00Z'), expiresIn: '1h' });
     const run = await runJwtkit(['decode', old]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('2001-01-01T01:00:00.000Z  (expired)');

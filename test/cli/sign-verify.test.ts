@@ -182,7 +182,7 @@ describe('jwtkit verify', () => {
   });
 
   it('exits 1 with ERR_JWT_EXPIRED and expiredAt for an expired token', async () => {
-    const expired = await token({}, { currentDate: new Date('2020-01-01T00:00:00Z'), expiresIn: '1h' });
+    const expired = await token({}, { clock: () => new Date('2020-01-01T00:00:00Z'), expiresIn: '1h' });
     const { code, json } = await runJwtkitJson(['verify', expired, '--key', hsFile, '--alg', 'HS256']);
     expect(code).toBe(1);
     expect(json['valid']).toBe(false);
@@ -224,12 +224,12 @@ describe('jwtkit verify', () => {
   });
 
   it('applies --max-age, --clock-tolerance and --exp-optional', async () => {
-    const old = await token({}, { currentDate: new Date(Date.now() - 7_200_000), expiresIn: '1d' });
+    const old = await token({}, { clock: () => new Date(Date.now() - 7_200_000), expiresIn: '1d' });
     expect(errorOf((await runJwtkitJson(['verify', old, '--key', hsFile, '--alg', 'HS256', '--max-age', '1h'])).json)).toMatchObject({
       code: 'ERR_JWT_EXPIRED',
       claim: 'iat',
     });
-    const justExpired = await token({}, { currentDate: new Date(Date.now() - 3_620_000), expiresIn: '1h' });
+    const justExpired = await token({}, { clock: () => new Date(Date.now() - 3_620_000), expiresIn: '1h' });
     expect((await runJwtkitJson(['verify', justExpired, '--key', hsFile, '--alg', 'HS256', '--clock-tolerance', '60'])).code).toBe(0);
     const noExp = await sign({}, secret, { alg: 'HS256' });
     expect(errorOf((await runJwtkitJson(['verify', noExp, '--key', hsFile, '--alg', 'HS256'])).json)).toMatchObject({

@@ -12,8 +12,10 @@ import { isJwtError, type JwtErrorCode } from '../../src/index.js';
 
 /** The frozen clock of security.md §0.2, in seconds. */
 export const NOW = 1_700_000_000;
-/** {@link NOW} as a Date, for `currentDate`. */
+/** {@link NOW} as a Date. */
 export const NOW_DATE = new Date(NOW * 1000);
+/** A clock standing at {@link NOW}, for the `clock` option of `sign` and `verify`. */
+export const NOW_CLOCK = (): Date => new Date(NOW * 1000);
 /** An `exp` far in the future (2100-01-01). */
 export const FAR_FUTURE = 4_102_444_800;
 

@@ -28,7 +28,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 
 const { sign, verify } = await import('../../src/index.js');
 const { generateKeyPairSync } = await import('node:crypto');
-const { NOW_DATE, FAR_FUTURE } = await import('./helpers.js');
+const { NOW_CLOCK, FAR_FUTURE } = await import('./helpers.js');
 
 const reset = (): void => {
   counts.createPublicKey = 0;
@@ -44,8 +44,8 @@ describe('keys are prepared once', () => {
     reset();
     const tokens: string[] = [];
     for (let i = 0; i < 100; i++)
-      tokens.push(await sign({ sub: `u${i}`, exp: FAR_FUTURE }, privateJwk as never, { alg: 'ES256', currentDate: NOW_DATE }));
-    for (const token of tokens) await verify(token, publicJwk as never, { algorithms: ['ES256'], currentDate: NOW_DATE });
+      tokens.push(await sign({ sub: `u${i}`, exp: FAR_FUTURE }, privateJwk as never, { alg: 'ES256', clock: NOW_CLOCK }));
+    for (const token of tokens) await verify(token, publicJwk as never, { algorithms: ['ES256'], clock: NOW_CLOCK });
     expect(counts.createPrivateKey).toBe(1);
     expect(counts.createPublicKey).toBe(1);
   });
@@ -55,10 +55,10 @@ describe('keys are prepared once', () => {
     const text = 'a string secret that is long enough!!';
     reset();
     for (let i = 0; i < 50; i++) {
-      const fromBytes = await sign({ exp: FAR_FUTURE }, bytes, { alg: 'HS256', currentDate: NOW_DATE });
-      await verify(fromBytes, bytes, { algorithms: ['HS256'], currentDate: NOW_DATE });
-      const fromText = await sign({ exp: FAR_FUTURE }, text, { alg: 'HS256', currentDate: NOW_DATE });
-      await verify(fromText, text, { algorithms: ['HS256'], currentDate: NOW_DATE });
+      const fromBytes = await sign({ exp: FAR_FUTURE }, bytes, { alg: 'HS256', clock: NOW_CLOCK });
+      await verify(fromBytes, bytes, { algorithms: ['HS256'], clock: NOW_CLOCK });
+      const fromText = await sign({ exp: FAR_FUTURE }, text, { alg: 'HS256', clock: NOW_CLOCK });
+      await verify(fromText, text, { algorithms: ['HS256'], clock: NOW_CLOCK });
     }
     // At most one per key and operation (sign / verify may prepare separately).
     expect(counts.createSecretKey).toBeGreaterThan(0);

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64url, decode, isJwtError, sign, signJws, verify, verifyJws, verifySync, type JwsAlgorithm } from '../../src/index.js';
-import { ALL_ALGS, keyPairFor, NOW_DATE, testKeys } from './helpers.js';
+import { ALL_ALGS, keyPairFor, NOW_CLOCK, NOW_DATE, testKeys } from './helpers.js';
 
 const SEED = 20_260_101;
 const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });
@@ -121,8 +121,8 @@ describe('sign → verify round trip', () => {
   it('random claims survive HS256 sign → verify (async and sync) exactly', async () => {
     await fc.assert(
       fc.asyncProperty(claimsArb, fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), async (claims, subject) => {
-        const token = await sign(claims, keys.hs256, { alg: 'HS256', expiresIn: '1h', subject, currentDate: NOW_DATE });
-        const { payload } = await verify(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE });
+        const token = await sign(claims, keys.hs256, { alg: 'HS256', expiresIn: '1h', subject, clock: NOW_CLOCK });
+        const { payload } = await verify(token, keys.hs256, { algorithms: ['HS256'], clock: NOW_CLOCK });
         const expected = {
           ...claims,
           iat: NOW_DATE.getTime() / 1000,
@@ -130,7 +130,7 @@ describe('sign → verify round trip', () => {
           ...(subject === undefined ? {} : { sub: subject }),
         };
         expect(payload).toEqual(expected);
-        expect(verifySync(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE }).payload).toEqual(expected);
+        expect(verifySync(token, keys.hs256, { algorithms: ['HS256'], clock: NOW_CLOCK }).payload).toEqual(expected);
       }),
       params(300),
     );
@@ -140,8 +140,8 @@ describe('sign → verify round trip', () => {
     await fc.assert(
       fc.asyncProperty(claimsArb, fc.constantFrom(...ALL_ALGS), async (claims, alg) => {
         const { signKey, verifyKey } = keyPairFor(alg);
-        const token = await sign(claims, signKey, { alg: alg as JwsAlgorithm, expiresIn: 60, currentDate: NOW_DATE });
-        const { payload, header } = await verify(token, verifyKey, { algorithms: [alg as JwsAlgorithm], currentDate: NOW_DATE });
+        const token = await sign(claims, signKey, { alg: alg as JwsAlgorithm, expiresIn: 60, clock: NOW_CLOCK });
+        const { payload, header } = await verify(token, verifyKey, { algorithms: [alg as JwsAlgorithm], clock: NOW_CLOCK });
         expect(payload).toMatchObject(claims);
         expect(header).toEqual({ alg, typ: 'JWT' });
       }),
@@ -164,7 +164,7 @@ describe('sign → verify round trip', () => {
 
 describe('verify on hostile input only ever throws JwtError', () => {
   const keys = testKeys();
-  const HS = { algorithms: ['HS256' as JwsAlgorithm], currentDate: NOW_DATE };
+  const HS = { algorithms: ['HS256' as JwsAlgorithm], clock: NOW_CLOCK };
 
   it('arbitrary strings (and strings shaped like three segments)', async () => {
     const shaped = fc.tuple(fc.string(), fc.string(), fc.string()).map((segments) => segments.join('.'));
@@ -198,7 +198,7 @@ describe('verify on hostile input only ever throws JwtError', () => {
   });
 
   it('arbitrary values as options or key never escape as a raw error', async () => {
-    const token = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', expiresIn: 60, currentDate: NOW_DATE });
+    const token = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', expiresIn: 60, clock: NOW_CLOCK });
     await fc.assert(
       fc.asyncProperty(fc.anything(), fc.anything(), async (key, options) => {
         await onlyJwtErrors(() => verify(token, key as never, options as never));
@@ -215,7 +215,7 @@ describe('verify on hostile input only ever throws JwtError', () => {
     const tokens = await Promise.all(
       ALL_ALGS.map(async (alg) => {
         const { signKey, verifyKey } = keyPairFor(alg);
-        return { alg, verifyKey, token: await sign({ sub: 'u', n: 1 }, signKey, { alg, expiresIn: 600, currentDate: NOW_DATE }) };
+        return { alg, verifyKey, token: await sign({ sub: 'u', n: 1 }, signKey, { alg, expiresIn: 600, clock: NOW_CLOCK }) };
       }),
     );
     const mutation = fc.oneof(
@@ -238,7 +238,7 @@ describe('verify on hostile input only ever throws JwtError', () => {
             mutated = [segments[1], segments[0], ...segments.slice(2)].join('.');
           }
         }
-        const outcome = await onlyJwtErrors(() => verify(mutated, verifyKey, { algorithms: [alg], currentDate: NOW_DATE }));
+        const outcome = await onlyJwtErrors(() => verify(mutated, verifyKey, { algorithms: [alg], clock: NOW_CLOCK }));
         // A mutation can only verify if it is a no-op (e.g. replacing a character by itself).
         if (outcome === 'ok') expect(mutated).toBe(token);
       }),

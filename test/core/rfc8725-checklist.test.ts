@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sign, signJws, verify, type VerifyOptions } from '../../src/index.js';
-import { expectCode, FAR_FUTURE, NOW_DATE, testKeys } from './helpers.js';
+import { expectCode, FAR_FUTURE, NOW_CLOCK, testKeys } from './helpers.js';
 
 type Coverage = ReadonlyArray<readonly [file: string, describeTitle: string]>;
 
@@ -136,7 +136,7 @@ describe('RFC 8725 checklist mapping', () => {
 });
 
 const keys = testKeys();
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 
 describe('§3.2 signature determinism', () => {
   it('Ed25519 signatures are deterministic; ES256 signatures are randomized (node:crypto has no RFC 6979) and both verify', async () => {
@@ -148,7 +148,7 @@ describe('§3.2 signature determinism', () => {
     const es2 = await sign(claims, keys.p256.privateKey, { alg: 'ES256' });
     expect(es1).not.toBe(es2);
     for (const token of [es1, es2]) {
-      await expect(verify(token, keys.p256.publicKey, { algorithms: ['ES256'], currentDate: NOW_DATE })).resolves.toBeDefined();
+      await expect(verify(token, keys.p256.publicKey, { algorithms: ['ES256'], clock: NOW_CLOCK })).resolves.toBeDefined();
     }
   });
 });

@@ -1,17 +1,17 @@
 /**
  * security.md Part 1, section A (algorithm selection), entries 1-6, for sign/verify/verifyJws.
- * Clock frozen at NOW = 1_700_000_000 through `currentDate`. Attack tokens are forged with
+ * Clock frozen at NOW = 1_700_000_000 through `clock`. Attack tokens are forged with
  * node:crypto (helpers.forge), never with jwtkit.
  */
 import { describe, expect, it } from 'vitest';
 import { sign, verify, verifyJws, verifySync, type JwsAlgorithm, type VerifyOptions } from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
-import { ALL_ALGS, b64u, expectCode, FAR_FUTURE, forge, keyPairFor, NOW, NOW_DATE, testKeys } from './helpers.js';
+import { ALL_ALGS, b64u, expectCode, FAR_FUTURE, forge, keyPairFor, NOW, NOW_CLOCK, testKeys } from './helpers.js';
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const P_B64 = 'eyJzdWIiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjo0MTAyNDQ0ODAwfQ';
 const keys = testKeys();
-const HS_OPTIONS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS_OPTIONS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 
 describe('A1. alg "none" in any spelling is never accepted', () => {
   it('the standard attacker payload encodes as security.md §0.2 says', () => {
@@ -32,7 +32,7 @@ describe('A1. alg "none" in any spelling is never accepted', () => {
         await expectCode(() => verifyJws(token, keys.hs256, { algorithms: ['HS256'] }), 'ERR_JWT_ALG_NOT_ALLOWED');
         // Even the most permissive allow-list contains no "none".
         await expectCode(
-          () => verify(token, keys.rsa.publicKey, { algorithms: ['RS256', 'ES256', 'EdDSA'] as JwsAlgorithm[], currentDate: NOW_DATE }),
+          () => verify(token, keys.rsa.publicKey, { algorithms: ['RS256', 'ES256', 'EdDSA'] as JwsAlgorithm[], clock: NOW_CLOCK }),
           'ERR_JWT_ALG_NOT_ALLOWED',
           'ERR_KEY_INVALID',
         );
@@ -44,7 +44,7 @@ describe('A1. alg "none" in any spelling is never accepted', () => {
     const token = `${headers[0]}.${P_B64}.`;
     for (const algorithms of [['none'], ['None'], ['HS256', 'none'], ['NONE', 'HS256']]) {
       await expectCode(
-        () => verify(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[], currentDate: NOW_DATE }),
+        () => verify(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[], clock: NOW_CLOCK }),
         'ERR_INVALID_OPTION',
       );
       await expectCode(() => verifyJws(token, keys.hs256, { algorithms: algorithms as JwsAlgorithm[] }), 'ERR_INVALID_OPTION');
@@ -59,7 +59,7 @@ describe('A2. empty or missing signature with a real alg', () => {
       const header = b64u(JSON.stringify({ alg, typ: 'JWT' }));
       // exp in the past: the claims step would say EXPIRED if it were reached.
       const payload = b64u(JSON.stringify({ sub: 'admin', exp: 1 }));
-      const options: VerifyOptions = { algorithms: [alg], currentDate: NOW_DATE };
+      const options: VerifyOptions = { algorithms: [alg], clock: NOW_CLOCK };
       await expectCode(() => verify(`${header}.${payload}.`, verifyKey, options), 'ERR_JWT_SIGNATURE_INVALID', 'ERR_JWT_MALFORMED');
       await expectCode(() => verify(`${header}.${payload}`, verifyKey, options), 'ERR_JWT_MALFORMED');
     });
@@ -113,7 +113,7 @@ describe('A4. no implicit algorithm: the allow-list is mandatory; falsy keys nev
   it('verify / verifySync / verifyJws without algorithms, or with an empty or non-array list → ERR_INVALID_OPTION', async () => {
     const bad: unknown[] = [undefined, null, [], 'HS256', {}, ['HS257'], [undefined]];
     for (const algorithms of bad) {
-      const options = { algorithms, currentDate: NOW_DATE } as unknown as VerifyOptions;
+      const options = { algorithms, clock: NOW_CLOCK } as unknown as VerifyOptions;
       await expectCode(() => verify(token, keys.hs256, options), 'ERR_INVALID_OPTION');
       await expectCode(() => verifySync(token, keys.hs256, options), 'ERR_INVALID_OPTION');
       await expectCode(() => verifyJws(token, keys.hs256, options), 'ERR_INVALID_OPTION');
@@ -152,20 +152,20 @@ describe('A5. a token alg valid for the key material but not the algorithm bound
   for (const alg of others) {
     it(`key bound to PS512, token ${alg} correctly signed by the same RSA key → ERR_JWT_ALG_NOT_ALLOWED`, async () => {
       const token = forge(alg, { alg }, P, privateKey);
-      const options = { algorithms: [alg, 'PS512'] as JwsAlgorithm[], currentDate: NOW_DATE };
+      const options = { algorithms: [alg, 'PS512'] as JwsAlgorithm[], clock: NOW_CLOCK };
       // BoundKey
       await expectCode(() => verify(token, bindKey(publicKey, 'PS512'), options), 'ERR_JWT_ALG_NOT_ALLOWED');
       // JWK naming its alg
       const jwk = { ...(publicKey.export({ format: 'jwk' }) as object), alg: 'PS512' };
       await expectCode(() => verify(token, jwk as never, options), 'ERR_JWT_ALG_NOT_ALLOWED');
       // A verifier configured for PS512 only
-      await expectCode(() => verify(token, publicKey, { algorithms: ['PS512'], currentDate: NOW_DATE }), 'ERR_JWT_ALG_NOT_ALLOWED');
+      await expectCode(() => verify(token, publicKey, { algorithms: ['PS512'], clock: NOW_CLOCK }), 'ERR_JWT_ALG_NOT_ALLOWED');
     });
   }
 
   it('control: the PS512 token verifies with the PS512-bound key', async () => {
     const token = forge('PS512', { alg: 'PS512' }, P, privateKey);
-    const { payload } = await verify(token, bindKey(publicKey, 'PS512'), { algorithms: ['PS512', 'RS256'], currentDate: NOW_DATE });
+    const { payload } = await verify(token, bindKey(publicKey, 'PS512'), { algorithms: ['PS512', 'RS256'], clock: NOW_CLOCK });
     expect(payload).toEqual(P);
   });
 
@@ -181,7 +181,7 @@ describe('A6. JWE and unknown algorithm identifiers in a JWS header', () => {
       await expectCode(() => verify(token, keys.hs256, HS_OPTIONS), 'ERR_JWT_ALG_NOT_ALLOWED');
       const edToken = forge('EdDSA', { alg }, P, keys.ed25519.privateKey);
       await expectCode(
-        () => verify(edToken, keys.ed25519.publicKey, { algorithms: ['EdDSA'], currentDate: NOW_DATE }),
+        () => verify(edToken, keys.ed25519.publicKey, { algorithms: ['EdDSA'], clock: NOW_CLOCK }),
         'ERR_JWT_ALG_NOT_ALLOWED',
       );
     });
@@ -190,7 +190,7 @@ describe('A6. JWE and unknown algorithm identifiers in a JWS header', () => {
   it('an allow-list naming an unsupported algorithm is misuse (ERR_INVALID_OPTION)', async () => {
     const token = forge('HS256', { alg: 'HS256' }, P, keys.hs256);
     for (const alg of ['RSA-OAEP', 'Ed25519', 'ES256K', 'hs256']) {
-      await expectCode(() => verify(token, keys.hs256, { algorithms: [alg as JwsAlgorithm], currentDate: NOW_DATE }), 'ERR_INVALID_OPTION');
+      await expectCode(() => verify(token, keys.hs256, { algorithms: [alg as JwsAlgorithm], clock: NOW_CLOCK }), 'ERR_INVALID_OPTION');
     }
   });
 });

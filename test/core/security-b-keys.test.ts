@@ -20,11 +20,11 @@ import {
   type VerifyOptions,
 } from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
-import { expectCode, expectCodeSync, FAR_FUTURE, forge, NOW, NOW_DATE, pemOf, testKeys } from './helpers.js';
+import { expectCode, expectCodeSync, FAR_FUTURE, forge, NOW, NOW_CLOCK, pemOf, testKeys } from './helpers.js';
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const keys = testKeys();
-const at = (algorithms: JwsAlgorithm[]): VerifyOptions => ({ algorithms, currentDate: NOW_DATE });
+const at = (algorithms: JwsAlgorithm[]): VerifyOptions => ({ algorithms, clock: NOW_CLOCK });
 
 const rsaPublicPem = pemOf(keys.rsa.publicKey);
 const rsaPkcs1Pem = keys.rsa.publicKey.export({ type: 'pkcs1', format: 'pem' }) as string;

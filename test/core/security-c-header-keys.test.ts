@@ -6,11 +6,11 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verify, verifyJws, type JwsHeader, type VerifyOptions } from '../../src/index.js';
-import { expectCode, FAR_FUTURE, forge, NOW, NOW_DATE, testKeys } from './helpers.js';
+import { expectCode, FAR_FUTURE, forge, NOW, NOW_CLOCK, testKeys } from './helpers.js';
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const keys = testKeys();
-const ES: VerifyOptions = { algorithms: ['ES256'], currentDate: NOW_DATE };
+const ES: VerifyOptions = { algorithms: ['ES256'], clock: NOW_CLOCK };
 const attacker = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const attackerJwk = attacker.publicKey.export({ format: 'jwk' });
 
@@ -28,7 +28,7 @@ describe('C16. embedded "jwk" header (key injection)', () => {
   it('symmetric smuggling: {"alg":"HS256","jwk":{"kty":"oct",...}} MACed with the embedded secret → ERR_JWT_SIGNATURE_INVALID', async () => {
     const smuggled = Buffer.alloc(32, 0x41);
     const token = forge('HS256', { alg: 'HS256', jwk: { kty: 'oct', k: smuggled.toString('base64url') } }, P, smuggled);
-    await expectCode(() => verify(token, keys.hs256, { algorithms: ['HS256'], currentDate: NOW_DATE }), 'ERR_JWT_SIGNATURE_INVALID');
+    await expectCode(() => verify(token, keys.hs256, { algorithms: ['HS256'], clock: NOW_CLOCK }), 'ERR_JWT_SIGNATURE_INVALID');
   });
 
   it('a correctly signed token that carries a "jwk" header verifies with the configured key (ignored, not trusted)', async () => {
@@ -88,7 +88,7 @@ describe('C19. "kid" injection and loose kid types', () => {
               seen.push(header.kid as string);
               return new Uint8Array(0);
             },
-            { algorithms: ['HS256'], currentDate: NOW_DATE },
+            { algorithms: ['HS256'], clock: NOW_CLOCK },
           ),
         'ERR_KEY_INVALID',
       );
@@ -100,7 +100,7 @@ describe('C19. "kid" injection and loose kid types', () => {
     for (const kid of [['k1'], 1, { $ne: null }, null, true]) {
       const token = forge('HS256', { alg: 'HS256', kid }, P, keys.hs256);
       const resolver = vi.fn(() => keys.hs256);
-      await expectCode(() => verify(token, resolver, { algorithms: ['HS256'], currentDate: NOW_DATE }), 'ERR_JWT_MALFORMED');
+      await expectCode(() => verify(token, resolver, { algorithms: ['HS256'], clock: NOW_CLOCK }), 'ERR_JWT_MALFORMED');
       await expectCode(() => verifyJws(token, keys.hs256, { algorithms: ['HS256'] }), 'ERR_JWT_MALFORMED');
       expect(resolver).not.toHaveBeenCalled();
     }

@@ -18,12 +18,12 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 const { verify } = await import('../../src/index.js');
-const { expectCode, forge, fromB64u, parts, withSignature, NOW_DATE, FAR_FUTURE } = await import('./helpers.js');
+const { expectCode, forge, fromB64u, parts, withSignature, NOW_CLOCK, FAR_FUTURE } = await import('./helpers.js');
 
 describe('D26. constant-time HMAC comparison', () => {
   const secret = new Uint8Array(32).fill(7);
   const token = forge('HS256', { alg: 'HS256' }, { sub: 'a', exp: FAR_FUTURE }, secret);
-  const options = { algorithms: ['HS256' as const], currentDate: NOW_DATE };
+  const options = { algorithms: ['HS256' as const], clock: NOW_CLOCK };
 
   it('a correct tag and a wrong tag of the right length are both compared with timingSafeEqual (32 vs 32 bytes)', async () => {
     spy.calls.length = 0;

@@ -15,7 +15,7 @@ import {
   fromB64u,
   keyPairFor,
   NOW,
-  NOW_DATE,
+  NOW_CLOCK,
   parts,
   testKeys,
   withSignature,
@@ -23,7 +23,7 @@ import {
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const keys = testKeys();
-const at = (alg: JwsAlgorithm): VerifyOptions => ({ algorithms: [alg], currentDate: NOW_DATE });
+const at = (alg: JwsAlgorithm): VerifyOptions => ({ algorithms: [alg], clock: NOW_CLOCK });
 const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
 const bigToBytes = (value: bigint, length: number): Buffer => Buffer.from(value.toString(16).padStart(length * 2, '0'), 'hex');

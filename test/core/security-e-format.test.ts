@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { base64url, decode, verify, verifyJws, verifySync, type VerifyOptions } from '../../src/index.js';
-import { b64u, expectCode, expectCodeSync, FAR_FUTURE, forge, fromB64u, loadVectors, NOW, NOW_DATE, parts, testKeys } from './helpers.js';
+import { b64u, expectCode, expectCodeSync, FAR_FUTURE, forge, fromB64u, loadVectors, NOW, NOW_CLOCK, parts, testKeys } from './helpers.js';
 
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 const keys = testKeys();
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 const valid = forge('HS256', { alg: 'HS256', typ: 'JWT' }, P, keys.hs256);
 const [H, B, S] = parts(valid);
 

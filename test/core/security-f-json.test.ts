@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decode, verify, verifyJws, type VerifyOptions } from '../../src/index.js';
-import { expectCode, expectCodeSync, FAR_FUTURE, forge, NOW_DATE, testKeys } from './helpers.js';
+import { expectCode, expectCodeSync, FAR_FUTURE, forge, NOW_CLOCK, testKeys } from './helpers.js';
 
 const keys = testKeys();
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 const HEADER = '{"alg":"HS256","typ":"JWT"}';
 const hs = (header: string, payload: string | Uint8Array): string => forge('HS256', header, payload, keys.hs256);
 

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sign, signJws, verify, verifyJws, type VerifyOptions } from '../../src/index.js';
-import { expectCode, FAR_FUTURE, forge, NOW, NOW_DATE, testKeys } from './helpers.js';
+import { expectCode, FAR_FUTURE, forge, NOW, NOW_CLOCK, testKeys } from './helpers.js';
 
 const keys = testKeys();
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 
 describe('G38. "crit" (any value) → ERR_JWT_UNSUPPORTED_HEADER', () => {
   it('the security.md header segment decodes as stated', () => {

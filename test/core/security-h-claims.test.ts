@@ -1,16 +1,16 @@
 /**
  * security.md Part 1, section H (claims), entries 41-48, with NOW = 1_700_000_000 via
- * `currentDate`. Issue 2: clockTolerance default 5 s, capped at 300 (a string or non-finite value
+ * `clock`. Issue 2: clockTolerance default 5 s, capped at 300 (a string or non-finite value
  * is ERR_INVALID_OPTION); requireExp default true; an expected iss/aud/sub/typ makes the claim
  * required; iss and sub must be strings, aud a string or an array of strings; exp/nbf/iat finite
  * numbers; an iat in the future beyond the tolerance is rejected.
  */
 import { describe, expect, it } from 'vitest';
 import { sign, verify, type VerifyOptions } from '../../src/index.js';
-import { expectCode, FAR_FUTURE, forge, NOW, NOW_DATE, testKeys } from './helpers.js';
+import { expectCode, FAR_FUTURE, forge, NOW, NOW_CLOCK, testKeys } from './helpers.js';
 
 const keys = testKeys();
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 const HEADER = '{"alg":"HS256","typ":"JWT"}';
 /** A correctly signed token over the exact payload text. */
 const tok = (payload: string | object): string => forge('HS256', HEADER, payload, keys.hs256);
@@ -97,10 +97,10 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
   it('the clock keeps its milliseconds: tolerance 0, clock at NOW+0.9 s → exp NOW+0.5 expired, nbf NOW+0.5 valid', async () => {
     // RFC 7519 §4.1.4/4.1.5: NumericDates may be fractional; flooring the clock to whole seconds
     // would accept a token up to 1 s after exp and refuse one up to 1 s after nbf.
-    const clock: VerifyOptions = { ...HS, clockTolerance: 0, currentDate: new Date(NOW * 1000 + 900) };
-    await expectCode(() => verify(tok({ exp: NOW + 0.5 }), keys.hs256, clock), 'ERR_JWT_EXPIRED');
-    await expect(verify(tok(claims({ nbf: NOW + 0.5 })), keys.hs256, clock)).resolves.toBeDefined();
-    await expect(verify(tok({ exp: NOW + 1 }), keys.hs256, clock)).resolves.toBeDefined();
+    const fractional: VerifyOptions = { ...HS, clockTolerance: 0, clock: () => new Date(NOW * 1000 + 900) };
+    await expectCode(() => verify(tok({ exp: NOW + 0.5 }), keys.hs256, fractional), 'ERR_JWT_EXPIRED');
+    await expect(verify(tok(claims({ nbf: NOW + 0.5 })), keys.hs256, fractional)).resolves.toBeDefined();
+    await expect(verify(tok({ exp: NOW + 1 }), keys.hs256, fractional)).resolves.toBeDefined();
   });
 
   it('clockTolerance NaN, ±Infinity, -1, "30", 301, 3600, null → ERR_INVALID_OPTION; 300 is the cap and accepted', async () => {
@@ -145,12 +145,15 @@ describe('H42. time boundaries, clock tolerance and option validation', () => {
     }
   });
 
-  it('currentDate must be a valid Date (ERR_INVALID_OPTION); it drives the clock', async () => {
-    for (const currentDate of [new Date(Number.NaN), NOW * 1000, '2023-11-14', null]) {
-      await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, currentDate: currentDate as never }), 'ERR_INVALID_OPTION');
+  it('clock must be a function returning a valid Date (ERR_INVALID_OPTION); it drives the checks', async () => {
+    for (const clock of [new Date(NOW * 1000), NOW * 1000, '2023-11-14', null]) {
+      await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, clock: clock as never }), 'ERR_INVALID_OPTION');
+    }
+    for (const returned of [new Date(Number.NaN), NOW * 1000, '2023-11-14', null, undefined]) {
+      await expectCode(() => verify(tok(claims({})), keys.hs256, { ...HS, clock: () => returned as never }), 'ERR_INVALID_OPTION');
     }
     await expectCode(
-      () => verify(tok({ exp: NOW + 100 }), keys.hs256, { ...HS, currentDate: new Date((NOW + 200) * 1000) }),
+      () => verify(tok({ exp: NOW + 100 }), keys.hs256, { ...HS, clock: () => new Date((NOW + 200) * 1000) }),
       'ERR_JWT_EXPIRED',
     );
   });
@@ -336,7 +339,7 @@ describe('H47. RegExp options and duration parsing', () => {
   it('duration strings: 10 KB of digits, "1".repeat(1e4) + "x", "60" and "15 m" are refused (ERR_INVALID_OPTION)', async () => {
     for (const value of ['9'.repeat(10_000), `${'1'.repeat(10_000)}x`, `${'1'.repeat(10_000)}s`, '60', '15 m', '15M', '-1m', '1.5h', 'm']) {
       await expectCode(
-        () => sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: value as never, currentDate: NOW_DATE }),
+        () => sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: value as never, clock: NOW_CLOCK }),
         'ERR_INVALID_OPTION',
       );
       await expectCode(() => verify(tok(claims({ iat: NOW })), keys.hs256, { ...HS, maxAge: value as never }), 'ERR_INVALID_OPTION');
@@ -354,7 +357,7 @@ describe('H47. RegExp options and duration parsing', () => {
       [0, 0],
     ];
     for (const [expiresIn, seconds] of cases) {
-      const token = await sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: expiresIn as never, currentDate: NOW_DATE });
+      const token = await sign({ sub: 'u' }, keys.hs256, { alg: 'HS256', expiresIn: expiresIn as never, clock: NOW_CLOCK });
       const { payload } = await verify(token, keys.hs256, { ...HS, requireExp: seconds > 0 });
       expect(payload).toMatchObject({ iat: NOW, exp: NOW + seconds });
     }

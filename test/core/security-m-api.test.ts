@@ -17,10 +17,10 @@ import {
   type VerifyOptions,
 } from '../../src/index.js';
 import { bindKey } from '../../src/jws/key.js';
-import { ALL_ALGS, expectCode, expectCodeSync, FAR_FUTURE, forge, keyPairFor, NOW, NOW_DATE, testKeys } from './helpers.js';
+import { ALL_ALGS, expectCode, expectCodeSync, FAR_FUTURE, forge, keyPairFor, NOW, NOW_CLOCK, testKeys } from './helpers.js';
 
 const keys = testKeys();
-const HS: VerifyOptions = { algorithms: ['HS256'], currentDate: NOW_DATE };
+const HS: VerifyOptions = { algorithms: ['HS256'], clock: NOW_CLOCK };
 const P = { sub: 'admin', iat: NOW, exp: FAR_FUTURE };
 
 describe('M63. decode() is unverified but uses the strict parser; header snapshots during key resolution', () => {
@@ -195,10 +195,10 @@ describe('M64. producer-side hygiene', () => {
   it('sign emits canonical Base64url only (each segment round-trips through the strict decoder) for every algorithm', async () => {
     for (const alg of ALL_ALGS) {
       const { signKey, verifyKey } = keyPairFor(alg);
-      const token = await sign({ sub: 'ü✓', n: 1 }, signKey, { alg, expiresIn: '5m', currentDate: NOW_DATE });
+      const token = await sign({ sub: 'ü✓', n: 1 }, signKey, { alg, expiresIn: '5m', clock: NOW_CLOCK });
       expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       for (const segment of token.split('.')) expect(base64url.encode(base64url.decode(segment))).toBe(segment);
-      await expect(verify(token, verifyKey, { algorithms: [alg], currentDate: NOW_DATE })).resolves.toMatchObject({
+      await expect(verify(token, verifyKey, { algorithms: [alg], clock: NOW_CLOCK })).resolves.toMatchObject({
         payload: { sub: 'ü✓', n: 1, iat: NOW, exp: NOW + 300 },
         header: { alg, typ: 'JWT' },
       });
@@ -210,11 +210,11 @@ describe('M64. producer-side hygiene', () => {
     await expectCode(() => sign({ exp: FAR_FUTURE }, keys.hs256, { alg: 'HS256', expiresIn: '1h' }), 'ERR_INVALID_OPTION');
   });
 
-  it('iat: false leaves iat out; iat defaults to currentDate', async () => {
-    const without = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', iat: false, expiresIn: 60, currentDate: NOW_DATE });
+  it('iat: false leaves iat out; iat defaults to the clock', async () => {
+    const without = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', iat: false, expiresIn: 60, clock: NOW_CLOCK });
     const { payload } = await verify(without, keys.hs256, HS);
     expect(payload).toEqual({ sub: 'a', exp: NOW + 60 });
-    const withIat = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', currentDate: NOW_DATE });
+    const withIat = await sign({ sub: 'a' }, keys.hs256, { alg: 'HS256', clock: NOW_CLOCK });
     expect(decode(withIat).payload).toEqual({ sub: 'a', iat: NOW });
   });
 

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, isJwtError, signSync, type JwtClaims, type SignOptions } from '../../src/index.js';
-import { NOW_DATE, testKeys } from './helpers.js';
+import { NOW_CLOCK, NOW_DATE, testKeys } from './helpers.js';
 
 const NOW = NOW_DATE.getTime() / 1000;
 const keys = testKeys();
@@ -61,7 +61,7 @@ describe('sign writes the claims', () => {
   it('byte for byte as JSON.stringify of the payload with the added members after its own', () => {
     fc.assert(
       fc.property(claimsArb, optionsArb, (claims, options) => {
-        const token = signSync(claims, keys.hs256, { alg: 'HS256', currentDate: NOW_DATE, ...options });
+        const token = signSync(claims, keys.hs256, { alg: 'HS256', clock: NOW_CLOCK, ...options });
         expect(payloadText(token)).toBe(reference(claims, options));
       }),
       { seed: 20_261_125, numRuns: 400 },
@@ -111,7 +111,7 @@ describe('sign writes the claims', () => {
     for (const make of factories) {
       const copy: Record<string, unknown> = { ...make() }; // what one read of a fresh payload gives
       const expiresIn = Object.hasOwn(copy, 'exp') ? undefined : 60;
-      const token = signSync(make() as JwtClaims, keys.hs256, { alg: 'HS256', currentDate: NOW_DATE, expiresIn });
+      const token = signSync(make() as JwtClaims, keys.hs256, { alg: 'HS256', clock: NOW_CLOCK, expiresIn });
       const expected: Record<string, unknown> = { ...copy, iat: NOW };
       if (expiresIn !== undefined) expected['exp'] = NOW + expiresIn;
       expect(payloadText(token)).toBe(JSON.stringify(expected));

@@ -175,5 +175,52 @@ if (chromiumPath === undefined && !inCi) {
       expect(await act('#refresh', 'refresh')).toBe('200');
       expect((await refreshCookie())?.value).not.toBe(before?.value);
     });
+
+    it('a cookie planted by another page with a comma ("pref=dark,jwtkit-refresh=...") is never read as the refresh cookie', async () => {
+      const csrf = { 'content-type': 'application/json', 'x-requested-with': 'fetch' };
+      // The attacker logs into an account of their own, outside the victim's browser.
+      const attackerLogin = await fetch(`${auth.url}/auth/login`, {
+        method: 'POST',
+        headers: csrf,
+        body: JSON.stringify({ username: 'alice', password: 'wonderland' }),
+      });
+      expect(attackerLogin.status).toBe(200);
+      const attackers = /jwtkit-refresh=([A-Za-z0-9_-]{43})/.exec(attackerLogin.headers.get('set-cookie') ?? '')?.[1] as string;
+      expect(attackers).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+      // A page of a sibling origin (same host, cookies ignore the port) plants the cookie through
+      // document.cookie: Chromium stores the comma as part of the value of `pref`.
+      await context.clearCookies();
+      await page.goto(`${resource.url}/api/profile`);
+      await page.evaluate(`document.cookie = ${JSON.stringify(`pref=dark,jwtkit-refresh=${attackers}; Path=/auth`)}`);
+      const planted = (await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'pref');
+      expect(planted?.value).toBe(`dark,jwtkit-refresh=${attackers}`);
+
+      // The victim, not logged in, refreshes: refused, never logged into the attacker's session.
+      await page.goto(`${auth.url}/`);
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await act('#refresh', 'refresh')).toBe('401');
+      expect(await refreshCookie()).toBeUndefined();
+
+      // The victim logs in; with the planted cookie still sent beside the real one, refresh works.
+      await page.fill('#password', 'wonderland');
+      expect(await act('#login', 'login')).toBe('200');
+      const victims = (await refreshCookie())?.value;
+      expect(victims).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await act('#refresh', 'refresh')).toBe('200');
+      const rotated = (await refreshCookie())?.value;
+      expect(rotated).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect([victims, attackers]).not.toContain(rotated);
+      expect((await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'pref')?.value).toBe(
+        `dark,jwtkit-refresh=${attackers}`,
+      );
+
+      // The attacker's refresh token was never presented by the victim's browser: it still rotates once.
+      const attackerRefresh = await fetch(`${auth.url}/auth/refresh`, {
+        method: 'POST',
+        headers: { cookie: `jwtkit-refresh=${attackers}`, 'x-requested-with': 'fetch' },
+      });
+      expect(attackerRefresh.status).toBe(200);
+    });
   });
 }

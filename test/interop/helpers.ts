@@ -8,6 +8,8 @@ import type { JwsAlgorithm } from '../../src/index.js';
 
 export const NOW = 1_700_000_000;
 export const NOW_DATE = new Date(NOW * 1000);
+/** A clock standing at NOW, for the `clock` option of `sign` and `verify`. */
+export const NOW_CLOCK = (): Date => new Date(NOW * 1000);
 
 /** Registered and private claims of every interop token, with fixed times. */
 export const CLAIMS = Object.freeze({
@@ -74,5 +76,5 @@ export function keysFor(alg: JwsAlgorithm): AlgKeys {
 
 /** Options jwtkit's verify uses for interop tokens: the expected issuer and audience, frozen clock. */
 export function ourVerifyOptions(alg: JwsAlgorithm) {
-  return { algorithms: [alg], issuer: CLAIMS.iss, audience: CLAIMS.aud, subject: CLAIMS.sub, currentDate: NOW_DATE };
+  return { algorithms: [alg], issuer: CLAIMS.iss, audience: CLAIMS.aud, subject: CLAIMS.sub, clock: NOW_CLOCK };
 }

@@ -77,6 +77,24 @@ describe('discoverJWKS', () => {
     await expectCode(() => discoverJWKS(`${server.origin}/x`, { timeout: 0 }), 'ERR_INVALID_OPTION');
   });
 
+  it.each([
+    ['a query', 'https://issuer.example/realm?x=1'],
+    ['an empty query', 'https://issuer.example/realm?'],
+    ['a fragment', 'https://issuer.example/realm#frag'],
+    ['an empty fragment', 'https://issuer.example/realm#'],
+    ['a query on the origin', 'https://issuer.example?x=1'],
+    ['user and password', 'https://user:pass@issuer.example/realm'],
+    ['a user name', 'https://user@issuer.example/realm'],
+  ])('refuses an issuer with %s before any request (OIDC Discovery 1.0 §2, RFC 8414 §2)', async (_name, issuer) => {
+    let calls = 0;
+    const fetch = (): Promise<Response> => {
+      calls++;
+      return Promise.resolve(Response.json({ issuer, jwks_uri: 'https://issuer.example/jwks' }));
+    };
+    await expectCode(() => discoverJWKS(issuer, { fetch }), 'ERR_INVALID_OPTION');
+    expect(calls).toBe(0);
+  });
+
   it('uses the clock of its options for the remote set', async () => {
     const { issuer, jwksPath } = provider((iss, jwksUri) => ({ issuer: iss, jwks_uri: jwksUri }));
     const clock = fakeClock();

@@ -5,7 +5,7 @@ import { NOW, expectCode, expectCodeSync, loadFixture } from './helpers.js';
 
 const rfc7517 = loadFixture('rfc7517.json');
 const wycheproof = loadFixture('wycheproof/json_web_key_test.json');
-const currentDate = new Date(NOW * 1000);
+const clock = (): Date => new Date(NOW * 1000);
 
 function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${der
@@ -34,8 +34,8 @@ beforeAll(() => {
 async function assertPair(privatePart: ReturnType<typeof importKey>, publicPart: ReturnType<typeof importKey>): Promise<void> {
   expect(privatePart.type).toBe('private');
   expect(publicPart.type).toBe('public');
-  const token = await sign({ sub: 'u1' }, privatePart, { alg: privatePart.alg, expiresIn: 60, currentDate });
-  const { payload } = await verify(token, publicPart, { algorithms: [publicPart.alg], currentDate });
+  const token = await sign({ sub: 'u1' }, privatePart, { alg: privatePart.alg, expiresIn: 60, clock });
+  const { payload } = await verify(token, publicPart, { algorithms: [publicPart.alg], clock });
   expect(payload.sub).toBe('u1');
 }
 
@@ -154,8 +154,8 @@ describe('importKey: JWK and secret bytes', () => {
 
   it('secret bytes for HS*, at least as long as the hash', async () => {
     const secret = importKey(new Uint8Array(32).fill(7), { alg: 'HS256' });
-    const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256', expiresIn: 60, currentDate });
-    expect((await verify(token, secret, { algorithms: ['HS256'], currentDate })).payload.sub).toBe('u1');
+    const token = await sign({ sub: 'u1' }, secret, { alg: 'HS256', expiresIn: 60, clock });
+    expect((await verify(token, secret, { algorithms: ['HS256'], clock })).payload.sub).toBe('u1');
     expectCodeSync(() => importKey(new Uint8Array(32), { alg: 'HS256', format: 'spki' }), 'ERR_INVALID_OPTION');
   });
 });

@@ -13,7 +13,7 @@ import { NOW, expectCode, expectCodeSync, forgeJws } from './helpers.js';
 
 const A = 'https://a.example';
 const B = 'https://b.example';
-const currentDate = new Date(NOW * 1000);
+const clock = (): Date => new Date(NOW * 1000);
 let keyA: GeneratedKeyPair;
 let keyB: GeneratedKeyPair;
 let resolver: KeyResolver;
@@ -27,8 +27,8 @@ beforeAll(async () => {
 });
 
 const issue = (pair: GeneratedKeyPair, iss: unknown) =>
-  sign({ sub: 'u1', iss } as never, pair.privateKey, { alg: pair.privateKey.alg, expiresIn: 60, currentDate });
-const check = (token: string) => verify(token, resolver, { algorithms: ['ES256', 'RS256'], currentDate });
+  sign({ sub: 'u1', iss } as never, pair.privateKey, { alg: pair.privateKey.alg, expiresIn: 60, clock });
+const check = (token: string) => verify(token, resolver, { algorithms: ['ES256', 'RS256'], clock });
 
 describe('createIssuerKeyResolver (RFC 8725 3.8)', () => {
   it('verifies each issuer with its own keys', async () => {

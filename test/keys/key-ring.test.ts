@@ -33,9 +33,8 @@ const kids = (ring: KeyRing): (string | undefined)[] => ring.jwks().keys.map((ke
 
 /** Signs with the ring's current key and verifies against the ring's published JWKS, as a resource server would. */
 async function roundTrip(ring: KeyRing, clock: FakeClock, token?: string): Promise<string> {
-  const currentDate = clock();
-  const signed = token ?? (await sign({ sub: 'u1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m', currentDate }));
-  await verify(signed, createLocalJWKS(ring.jwks()), { algorithms: ['ES256', 'EdDSA'], currentDate });
+  const signed = token ?? (await sign({ sub: 'u1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m', clock }));
+  await verify(signed, createLocalJWKS(ring.jwks()), { algorithms: ['ES256', 'EdDSA'], clock });
   return signed;
 }
 
@@ -98,8 +97,8 @@ describe('createKeyRing', () => {
     const clock = fakeClock();
     const ring = createKeyRing({ current: a.privateKey, next: b.privateKey, maxTokenLifetime: 60, clock });
     expect(ring.verificationKeys({ alg: 'ES256', kid: b.publicKey.kid as string })).toMatchObject({ type: 'public', kid: b.publicKey.kid });
-    const token = await sign({ sub: 'u1' }, ring.signingKey, { alg: 'ES256', expiresIn: 60, currentDate: clock() });
-    expect((await verify(token, ring.verificationKeys, { algorithms: ring.algorithms, currentDate: clock() })).payload.sub).toBe('u1');
+    const token = await sign({ sub: 'u1' }, ring.signingKey, { alg: 'ES256', expiresIn: 60, clock });
+    expect((await verify(token, ring.verificationKeys, { algorithms: ring.algorithms, clock })).payload.sub).toBe('u1');
     expectCodeSync(() => ring.verificationKeys({ alg: 'ES256' }), 'ERR_JWKS_NO_MATCHING_KEY');
     expectCodeSync(() => ring.verificationKeys({ alg: 'ES256', kid: 'nope' }), 'ERR_JWKS_NO_MATCHING_KEY');
     ring.rotate();
@@ -130,6 +129,8 @@ describe('createKeyRing', () => {
     expectCodeSync(() => createKeyRing({ ...base, maxTokenLifetime: 0 }), 'ERR_INVALID_OPTION');
     expect(createKeyRing({ ...base, maxTokenLifetime: '15m' }).maxTokenLifetime).toBe(900);
     expectCodeSync(() => createKeyRing({ ...base, clock: 5 as never }), 'ERR_INVALID_OPTION');
+    expectCodeSync(() => createKeyRing({ ...base, clock: null as never }), 'ERR_INVALID_OPTION');
+    expectCodeSync(() => createKeyRing({ ...base, clock: () => new Date('x') }), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ ...base, retired: [{ key: old.publicKey, retiredAt: new Date('x') }] }), 'ERR_INVALID_OPTION');
     expectCodeSync(() => createKeyRing({ ...base, retired: {} as never }), 'ERR_INVALID_OPTION');
     const ring = createKeyRing({ ...base, next: b.privateKey });

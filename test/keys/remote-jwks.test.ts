@@ -61,7 +61,7 @@ function tokenOf(pair: GeneratedKeyPair, kid = pair.privateKey.kid): Promise<str
 }
 
 function check(token: string, jwks: RemoteJWKS, clock: FakeClock) {
-  return verify(token, jwks, { algorithms: ['RS256', 'ES256'], currentDate: clock() });
+  return verify(token, jwks, { algorithms: ['RS256', 'ES256'], clock });
 }
 
 function remote(at: string, clock: FakeClock, options: RemoteJWKSOptions = {}): RemoteJWKS {
@@ -201,7 +201,7 @@ describe('createRemoteJWKS: unknown kid and rotation', () => {
     const ring = createKeyRing({ current: k1.privateKey, next: k2.privateKey, maxTokenLifetime: '15m', clock });
     serve(at, () => ring.jwks(), 'max-age=300');
     const jwks = remote(at, clock);
-    const issue = () => sign({ sub: 'u1' }, ring.signingKey, { alg: 'RS256', expiresIn: '15m', currentDate: clock() });
+    const issue = () => sign({ sub: 'u1' }, ring.signingKey, { alg: 'RS256', expiresIn: '15m', clock });
 
     const tokenK1 = await issue();
     await check(tokenK1, jwks, clock);
@@ -226,7 +226,7 @@ describe('createRemoteJWKS: unknown kid and rotation', () => {
     clock.advance(15 * 60);
     expect(ring.jwks().keys.map((key) => key.kid)).not.toContain(k1.publicKey.kid);
     await expectCode(
-      () => verify(tokenK1, jwks, { algorithms: ['RS256'], currentDate: clock(), requireExp: false, clockTolerance: 0 }),
+      () => verify(tokenK1, jwks, { algorithms: ['RS256'], clock, requireExp: false, clockTolerance: 0 }),
       'ERR_JWKS_NO_MATCHING_KEY',
     );
     expect(server.count(at)).toBe(3);
@@ -492,6 +492,7 @@ describe('createRemoteJWKS: options', () => {
     ['a header name that cannot be sent', { headers: { 'bad name': 'x' } }],
     ['options null', null],
     ['clock not a function', { clock: Date.now() }],
+    ['clock null', { clock: null }],
     ['allowInsecureHttp not a boolean', { allowInsecureHttp: 'yes' }],
   ])('refuses a bad option: %s', (_name, options) => {
     expectCodeSync(() => createRemoteJWKS('https://auth.example/jwks.json', options as never), 'ERR_INVALID_OPTION');

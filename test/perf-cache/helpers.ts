@@ -9,7 +9,7 @@ import { isJwtError, type JwtErrorCode } from '../../src/index.js';
 /** The frozen clock, in seconds. */
 export const NOW = 1_700_000_000;
 
-/** `NOW + offset` seconds as a Date, for `currentDate`. */
+/** `NOW + offset` seconds as a Date, for a `clock`. */
 export function at(offsetSeconds: number): Date {
   return new Date((NOW + offsetSeconds) * 1000);
 }

@@ -14,7 +14,7 @@ describe('revocation with the verified-token cache', () => {
     const checked: string[] = [];
     const options = {
       key: SECRET,
-      verify: { algorithms: ['HS256' as const], issuer: 'https://issuer.example', audience: 'api', currentDate: at(0), cache },
+      verify: { algorithms: ['HS256' as const], issuer: 'https://issuer.example', audience: 'api', clock: () => at(0), cache },
       isRevoked: (payload: { jti?: string }) => {
         checked.push(payload.jti as string);
         return revoked.has(payload.jti as string);

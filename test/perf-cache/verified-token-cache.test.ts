@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createVerifiedTokenCache, importKey, verify, verifySync, type KeyResolver, type VerifyOptions } from '../../src/index.js';
 import { NOW, OTHER_SECRET, SECRET, at, claims, expectCode, hs256 } from './helpers.js';
 
-const base = { algorithms: ['HS256'], issuer: 'https://issuer.example', audience: 'api', currentDate: at(0) } satisfies VerifyOptions;
+const base = { algorithms: ['HS256'], issuer: 'https://issuer.example', audience: 'api', clock: () => at(0) } satisfies VerifyOptions;
 
 describe('createVerifiedTokenCache options', () => {
   it('defaults to 1000 entries and starts empty', () => {
@@ -87,7 +87,7 @@ describe('an entry never outlives exp or ttl', () => {
     const token = hs256(claims({ exp: NOW + 60 }));
     verifySync(token, SECRET, { ...base, cache, clockTolerance: 0 });
     const error = await expectCode(
-      () => verifySync(token, SECRET, { ...base, cache, clockTolerance: 0, currentDate: at(61) }),
+      () => verifySync(token, SECRET, { ...base, cache, clockTolerance: 0, clock: () => at(61) }),
       'ERR_JWT_EXPIRED',
     );
     expect((error as { expiredAt: Date }).expiredAt.getTime()).toBe((NOW + 60) * 1000);
@@ -98,7 +98,7 @@ describe('an entry never outlives exp or ttl', () => {
     const cache = createVerifiedTokenCache();
     const token = hs256(claims({ exp: NOW + 60 }));
     const first = verifySync(token, SECRET, { ...base, cache });
-    const late = verifySync(token, SECRET, { ...base, cache, clockTolerance: 5, currentDate: at(62) });
+    const late = verifySync(token, SECRET, { ...base, cache, clockTolerance: 5, clock: () => at(62) });
     expect(late.payload).not.toBe(first.payload);
     expect(late.payload.exp).toBe(NOW + 60);
     expect(cache.size).toBe(0);
@@ -108,8 +108,8 @@ describe('an entry never outlives exp or ttl', () => {
     const cache = createVerifiedTokenCache({ ttl: '10s' });
     const token = hs256(claims());
     const first = verifySync(token, SECRET, { ...base, cache });
-    expect(verifySync(token, SECRET, { ...base, cache, currentDate: at(9) }).payload).toBe(first.payload);
-    expect(verifySync(token, SECRET, { ...base, cache, currentDate: at(10) }).payload).not.toBe(first.payload);
+    expect(verifySync(token, SECRET, { ...base, cache, clock: () => at(9) }).payload).toBe(first.payload);
+    expect(verifySync(token, SECRET, { ...base, cache, clock: () => at(10) }).payload).not.toBe(first.payload);
   });
 
   it('a token without exp (requireExp: false) is kept for ttl only', () => {
@@ -117,8 +117,8 @@ describe('an entry never outlives exp or ttl', () => {
     const { exp: _exp, ...withoutExp } = claims();
     const token = hs256(withoutExp);
     const first = verifySync(token, SECRET, { ...base, cache, requireExp: false });
-    expect(verifySync(token, SECRET, { ...base, cache, requireExp: false, currentDate: at(29) }).payload).toBe(first.payload);
-    expect(verifySync(token, SECRET, { ...base, cache, requireExp: false, currentDate: at(30) }).payload).not.toBe(first.payload);
+    expect(verifySync(token, SECRET, { ...base, cache, requireExp: false, clock: () => at(29) }).payload).toBe(first.payload);
+    expect(verifySync(token, SECRET, { ...base, cache, requireExp: false, clock: () => at(30) }).payload).not.toBe(first.payload);
   });
 });
 
@@ -132,8 +132,8 @@ describe('every check that depends on the call is redone on a hit', () => {
   });
 
   it("maxAge against this call's clock", async () => {
-    expect(verifySync(token, SECRET, { ...base, cache, maxAge: 60, currentDate: at(30) }).payload.sub).toBe('user-1');
-    await expectCode(() => verifySync(token, SECRET, { ...base, cache, maxAge: 60, currentDate: at(100) }), 'ERR_JWT_EXPIRED');
+    expect(verifySync(token, SECRET, { ...base, cache, maxAge: 60, clock: () => at(30) }).payload.sub).toBe('user-1');
+    await expectCode(() => verifySync(token, SECRET, { ...base, cache, maxAge: 60, clock: () => at(100) }), 'ERR_JWT_EXPIRED');
   });
 
   it('audience, issuer and subject', async () => {
@@ -229,7 +229,7 @@ describe('failures are never cached', () => {
     const token = hs256(claims({ nbf: NOW + 100 }));
     await expectCode(() => verifySync(token, SECRET, { ...base, cache }), 'ERR_JWT_NOT_YET_VALID');
     expect(cache.size).toBe(0);
-    expect(verifySync(token, SECRET, { ...base, cache, currentDate: at(100) }).payload.sub).toBe('user-1');
+    expect(verifySync(token, SECRET, { ...base, cache, clock: () => at(100) }).payload.sub).toBe('user-1');
     expect(cache.size).toBe(1);
   });
 

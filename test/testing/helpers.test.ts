@@ -73,6 +73,15 @@ describe('createTestIssuer', () => {
     expect(await codeOf(verify(short, issuer.keyResolver, issuer.verifyOptions()))).toBe('ERR_JWT_EXPIRED');
   });
 
+  it('its verify options follow its clock: options taken once (e.g. by an adapter) see the clock move', async () => {
+    const issuer = await createTestIssuer({ tokenTtl: '1m' });
+    const options = issuer.verifyOptions();
+    const token = await issuer.sign({}, { typ: 'JWT' });
+    expect(await codeOf(verify(token, issuer.keyResolver, options))).toBe('resolved');
+    issuer.clock.advance('2m');
+    expect(await codeOf(verify(token, issuer.keyResolver, options))).toBe('ERR_JWT_EXPIRED');
+  });
+
   it('wires a token service to the issuer', async () => {
     const issuer = await createTestIssuer();
     const tokens = issuer.createTokenService({ accessTokenTtl: '5m' });

@@ -17,7 +17,7 @@ describe('verifyAccessToken accepts only this service’s access tokens (securit
   it('refuses a JWT of another kind from the same key: no typ, typ JWT, an ID-token shape', async () => {
     const { tokens, clock } = setup();
     const base = { sub: 'user-1', jti: 'x', iss: ISSUER, aud: AUDIENCE };
-    const options = { alg: 'ES256' as const, expiresIn: '15m' as const, currentDate: clock() };
+    const options = { alg: 'ES256' as const, expiresIn: '15m' as const, clock };
     for (const typ of ['JWT', 'rt+jwt', 'id_token+jwt']) {
       const token = await sign(base, keys.privateKey, { ...options, typ });
       const error = await rejectsWith(tokens.verifyAccessToken(token), 'ERR_JWT_TYPE_MISMATCH');
@@ -31,7 +31,7 @@ describe('verifyAccessToken accepts only this service’s access tokens (securit
 
   it('refuses a wrong audience or issuer, and a token from another key', async () => {
     const { tokens, clock } = setup();
-    const options = { alg: 'ES256' as const, expiresIn: '15m' as const, currentDate: clock(), typ: 'at+jwt' };
+    const options = { alg: 'ES256' as const, expiresIn: '15m' as const, clock, typ: 'at+jwt' };
     const claims = { sub: 'user-1', jti: 'x' };
     const wrongAud = await sign({ ...claims, iss: ISSUER, aud: 'https://other.test' }, keys.privateKey, options);
     expect(((await rejectsWith(tokens.verifyAccessToken(wrongAud), 'ERR_JWT_CLAIM_INVALID')) as { claim?: string }).claim).toBe('aud');
@@ -63,7 +63,7 @@ describe('verifyAccessToken accepts only this service’s access tokens (securit
       typ: 'at+jwt',
       expiresIn: '15m',
       iat: clock.seconds() - 60,
-      currentDate: clock(),
+      clock,
     });
     await rejectsWith(tokens.verifyAccessToken(forged), 'ERR_JWT_SIGNATURE_INVALID');
   });
@@ -201,7 +201,7 @@ describe('keys', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       typ: 'at+jwt',
-      currentDate: unbound.clock(),
+      clock: unbound.clock,
     });
     // A bound key fixes the algorithm.
     expect(inspect((await setup({ key: bindKey(createPrivateKey(pem), 'ES256') }).tokens.issue('u')).accessToken).header['alg']).toBe(

@@ -75,7 +75,7 @@ describe('store and signing failures leave nothing half-done', () => {
 
   it('an answer lost after the rotation committed: no second pair is ever handed out for the old token', async () => {
     const store = new ControllableStore();
-    const { tokens } = setup({ store, reuseGraceSeconds: 5 });
+    const { tokens } = setup({ store, reuseGrace: 5 });
     const login = await tokens.issue('user-1');
     store.failures.rotate = 'throw-after';
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_STORE_UNAVAILABLE');

@@ -5,6 +5,7 @@ import { runRefreshTokenStoreSuite } from '../../src/testing/refresh-token-store
 import { runRevocationStoreSuite } from '../../src/testing/revocation-store-suite.js';
 import type { NewRefreshTokenRecord } from '../../src/tokens/store.js';
 import { isJwtError } from '../../src/errors.js';
+import type { Duration } from '../../src/internal/duration.js';
 
 runRefreshTokenStoreSuite(() => new MemoryRefreshTokenStore(), { describe, it, expect });
 runRevocationStoreSuite(() => new MemoryRevocationStore(), { describe, it, expect });
@@ -35,7 +36,7 @@ describe('MemoryRefreshTokenStore specifics', () => {
   });
 
   it('memory stays bounded: insert sweeps records expired for longer than the sweep interval', async () => {
-    const store = new MemoryRefreshTokenStore({ sweepIntervalSeconds: 10 });
+    const store = new MemoryRefreshTokenStore({ sweepInterval: '10s' });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
       for (let index = 0; index < 50; index++) {
@@ -47,7 +48,7 @@ describe('MemoryRefreshTokenStore specifics', () => {
   });
 
   it('an expired record stays readable as expired for one sweep interval before the sweep drops it', async () => {
-    const store = new MemoryRefreshTokenStore({ sweepIntervalSeconds: 60 });
+    const store = new MemoryRefreshTokenStore({ sweepInterval: '1m' });
     await store.insert(record(1, { expiresAt: NOW + 100 }));
     const successor = record(2, { parentHash: 'hash-1', familyId: 'family-1' });
     expect((await store.rotate('hash-1', successor, NOW + 130)).status).toBe('expired');
@@ -72,16 +73,32 @@ describe('MemoryRefreshTokenStore specifics', () => {
   });
 
   it('rejects a bad sweep interval', () => {
-    for (const sweepIntervalSeconds of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '60' as unknown as number]) {
+    for (const sweepInterval of [0, '0s', -1, Number.NaN, Number.POSITIVE_INFINITY, '60', '1 m', true] as Duration[]) {
+      expect(() => new MemoryRefreshTokenStore({ sweepInterval })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+      expect(() => new MemoryRevocationStore({ sweepInterval })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    }
+  });
+
+  it('still accepts the deprecated sweepIntervalSeconds (a number of seconds), and refuses it with sweepInterval', async () => {
+    // With the default 60 s interval the record would still read as expired at NOW + 130.
+    const store = new MemoryRefreshTokenStore({ sweepIntervalSeconds: 10 });
+    await store.insert(record(1, { expiresAt: NOW + 100 }));
+    const successor = record(2, { parentHash: 'hash-1', familyId: 'family-1' });
+    expect((await store.rotate('hash-1', successor, NOW + 105)).status).toBe('expired');
+    expect((await store.rotate('hash-1', successor, NOW + 130)).status).toBe('unknown');
+    for (const sweepIntervalSeconds of [0, -1, '60s' as unknown as number]) {
       expect(() => new MemoryRefreshTokenStore({ sweepIntervalSeconds })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
       expect(() => new MemoryRevocationStore({ sweepIntervalSeconds })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
     }
+    const both = { sweepInterval: '1m', sweepIntervalSeconds: 60 } as const;
+    expect(() => new MemoryRefreshTokenStore(both)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    expect(() => new MemoryRevocationStore(both)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
   });
 });
 
 describe('MemoryRevocationStore specifics', () => {
   it('memory stays bounded: reads sweep entries expired for longer than the sweep interval', async () => {
-    const store = new MemoryRevocationStore({ sweepIntervalSeconds: 10 });
+    const store = new MemoryRevocationStore({ sweepInterval: 10 });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
       for (let index = 0; index < 50; index++) {
@@ -94,7 +111,7 @@ describe('MemoryRevocationStore specifics', () => {
   });
 
   it('memory stays bounded without reads: writes sweep too, with their now', async () => {
-    const store = new MemoryRevocationStore({ sweepIntervalSeconds: 10 });
+    const store = new MemoryRevocationStore({ sweepInterval: 10 });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
       for (let index = 0; index < 50; index++) {

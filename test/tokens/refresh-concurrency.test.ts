@@ -33,7 +33,7 @@ describe(`${N} concurrent refresh() calls with one token`, () => {
   it('within the grace window: exactly one new pair, the rest ERR_REFRESH_REUSED, the family is NOT revoked', async () => {
     const store = new ControllableStore();
     store.slow = true;
-    const { tokens, clock, events } = setup({ store, reuseGraceSeconds: 10 });
+    const { tokens, clock, events } = setup({ store, reuseGrace: '10s' });
     const login = await tokens.issue('user-1');
     const { pairs, codes } = await refreshConcurrently(tokens.refresh, login.refreshToken);
     expect(pairs.length).toBe(1);
@@ -54,7 +54,7 @@ describe(`${N} concurrent refresh() calls with one token`, () => {
   });
 
   it('the grace window is counted from the rotation: its last second still spares the family', async () => {
-    const { tokens, clock } = setup({ reuseGraceSeconds: 3 });
+    const { tokens, clock } = setup({ reuseGrace: 3 });
     const login = await tokens.issue('user-1');
     const second = await tokens.refresh(login.refreshToken);
     clock.advance(2);
@@ -63,5 +63,19 @@ describe(`${N} concurrent refresh() calls with one token`, () => {
     clock.advance(1);
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_REFRESH_REUSED');
     await rejectsWith(tokens.refresh(third.refreshToken), 'ERR_REFRESH_REVOKED');
+  });
+
+  it('the deprecated reuseGraceSeconds (a number of seconds) still sets the window', async () => {
+    const { tokens, clock, events } = setup({ reuseGraceSeconds: 3 });
+    const login = await tokens.issue('user-1');
+    const second = await tokens.refresh(login.refreshToken);
+    clock.advance(2);
+    await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_REFRESH_REUSED');
+    expect(
+      events.filter((event) => event.type === 'reuse_detected').map((event) => event.type === 'reuse_detected' && event.withinGrace),
+    ).toEqual([true]);
+    clock.advance(1);
+    await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_REFRESH_REUSED');
+    await rejectsWith(tokens.refresh(second.refreshToken), 'ERR_REFRESH_REVOKED');
   });
 });

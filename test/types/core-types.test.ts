@@ -4,6 +4,7 @@ import {
   decode,
   verify,
   verifySync,
+  type Clock,
   type DecodedJwt,
   type Duration,
   type JwsAlgorithm,
@@ -63,6 +64,16 @@ describe('types: option units', () => {
     // @ts-expect-error clockTolerance is a number of seconds, not a string
     const tolerance: VerifyOptions = { algorithms: ['HS256'], clockTolerance: '5' };
     expectTypeOf([unitless, millis, maxAge, tolerance]).not.toBeAny();
+  });
+
+  it('time is a clock: a function returning a Date; the deprecated currentDate still types', () => {
+    expectTypeOf<SignOptions['clock']>().toEqualTypeOf<Clock | undefined>();
+    expectTypeOf<VerifyOptions['clock']>().toEqualTypeOf<Clock | undefined>();
+    expectTypeOf<Clock>().toEqualTypeOf<() => Date>();
+    const deprecated: VerifyOptions = { algorithms: ['HS256'], currentDate: new Date() };
+    // @ts-expect-error a clock is a function, not a Date
+    const fixed: VerifyOptions = { algorithms: ['HS256'], clock: new Date() };
+    expectTypeOf([deprecated, fixed]).not.toBeAny();
   });
 
   it('requires an algorithm, and none is not one', () => {

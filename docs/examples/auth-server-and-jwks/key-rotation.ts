@@ -13,9 +13,8 @@ const ring = createKeyRing({
 });
 assert.equal(ring.jwks().keys.length, 2); // serve this at /.well-known/jwks.json
 
-const signToken = () => sign({ sub: 'user-1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m', currentDate: clock() });
-const verifyWithPublishedKeys = (token: string) =>
-  verify(token, createLocalJWKS(ring.jwks()), { algorithms: ['ES256'], currentDate: clock() });
+const signToken = () => sign({ sub: 'user-1' }, ring.signingKey, { alg: ring.signingKey.alg, expiresIn: '15m', clock });
+const verifyWithPublishedKeys = (token: string) => verify(token, createLocalJWKS(ring.jwks()), { algorithms: ['ES256'], clock });
 
 const before = await signToken();
 

@@ -31,4 +31,4 @@ authApp.post('/auth/login', auth.login);
 authApp.post('/auth/refresh', auth.refresh);
 authApp.post('/auth/logout', auth.logout);
 authApp.post('/auth/logout-everywhere', auth.logoutEverywhere);
-authApp.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), maxAge: '10m' }));
+authApp.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '10m' }));

@@ -3,7 +3,7 @@ import { decode, generateSecret, isJwtError, sign, verify } from 'jwtkit';
 
 const secret = generateSecret('HS256');
 const yesterday = new Date(Date.now() - 86_400_000);
-const expired = await sign({ sub: 'user-1' }, secret, { alg: 'HS256', expiresIn: '1h', currentDate: yesterday });
+const expired = await sign({ sub: 'user-1' }, secret, { alg: 'HS256', expiresIn: '1h', clock: () => yesterday });
 
 try {
   await verify(expired, secret, { algorithms: ['HS256'] });

@@ -74,7 +74,7 @@ Exit codes: 0 signed, 2 bad arguments or key.
       io.env,
       values.kid,
     );
-    const options: SignOptions = { alg, currentDate: io.now() };
+    const options: SignOptions = { alg, clock: io.now };
     const expiresIn = readDuration(values.exp, '--exp');
     if (expiresIn !== undefined) options.expiresIn = expiresIn;
     const notBefore = readDuration(values.nbf, '--nbf');

@@ -6,7 +6,8 @@
  * @module
  */
 import { JwtError } from '../../errors.js';
-import { duplicateHashError, readStoredInteger } from '../../tokens/record-codec.js';
+import { duplicateHashError } from '../../tokens/record-codec.js';
+import { readStoredInteger } from '../shared/stored-record.js';
 
 /**
  * What the PostgreSQL stores need from a database driver: run one parameterised statement

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Duration } from '../../internal/duration.js';
-import { checkStoreOptions, storeTimeoutMs } from '../../tokens/store-client-options.js';
+import { checkStoreOptions, storeTimeoutMs } from '../shared/store-client-options.js';
 import { PostgresExecutor, type PostgresQueryable } from './client.js';
 import { postgresTables, type PostgresTables } from './schema.js';
 

@@ -1,13 +1,14 @@
 /**
  * Converts between refresh-token records and the statement parameters and result rows of the
  * PostgreSQL stores (the checks themselves are shared with the other stores:
- * `tokens/record-codec.ts`).
+ * `stores/shared/record-arguments.ts` and `stores/shared/stored-record.ts`).
  *
  * @module
  * @internal
  */
-import { decodeStoredRecord, encodeNewRecord } from '../../tokens/record-codec.js';
 import type { NewRefreshTokenRecord, RefreshTokenRecord } from '../../tokens/store.js';
+import { encodeNewRecord } from '../shared/record-arguments.js';
+import { decodeStoredRecord } from '../shared/stored-record.js';
 import type { Row } from './client.js';
 
 /** The columns a record is read from (tokens joined with families), in SELECT-list form for alias `t`/`f`. */

@@ -12,7 +12,7 @@ import type {
   RefreshTokenStore,
   RotateResult,
 } from '../../tokens/store.js';
-import { reasonArgument, stringArgument, timeArgument } from '../../tokens/record-codec.js';
+import { reasonArgument, stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor } from './client.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
 import { newRecordParameters, RECORD_COLUMNS, recordFromRow } from './record-codec.js';

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { stringArgument, timeArgument } from '../../tokens/record-codec.js';
 import type { RevocationStore } from '../../tokens/store.js';
+import { stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor } from './client.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
 import type { PostgresTables } from './schema.js';

@@ -5,7 +5,7 @@
  */
 import { JwtError } from '../../errors.js';
 import type { Duration } from '../../internal/duration.js';
-import { checkStoreOptions, storeTimeoutMs } from '../../tokens/store-client-options.js';
+import { checkStoreOptions, storeTimeoutMs } from '../shared/store-client-options.js';
 import { RedisExecutor, type RedisClientLike } from './client.js';
 
 /** Options shared by `RedisRefreshTokenStore` and `RedisRevocationStore`. */

@@ -1,13 +1,15 @@
 /**
  * Converts between refresh-token records and the strings the Redis scripts store and return (the
- * checks themselves are shared with the other stores: `tokens/record-codec.ts`).
+ * checks themselves are shared with the other stores: `stores/shared/record-arguments.ts` and
+ * `stores/shared/stored-record.ts`).
  *
  * @module
  * @internal
  */
 import { JwtError } from '../../errors.js';
-import { decodeStoredRecord, encodeNewRecord } from '../../tokens/record-codec.js';
 import type { NewRefreshTokenRecord, RefreshTokenRecord } from '../../tokens/store.js';
+import { encodeNewRecord } from '../shared/record-arguments.js';
+import { decodeStoredRecord } from '../shared/stored-record.js';
 
 /**
  * The script arguments of a new record: hash, subject, family, parent, created, expires, idle,

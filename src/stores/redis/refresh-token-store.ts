@@ -11,7 +11,8 @@ import type {
   RefreshTokenStore,
   RotateResult,
 } from '../../tokens/store.js';
-import { duplicateHashError, reasonArgument, stringArgument, timeArgument } from '../../tokens/record-codec.js';
+import { duplicateHashError } from '../../tokens/record-codec.js';
+import { reasonArgument, stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';
 import { decodeRecord, newRecordArguments } from './record-codec.js';

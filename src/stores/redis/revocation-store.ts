@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { readStoredInteger, stringArgument, timeArgument } from '../../tokens/record-codec.js';
 import type { RevocationStore } from '../../tokens/store.js';
+import { stringArgument, timeArgument } from '../shared/record-arguments.js';
+import { readStoredInteger } from '../shared/stored-record.js';
 import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';
 import { DELETE_EXPIRED_REVOCATIONS_SCRIPT, REVOKE_ISSUED_BEFORE_SCRIPT, REVOKE_JTI_SCRIPT } from './scripts.js';

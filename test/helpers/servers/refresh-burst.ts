@@ -4,13 +4,15 @@
  */
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
+import type { Clock } from '../../../src/internal/clock.js';
+import type { Duration } from '../../../src/internal/duration.js';
 import { createTokenService } from '../../../src/tokens/token-service.js';
 import { hashRefreshToken } from '../../../src/tokens/opaque.js';
 import type { RefreshTokenStore } from '../../../src/tokens/store.js';
 import type { TokenService } from '../../../src/tokens/types.js';
 
 /** A token service on `store` with an HMAC key (the store, not signing, is under test). */
-export function serviceOn(store: RefreshTokenStore, options: { reuseGraceSeconds?: number; clock?: () => Date } = {}): TokenService {
+export function serviceOn(store: RefreshTokenStore, options: { reuseGrace?: Duration; clock?: Clock } = {}): TokenService {
   return createTokenService({
     key: createSecretKey(randomBytes(32)),
     alg: 'HS256',

@@ -58,7 +58,7 @@ const service = createTokenService({
   issuer: 'https://issuer.test',
   audience: 'https://api.test',
   store,
-  reuseGraceSeconds: config.reuseGraceSeconds,
+  reuseGrace: config.reuseGraceSeconds,
   clock: () => new Date(Date.now() + offsetMs),
 });
 

@@ -1,13 +1,14 @@
 /**
  * The checks every store over a database client makes on its options: the options object itself,
  * and the call timeout (a duration, 2 seconds by default, at most what `setTimeout` can wait).
- * Used by the Redis and PostgreSQL stores; not part of the public API.
+ * Shared by the Redis and PostgreSQL stores (only `src/stores/` imports `src/stores/shared/`); not
+ * part of the public API.
  *
  * @module
  * @internal
  */
-import { JwtError } from '../errors.js';
-import { durationToSeconds } from '../internal/duration.js';
+import { JwtError } from '../../errors.js';
+import { durationToSeconds } from '../../internal/duration.js';
 
 /** The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days). */
 const MAX_TIMEOUT_MS = 2_147_483_647;

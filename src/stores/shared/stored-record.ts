@@ -1,0 +1,84 @@
+/**
+ * Reading back what a database store wrote: integers as the drivers return them, and whole
+ * refresh-token records, refusing data the store did not write.
+ * Shared by the Redis and PostgreSQL stores (only `src/stores/` imports `src/stores/shared/`); not
+ * part of the public API.
+ *
+ * @module
+ * @internal
+ */
+import { JwtError } from '../../errors.js';
+import type { RefreshTokenRecord } from '../../tokens/store.js';
+import { isRevocationReason } from './record-arguments.js';
+
+/**
+ * Reads an integer that a driver returned as a number, a bigint or a decimal string; `undefined`
+ * when it is none of these or not a safe integer. @internal
+ */
+export function readStoredInteger(value: unknown): number | undefined {
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'bigint' || (typeof value === 'string' && value !== '')
+        ? Number(value)
+        : Number.NaN;
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
+/**
+ * A stored record as a backend read it back: every member as the driver returned it, `null`
+ * where the record has none (a first token's parent, no idle limit, not used, not revoked), and
+ * `claims` as the JSON text that was stored. @internal
+ */
+export interface StoredRecordFields {
+  readonly hash: unknown;
+  readonly subject: unknown;
+  readonly familyId: unknown;
+  readonly parentHash: unknown;
+  readonly createdAt: unknown;
+  readonly expiresAt: unknown;
+  readonly idleExpiresAt: unknown;
+  readonly usedAt: unknown;
+  readonly claims: unknown;
+  readonly revokedReason: unknown;
+}
+
+/**
+ * Checks what a backend read back and builds the record. Throws `ERR_STORE_UNAVAILABLE` ("the
+ * `backend` store holds an unreadable ...") for data the store did not write, never returning a
+ * made-up record. @internal
+ */
+export function decodeStoredRecord(fields: StoredRecordFields, backend: string): RefreshTokenRecord {
+  const corrupt = (what: string): JwtError => new JwtError('ERR_STORE_UNAVAILABLE', `the ${backend} store holds an unreadable ${what}`);
+  const text = (value: unknown, what: string): string => {
+    if (typeof value !== 'string') throw corrupt(what);
+    return value;
+  };
+  const time = (value: unknown): number => {
+    const seconds = readStoredInteger(value);
+    if (seconds === undefined) throw corrupt('time');
+    return seconds;
+  };
+  let claims: unknown;
+  try {
+    claims = JSON.parse(text(fields.claims, 'claims'));
+  } catch {
+    throw corrupt('claims');
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw corrupt('claims');
+  const reason = fields.revokedReason;
+  if (reason !== null && !isRevocationReason(reason)) throw corrupt('revocation reason');
+  return {
+    hash: text(fields.hash, 'hash'),
+    subject: text(fields.subject, 'subject'),
+    familyId: text(fields.familyId, 'family'),
+    parentHash: fields.parentHash === null ? null : text(fields.parentHash, 'parent hash'),
+    createdAt: time(fields.createdAt),
+    expiresAt: time(fields.expiresAt),
+    idleExpiresAt: fields.idleExpiresAt === null ? null : time(fields.idleExpiresAt),
+    claims: claims as Record<string, unknown>,
+    usedAt: fields.usedAt === null ? null : time(fields.usedAt),
+    revoked: reason !== null,
+    revokedReason: reason,
+  };
+}
