@@ -6,8 +6,8 @@ export default defineConfig([
   {
     entry: {
       index: 'src/index.ts',
-      express: 'src/adapters/express.ts',
-      fetch: 'src/adapters/fetch.ts',
+      express: 'src/adapters/express/index.ts',
+      fetch: 'src/adapters/fetch/index.ts',
       testing: 'src/testing/index.ts',
       redis: 'src/stores/redis/index.ts',
       postgres: 'src/stores/postgres/index.ts',

@@ -8,30 +8,39 @@
 // - GET  /.well-known/jwks.json   the public keys, for resource servers
 // - GET  /                        a small page that runs the whole flow in a browser
 //
-// Copy it as a starting point: swap the user table for your own, the memory store for
-// jwtkit/redis or jwtkit/postgres, and drop `insecureLoopback` once you serve over https.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+// Copy it as a starting point: swap the user table for your own and the memory store for
+// jwtkit/redis or jwtkit/postgres. Served as is it is production-safe: the refresh cookie is
+// `Secure` unless the caller passes `insecureDevCookie: true`, which only the demo does.
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import express from 'express';
 import { MemoryRefreshTokenStore, createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
-import { createAuthEndpoints, createJwksEndpoint } from 'jwtkit/express';
+import { createAuthEndpoints, createJWKSEndpoint } from 'jwtkit/express';
+
+/**
+ * scrypt on libuv's thread pool: the synchronous form would block the event loop for every login
+ * attempt (tens of milliseconds each), so a few dozen bad logins per second would stall the server.
+ */
+const scryptAsync = promisify(scrypt);
 
 /** The demo's only user. Passwords are kept as scrypt hashes, compared in constant time. */
-function createUserTable() {
+async function createUserTable() {
   const users = new Map();
-  const add = (username, password, claims) => {
+  const add = async (username, password, claims) => {
     const salt = randomBytes(16);
-    users.set(username, { salt, hash: scryptSync(password, salt, 32), claims });
+    users.set(username, { salt, hash: await scryptAsync(password, salt, 32), claims });
   };
-  add('alice', 'wonderland', { scope: 'profile:read', roles: ['reader'] });
+  await add('alice', 'wonderland', { scope: 'profile:read', roles: ['reader'] });
   return {
     /** `verifyCredentials` for the login endpoint: `{ subject, claims }` or `null`. */
     async verify({ username, password }) {
       if (typeof username !== 'string' || typeof password !== 'string' || password.length > 1024) return null;
       const user = users.get(username);
+      // An unknown user costs the same scrypt as a known one, so timing does not tell them apart.
       const salt = user?.salt ?? randomBytes(16);
-      const hash = scryptSync(password, salt, 32);
+      const hash = await scryptAsync(password, salt, 32);
       if (user === undefined || !timingSafeEqual(hash, user.hash)) return null;
       return { subject: username, claims: user.claims };
     },
@@ -45,14 +54,26 @@ function listen(server, host, port) {
   });
 }
 
+/** Host names that only this machine can reach. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /**
  * Starts the auth server.
+ *
+ * `insecureDevCookie: true` is for development over plain `http://` only: the refresh cookie then
+ * goes without `Secure` (`cookie.secure: false`). The default is a `Secure` cookie, which a browser
+ * keeps only from an https origin (or from `http://localhost` in some browsers). The demo passes
+ * it; it is refused unless the server listens on a loopback address.
  * @param {{ host?: string, port?: number, accessTokenTtl?: number | string, resourceUrl?: string,
- *   onSecurityEvent?: (event: object) => void }} [options]
+ *   insecureDevCookie?: boolean, onSecurityEvent?: (event: object) => void }} [options]
  * @returns {Promise<{ url: string, setResourceUrl(url: string): void, close(): Promise<void> }>}
  */
 export async function startAuthServer(options = {}) {
   const host = options.host ?? '127.0.0.1';
+  const insecureDevCookie = options.insecureDevCookie === true;
+  if (insecureDevCookie && !LOOPBACK_HOSTS.has(host)) {
+    throw new Error('insecureDevCookie is for development on a loopback address only: serve https and leave it out');
+  }
   const server = createServer();
   const port = await listen(server, host, options.port ?? 0);
   const url = `http://${host}:${port}`;
@@ -70,14 +91,14 @@ export async function startAuthServer(options = {}) {
       if (event.type === 'reuse_detected' && !event.withinGrace) options.onSecurityEvent?.(event);
     },
   });
-  const users = createUserTable();
+  const users = await createUserTable();
 
   const auth = createAuthEndpoints({
     tokens,
     verifyCredentials: (credentials) => users.verify(credentials),
-    // Plain http on 127.0.0.1 for the demo: `insecureLoopback` drops `Secure` for loopback hosts
-    // only (and the cookie cannot use the __Secure- prefix then). Remove it in production.
-    cookie: { path: '/auth', insecureLoopback: true },
+    // `Secure` (and the `__Secure-` name) unless the caller explicitly asked for a development
+    // cookie: configuration decides, never the request's Host header.
+    cookie: { path: '/auth', secure: !insecureDevCookie },
   });
 
   const app = express();
@@ -86,7 +107,7 @@ export async function startAuthServer(options = {}) {
   app.post('/auth/refresh', auth.refresh);
   app.post('/auth/logout', auth.logout);
   app.post('/auth/logout-everywhere', auth.logoutEverywhere);
-  app.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '5m' }));
+  app.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '5m' }));
 
   // The demo page. Its script keeps the access token in memory only; the refresh token lives in
   // the HttpOnly cookie, out of reach of any script on the page.

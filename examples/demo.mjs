@@ -16,6 +16,9 @@ const auth = await startAuthServer({
   // Short-lived access tokens so that the demo shows expiry and refresh; use minutes in real life.
   accessTokenTtl: serve ? '20s' : '2s',
   port: serve ? 8300 : 0,
+  // The demo serves plain http on 127.0.0.1, so it asks for the development cookie (no `Secure`)
+  // explicitly. Without this flag the refresh cookie is `Secure`, as it must be in production.
+  insecureDevCookie: true,
   // What an application would send to its alerting: a used refresh token came back.
   onSecurityEvent: (event) => console.log(`  ! auth server: refresh token reuse for ${event.subject}, session revoked`),
 });

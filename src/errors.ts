@@ -35,9 +35,14 @@ export const JWT_ERROR_CODES = [
   // HTTP adapters
   'ERR_CSRF',
   'ERR_REQUEST_INVALID',
+  'ERR_REQUEST_TIMEOUT',
   'ERR_CREDENTIALS_MISSING',
   'ERR_CREDENTIALS_INVALID',
   'ERR_INSUFFICIENT_SCOPE',
+  // Sender-constrained tokens (DPoP proofs, RFC 9449; certificate-bound tokens, RFC 8705)
+  'ERR_DPOP_PROOF_INVALID',
+  'ERR_DPOP_NONCE_REQUIRED',
+  'ERR_TOKEN_BINDING_MISMATCH',
   // Misuse by the calling program
   'ERR_INVALID_OPTION',
 ] as const;
@@ -45,8 +50,14 @@ export const JWT_ERROR_CODES = [
 /** One of {@link JWT_ERROR_CODES}. */
 export type JwtErrorCode = (typeof JWT_ERROR_CODES)[number];
 
-/** Why a claim was rejected, on `ERR_JWT_CLAIM_INVALID`. */
-export type JwtClaimFailureReason = 'missing' | 'type' | 'mismatch' | 'future' | 'too_old';
+/**
+ * Why a claim was rejected, on `ERR_JWT_CLAIM_INVALID`: `missing`, `type` (not of the registered
+ * type), `mismatch` (not the expected value), `future` (`iat` in the future), `too_old`, or
+ * `milliseconds` (an `exp`, `nbf` or `iat` of 10^11 or more: a time in milliseconds where JWT
+ * counts seconds). The DPoP codes use the same reasons for the proof's claims, and `replayed` for
+ * a proof whose `jti` was already seen.
+ */
+export type JwtClaimFailureReason = 'missing' | 'type' | 'mismatch' | 'future' | 'too_old' | 'milliseconds' | 'replayed';
 
 /** Extra facts an error can carry. None of them is secret. */
 export interface JwtErrorDetails {

@@ -2,7 +2,8 @@
  * jwtkit: strict, fast JSON Web Tokens for Node.js backends.
  *
  * The root entry holds everything that does not depend on a web framework or a database driver:
- * Base64Url, compact JWS and JWT sign/verify, claims, keys and JWKS, and the token service.
+ * Base64Url, compact JWS and JWT sign/verify, claims, keys and JWKS, the token service, and the
+ * checks of sender-constrained tokens (DPoP proofs, certificate-bound tokens).
  * Adapters and stores live at `jwtkit/express`, `jwtkit/fetch`, `jwtkit/redis`, `jwtkit/postgres`,
  * and test helpers at `jwtkit/testing`.
  *
@@ -23,7 +24,7 @@ export { signJws, signJwsSync } from './jws/sign.js';
 export type { SignJwsOptions } from './jws/sign.js';
 export { verifyJws, verifyJwsSync } from './jws/verify.js';
 export type { VerifyJwsOptions, VerifyJwsResult } from './jws/verify.js';
-export type { BoundKey, JwsAlgorithm, JwsHeader, Jwk, KeyInput, KeyResolver } from './jws/types.js';
+export type { BoundKey, JWK, JwsAlgorithm, JwsHeader, Jwk, KeyInput, KeyResolver } from './jws/types.js';
 
 // Layer 2: JWT
 export { sign, signSync } from './jwt/sign.js';
@@ -87,3 +88,17 @@ export type {
   RevocationStore,
   RotateResult,
 } from './tokens/store.js';
+
+// Layer 4: sender-constrained tokens (DPoP proofs, RFC 9449; certificate-bound tokens, RFC 8705)
+export { verifyDPoPProof } from './dpop/verify-proof.js';
+export type { DPoPProofClaims, VerifiedDPoPProof, VerifyDPoPProofOptions } from './dpop/verify-proof.js';
+export { DEFAULT_DPOP_ALGORITHMS } from './dpop/algorithms.js';
+export type { DPoPAlgorithm } from './dpop/algorithms.js';
+export type { DPoPReplayCache } from './dpop/replay-cache.js';
+export { MemoryDPoPReplayCache } from './dpop/memory-replay-cache.js';
+export type { MemoryDPoPReplayCacheOptions } from './dpop/memory-replay-cache.js';
+export { createDPoPNonces } from './dpop/nonces.js';
+export type { DPoPNonces, DPoPNoncesOptions } from './dpop/nonces.js';
+export { checkTokenBinding } from './dpop/token-binding.js';
+export type { CheckTokenBindingOptions } from './dpop/token-binding.js';
+export { certificateThumbprint } from './dpop/certificate-thumbprint.js';

@@ -1,4 +1,4 @@
-// The floor: raw node:crypto doing the minimum correct work for a JWT, as issue 7 defines it.
+// The floor: raw node:crypto doing the minimum correct work for a JWT, as docs/benchmarks.md defines it.
 //
 // verify: split on dots, Buffer base64url decode, JSON.parse (header and payload), the MAC or
 // signature check with a key prepared once (a KeyObject), timingSafeEqual for MACs, and checks of

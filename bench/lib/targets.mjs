@@ -1,4 +1,4 @@
-// The targets of issue 7, as checks on a group's result (for jwtkit's row).
+// The performance targets tabled in docs/benchmarks.md, as checks on a group's result (for jwtkit's row).
 
 const TARGETS = [
   {

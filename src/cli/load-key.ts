@@ -2,7 +2,7 @@ import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
 import { JwtError, isJwtError } from '../errors.js';
 import { ALGORITHMS } from '../jws/algorithms.js';
 import { bindKey, toVerificationKey } from '../jws/key.js';
-import type { BoundKey, Jwk, JwsAlgorithm, KeyResolver } from '../jws/types.js';
+import type { BoundKey, JWK, JwsAlgorithm, KeyResolver } from '../jws/types.js';
 import { exportJWK } from '../keys/export-jwk.js';
 import { importKey, type ImportKeyInput } from '../keys/import-key.js';
 import { createLocalJWKS } from '../keys/local-jwks.js';
@@ -25,7 +25,7 @@ export interface KeySource {
 
 /** What a key file holds. A key file is PEM or JSON, never a bare secret (its encoding would be a guess). */
 export type KeyMaterial =
-  { kind: 'pem'; text: string } | { kind: 'jwk'; jwk: Jwk } | { kind: 'jwks'; jwks: JsonWebKeySet } | { kind: 'secret'; bytes: Uint8Array };
+  { kind: 'pem'; text: string } | { kind: 'jwk'; jwk: JWK } | { kind: 'jwks'; jwks: JsonWebKeySet } | { kind: 'secret'; bytes: Uint8Array };
 
 const SECRET_ENCODINGS = ['utf8', 'base64url'] as const;
 
@@ -40,7 +40,7 @@ export function parseKeyFile(text: string, path: string): KeyMaterial {
     }
     const members = parsed as Record<string, unknown>;
     if (Array.isArray(members['keys'])) return { kind: 'jwks', jwks: parsed as JsonWebKeySet };
-    if (typeof members['kty'] === 'string') return { kind: 'jwk', jwk: parsed as Jwk };
+    if (typeof members['kty'] === 'string') return { kind: 'jwk', jwk: parsed as JWK };
     throw new JwtError('ERR_KEY_INVALID', `${path} is JSON but neither a JWK nor a JWKS`);
   }
   if (trimmed.includes('-----BEGIN ')) return { kind: 'pem', text };

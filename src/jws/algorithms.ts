@@ -56,7 +56,7 @@ export const JWS_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze(Object.keys
 
 /** The smallest RSA modulus accepted (RFC 7518 §3.3). */
 export const MIN_RSA_MODULUS_BITS = 2048;
-/** The largest RSA modulus accepted: larger keys only cost verification time (test B11 in test/core/security-b-keys.test.ts). */
+/** The largest RSA modulus accepted: larger keys only cost verification time (test B11 in test/jws/key.test.ts). */
 export const MAX_RSA_MODULUS_BITS = 8192;
 const MAX_RSA_PUBLIC_EXPONENT = 2n ** 32n;
 

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
 // stream-capable Hmac object and a result Buffer, most of what an HS256 MAC over a token costs.
 // The same MAC from two one-shot hashes over pads prepared once per key costs about half as much
 // (bench: verify/HS256/sync, sign/HS256/sync; figures in docs/benchmarks.md, "Why the code is
-// written as it is"; the oracle test in test/core/hmac.test.ts compares every result with
+// written as it is"; the oracle test in test/jws/hmac.test.ts compares every result with
 // `createHmac`).
 //
 //   HMAC(K, m) = H((K' ^ opad) || H((K' ^ ipad) || m))

@@ -39,7 +39,7 @@ export function peekOwnDataProperty(source: object, name: string): unknown {
 }
 
 /** A snapshot of the JWK members jwtkit reads, each checked for type. @internal */
-export interface JwkSnapshot {
+export interface JWKSnapshot {
   readonly kty: string;
   readonly alg: string | undefined;
   readonly kid: string | undefined;
@@ -52,10 +52,10 @@ export interface JwkSnapshot {
 
 /**
  * Copies and type-checks the members of a JWK object once, without invoking getters
- * (test B14 in test/core/security-b-keys.test.ts). Throws `ERR_KEY_INVALID` for anything that is not a well-formed JWK.
+ * (test B14 in test/jws/key.test.ts). Throws `ERR_KEY_INVALID` for anything that is not a well-formed JWK.
  * @internal
  */
-export function snapshotJwk(jwk: unknown): JwkSnapshot {
+export function snapshotJwk(jwk: unknown): JWKSnapshot {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw new JwtError('ERR_KEY_INVALID', 'a JWK must be a plain object');
   }
@@ -135,13 +135,13 @@ function checkMember(name: string, value: string): string {
  * members is refused: pass the public key. Throws `ERR_KEY_INVALID`.
  * @internal
  */
-export function jwkToKeyObject(jwk: unknown, usage: KeyUsage): { key: KeyObject; snapshot: JwkSnapshot } {
+export function jwkToKeyObject(jwk: unknown, usage: KeyUsage): { key: KeyObject; snapshot: JWKSnapshot } {
   const snapshot = snapshotJwk(jwk);
   return { key: snapshotToKeyObject(snapshot, usage), snapshot };
 }
 
 /** The second half of {@link jwkToKeyObject}, for callers that already hold a snapshot. @internal */
-export function snapshotToKeyObject(snapshot: JwkSnapshot, usage: KeyUsage): KeyObject {
+export function snapshotToKeyObject(snapshot: JWKSnapshot, usage: KeyUsage): KeyObject {
   if (snapshot.use !== undefined && snapshot.use !== 'sig') {
     throw new JwtError('ERR_KEY_INVALID', 'the JWK is not for signatures ("use" is not "sig")');
   }

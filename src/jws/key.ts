@@ -173,7 +173,7 @@ const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u1
 
 /**
  * Whether secret bytes are really a key document read from a file (PEM, a JWK or JWKS as JSON):
- * the bytes form of tests B7–B8 in test/core/security-b-keys.test.ts. Random secrets almost never begin with `{` and then
+ * the bytes form of tests B7–B8 in test/jws/key.test.ts. Random secrets almost never begin with `{` and then
  * parse as a JSON object, so the JSON test parses rather than looking at the first byte alone.
  */
 function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
@@ -191,7 +191,7 @@ function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
 
 function prepareStringSecret(secret: string): PreparedKey {
   if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
-  // Never let a public key, a certificate or a JWK document become an HMAC secret (tests B7–B8 in test/core/security-b-keys.test.ts).
+  // Never let a public key, a certificate or a JWK document become an HMAC secret (tests B7–B8 in test/jws/key.test.ts).
   if (SECRET_LOOKS_LIKE_KEY.test(secret)) {
     throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not PEM or JSON: import keys with importKey');
   }

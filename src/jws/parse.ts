@@ -2,9 +2,10 @@ import { decodeBase64urlOrUndefined } from '../encoding/base64url.js';
 import { decodeJsonObjectSegment, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
 import { BoundedCache } from '../internal/bounded-cache.js';
+import { ownValue } from '../internal/own-member.js';
 import type { JwsHeader } from './types.js';
 
-/** The default longest token, in characters (test J50 in test/core/security-e-format.test.ts). */
+/** The default longest token, in characters (test J50 in test/jws/parse.test.ts). */
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
 /** A compact JWS split into its parts, with its protected header parsed and checked. @internal */
@@ -46,7 +47,7 @@ let lastKnown: KnownHeader | undefined;
  * Splits a compact JWS (exactly three segments; the header non-empty) and reads its protected
  * header. It does not verify anything. Throws `ERR_JWT_TOO_LARGE` before looking at the token
  * when it is longer than `maxLength`, `ERR_JWT_MALFORMED` for anything that is not a compact JWS
- * with a JSON-object header whose `alg` is a string and canonical Base64Url payload and signature
+ * with a JSON-object header with an own string `alg` and canonical Base64Url payload and signature
  * segments, and `ERR_JWT_UNSUPPORTED_HEADER` for `crit`,
  * `b64`, `zip` or `enc`.
  * @internal
@@ -80,7 +81,9 @@ function readHeader(token: string, end: number): Readonly<JwsHeader> {
 function parseHeader(segment: string): KnownHeader {
   const header = decodeJsonObjectSegment(segment);
   if (header === undefined) throw new JwtError('ERR_JWT_MALFORMED', 'the protected header is not a Base64Url JSON object');
-  if (typeof header['alg'] !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the header has no string "alg"');
+  // An own `alg`: every later `header.alg` read then sees it, never an inherited one (the other
+  // parameters are optional, and read with `ownValue` where they are used).
+  if (typeof ownValue(header, 'alg', header['alg']) !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the header has no string "alg"');
   for (const name of STRING_PARAMETERS) {
     if (Object.hasOwn(header, name) && typeof header[name] !== 'string') {
       throw new JwtError('ERR_JWT_MALFORMED', `the header's "${name}" must be a string`);

@@ -1,11 +1,17 @@
 import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
 import { BoundedCache } from '../internal/bounded-cache.js';
+import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey, type PreparedKey } from './key.js';
 import { createSignatureSegment } from './signature.js';
 import type { JwsAlgorithm, KeyInput } from './types.js';
 
-/** Options of {@link signJws}. */
+/**
+ * Options of {@link signJws}. Any other member is refused with `ERR_INVALID_OPTION`; as for `sign`,
+ * the names of an options object are checked in its first uses (then it is remembered by identity),
+ * its values at every call.
+ */
 export interface SignJwsOptions {
   /** The algorithm. Required: there is no default. A bound key must be bound to the same one. */
   alg: JwsAlgorithm;
@@ -20,6 +26,12 @@ export interface SignJwsOptions {
    */
   header?: Record<string, unknown>;
 }
+
+/** The names of {@link SignJwsOptions}; the header is a map of parameters, whose names are not options. */
+const SIGN_JWS_OPTION_NAMES = optionNames<SignJwsOptions>(
+  { alg: true, kid: true, typ: true, header: true },
+  { algorithm: 'use "alg" (required, there is no default)' },
+);
 
 const RESERVED_HEADER_PARAMETERS = new Set([
   'alg',
@@ -107,9 +119,16 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new JwtError('ERR_INVALID_OPTION', 'the JWS payload must be a Uint8Array or a string');
   }
+  checkOptionNamesMemoised(options, SIGN_JWS_OPTION_NAMES, 'signJws');
   const prepared = prepareKey(key, 'sign');
-  const alg = assertSigningAlgorithm(prepared, options?.alg);
-  const headerSegment = encodeProtectedHeader(alg, options.typ, options.kid ?? prepared.kid, options.header);
+  // Only own members are options (test/jwt/prototype-pollution.test.ts).
+  const alg = assertSigningAlgorithm(prepared, ownValue(options, 'alg', options?.alg));
+  const headerSegment = encodeProtectedHeader(
+    alg,
+    ownValue(options, 'typ', options.typ),
+    ownValue(options, 'kid', options.kid) ?? prepared.kid,
+    ownValue(options, 'header', options.header),
+  );
   return signCompact(alg, prepared, headerSegment, encodeBase64url(payload));
 }
 
@@ -126,7 +145,8 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
  * import { signJws } from 'jwtkit';
  * const jws = await signJws(new Uint8Array([1, 2, 3]), privateKey, { alg: 'EdDSA' });
  * ```
- * @throws `JwtError`: `ERR_INVALID_OPTION` (no or unknown `alg`, reserved header parameters),
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (no or unknown `alg`, reserved header parameters, an
+ * unknown option name),
  * `ERR_KEY_INVALID` (the key cannot sign with `alg`).
  */
 export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {

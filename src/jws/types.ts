@@ -25,7 +25,7 @@ export interface JwsHeader {
  * A JSON Web Key (RFC 7517) as a plain object. Only the members jwtkit reads are typed; any other
  * member is carried along untouched.
  */
-export interface Jwk {
+export interface JWK {
   /** Key type: `RSA`, `EC`, `OKP` or `oct`. */
   kty: string;
   /** The one algorithm this key may be used with. When present, jwtkit enforces it. */
@@ -66,6 +66,9 @@ export interface Jwk {
   [member: string]: unknown;
 }
 
+/** @deprecated Use {@link JWK}. Removed in 0.3. */
+export type Jwk = JWK;
+
 /**
  * A key bound to exactly one algorithm (RFC 8725 §3.1), made by `importKey`, `generateKeyPair` or
  * `generateSecret`. jwtkit
@@ -89,12 +92,12 @@ export interface BoundKey {
  * - a `KeyObject` (`secret`, `public` or `private`);
  * - secret bytes as a `Uint8Array` (HS* only);
  * - a string secret (HS* only; UTF-8 encoded; a string that looks like PEM or JSON is refused);
- * - a {@link Jwk} object (its `alg`, `use` and `key_ops` are enforced when present).
+ * - a {@link JWK} object (its `alg`, `use` and `key_ops` are enforced when present).
  *
  * Secret bytes and JWK objects are read once, the first time they are used, and remembered by
  * identity: changing a `Uint8Array` or JWK object after it was used has no effect.
  */
-export type KeyInput = BoundKey | KeyObject | Uint8Array | string | Jwk;
+export type KeyInput = BoundKey | KeyObject | Uint8Array | string | JWK;
 
 /**
  * Picks the key for a token from its protected header, e.g. a JWKS (RFC 8725 §3.10: never from

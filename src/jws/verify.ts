@@ -1,4 +1,6 @@
 import { JwtError, isJwtError } from '../errors.js';
+import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { isJwsAlgorithm } from './algorithms.js';
 import { prepareKey, selectVerificationAlgorithm } from './key.js';
 import { takeTrialResult } from './key-trial.js';
@@ -6,13 +8,22 @@ import { DEFAULT_MAX_TOKEN_LENGTH, parseCompact, type CompactParts } from './par
 import { verifySignature } from './signature.js';
 import type { JwsAlgorithm, JwsHeader, KeyInput, KeyResolver } from './types.js';
 
-/** Options of {@link verifyJws}. */
+/**
+ * Options of {@link verifyJws}. Any other member is refused with `ERR_INVALID_OPTION`; as for
+ * `verify`, the names of an options object are checked in its first uses (then it is remembered by
+ * identity), its values at every call.
+ */
 export interface VerifyJwsOptions {
   /** The algorithms accepted, e.g. `['EdDSA']`. Required and non-empty; `none` is never accepted. */
   algorithms: readonly JwsAlgorithm[];
   /** Longest accepted token, in characters, checked before anything else. Default: `8192`. */
   maxTokenLength?: number;
 }
+
+const VERIFY_JWS_OPTION_NAMES = optionNames<VerifyJwsOptions>(
+  { algorithms: true, maxTokenLength: true },
+  { algorithm: 'use "algorithms", a non-empty list such as ["EdDSA"]' },
+);
 
 /** What {@link verifyJws} returns. */
 export interface VerifyJwsResult {
@@ -98,13 +109,15 @@ export async function resolveKey(
  * const { payload } = await verifyJws(jws, publicKey, { algorithms: ['EdDSA'] });
  * new TextDecoder().decode(payload);
  * ```
- * @throws `JwtError`: `ERR_INVALID_OPTION` (bad options), `ERR_JWT_TOO_LARGE`, `ERR_JWT_MALFORMED`,
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (bad options, an unknown option name), `ERR_JWT_TOO_LARGE`, `ERR_JWT_MALFORMED`,
  * `ERR_JWT_UNSUPPORTED_HEADER`, `ERR_JWT_ALG_NOT_ALLOWED`, `ERR_KEY_INVALID`, `ERR_JWT_SIGNATURE_INVALID`,
  * and whatever `JwtError` the resolver throws (e.g. `ERR_JWKS_NO_MATCHING_KEY`).
  */
 export async function verifyJws(token: string, key: KeyInput | KeyResolver, options: VerifyJwsOptions): Promise<VerifyJwsResult> {
-  const allowed = checkAlgorithmsOption(options?.algorithms);
-  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
+  checkOptionNamesMemoised(options, VERIFY_JWS_OPTION_NAMES, 'verifyJws');
+  // Only own members are options (test/jwt/prototype-pollution.test.ts).
+  const allowed = checkAlgorithmsOption(ownValue(options, 'algorithms', options?.algorithms));
+  const parts = parseCompact(token, checkMaxTokenLength(ownValue(options, 'maxTokenLength', options.maxTokenLength)));
   const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, allowed) : key;
   checkSignature(parts, keyInput, allowed);
   return { payload: toUint8Array(parts.payload), header: parts.header };
@@ -120,8 +133,10 @@ export async function verifyJws(token: string, key: KeyInput | KeyResolver, opti
  * @throws the same codes as {@link verifyJws}.
  */
 export function verifyJwsSync(token: string, key: KeyInput, options: VerifyJwsOptions): VerifyJwsResult {
-  const allowed = checkAlgorithmsOption(options?.algorithms);
-  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
+  checkOptionNamesMemoised(options, VERIFY_JWS_OPTION_NAMES, 'verifyJws');
+  // Only own members are options (test/jwt/prototype-pollution.test.ts).
+  const allowed = checkAlgorithmsOption(ownValue(options, 'algorithms', options?.algorithms));
+  const parts = parseCompact(token, checkMaxTokenLength(ownValue(options, 'maxTokenLength', options.maxTokenLength)));
   if (typeof key === 'function') throw new JwtError('ERR_INVALID_OPTION', 'verifyJwsSync takes a key, not a resolver: use verifyJws');
   checkSignature(parts, key, allowed);
   return { payload: toUint8Array(parts.payload), header: parts.header };

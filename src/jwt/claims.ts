@@ -1,6 +1,8 @@
 import { JwtError, type JwtClaimFailureReason } from '../errors.js';
 import { durationToSeconds } from '../internal/duration.js';
+import { ownValue } from '../internal/own-member.js';
 import type { JwsHeader } from '../jws/types.js';
+import { MIN_MILLISECONDS_DATE } from './numeric-date.js';
 import type { JwtClaims, VerifyOptions } from './types.js';
 
 /** The default leeway for time claims, in seconds. */
@@ -42,12 +44,17 @@ export function readClockTolerance(value: unknown): number | undefined {
 
 /**
  * Checks the claim options of {@link VerifyOptions} (a RegExp, a unitless string or a
- * non-finite tolerance is misuse) and normalises them.
+ * non-finite tolerance is misuse) and normalises them. Only own members are options.
  * Throws `ERR_INVALID_OPTION`.
  * @internal
  */
 export function readClaimRules(options: VerifyOptions): ClaimRules {
-  const { subject, typ, maxAge, requiredClaims, clockTolerance, requireExp } = options;
+  const subject = ownValue(options, 'subject', options.subject);
+  const typ = ownValue(options, 'typ', options.typ);
+  const maxAge = ownValue(options, 'maxAge', options.maxAge);
+  const requiredClaims = ownValue(options, 'requiredClaims', options.requiredClaims);
+  const clockTolerance = ownValue(options, 'clockTolerance', options.clockTolerance);
+  const requireExp = ownValue(options, 'requireExp', options.requireExp);
   if (subject !== undefined && typeof subject !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"subject" must be a string');
   if (typ !== undefined && typeof typ !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"typ" must be a string');
   if (requireExp !== undefined && typeof requireExp !== 'boolean') {
@@ -58,9 +65,9 @@ export function readClaimRules(options: VerifyOptions): ClaimRules {
     throw new JwtError('ERR_INVALID_OPTION', '"requiredClaims" must be an array of strings');
   }
   return {
-    issuer: stringList(options.issuer, 'issuer'),
+    issuer: stringList(ownValue(options, 'issuer', options.issuer), 'issuer'),
     subject,
-    audience: stringList(options.audience, 'audience'),
+    audience: stringList(ownValue(options, 'audience', options.audience), 'audience'),
     typ: typ === undefined ? undefined : normalizeMediaType(typ),
     maxAge: maxAge === undefined ? undefined : durationToSeconds(maxAge, 'maxAge'),
     requiredClaims: requiredClaims ?? [],
@@ -84,6 +91,9 @@ function readNumericDate(payload: JwtClaims, claim: 'exp' | 'nbf' | 'iat'): numb
   const value = payload[claim];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw invalid(claim, 'type', `"${claim}" must be a finite number`);
+  }
+  if (value >= MIN_MILLISECONDS_DATE) {
+    throw invalid(claim, 'milliseconds', `"${claim}" is 10^11 or more: a NumericDate counts seconds, not milliseconds`);
   }
   return value;
 }
@@ -121,13 +131,16 @@ function namesExpected(aud: string | readonly string[], expected: readonly strin
 
 /**
  * Validates the claims of a token whose signature was already verified. Pure: the time is passed
- * in (seconds since the epoch). Presence is tested with `Object.hasOwn`, never `in` or truthiness.
- * Throws `ERR_JWT_TYPE_MISMATCH`, `ERR_JWT_EXPIRED`, `ERR_JWT_NOT_YET_VALID` or `ERR_JWT_CLAIM_INVALID`.
+ * in (seconds since the epoch). Presence is tested with `Object.hasOwn`, never `in` or truthiness,
+ * and the header's `typ` is read as an own member: nothing inherited counts.
+ * Throws `ERR_JWT_TYPE_MISMATCH`, `ERR_JWT_EXPIRED`, `ERR_JWT_NOT_YET_VALID` or `ERR_JWT_CLAIM_INVALID`
+ * (reason `milliseconds` for an `exp`, `nbf` or `iat` of 10^11 or more, {@link MIN_MILLISECONDS_DATE}).
  * @internal
  */
 export function validateClaims(payload: JwtClaims, header: Readonly<JwsHeader>, rules: ClaimRules, now: number): void {
   if (rules.typ !== undefined) {
-    if (typeof header.typ !== 'string' || normalizeMediaType(header.typ) !== rules.typ) {
+    const typ = ownValue(header, 'typ', header.typ);
+    if (typeof typ !== 'string' || normalizeMediaType(typ) !== rules.typ) {
       throw new JwtError('ERR_JWT_TYPE_MISMATCH', 'the token is not of the expected type', { claim: 'typ' });
     }
   }

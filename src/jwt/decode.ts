@@ -1,14 +1,24 @@
 import { bytesToText } from '../encoding/json.js';
 import { parseCompact } from '../jws/parse.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { checkMaxTokenLength } from '../jws/verify.js';
 import { parseClaimsSet } from './parse-claims.js';
 import type { DecodedJwt } from './types.js';
 
-/** Options of {@link decode}. */
+/** Options of {@link decode}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface DecodeOptions {
   /** Longest accepted token, in characters. Default: `8192`. */
   maxTokenLength?: number;
 }
+
+const DECODE_OPTION_NAMES = optionNames<DecodeOptions>(
+  { maxTokenLength: true },
+  {
+    complete: 'leave it out: decode always returns { header, payload } (jsonwebtoken\'s "complete: true")',
+    json: 'leave it out: the payload is always parsed as JSON',
+  },
+);
 
 /**
  * Reads the header and claims of a JWT WITHOUT verifying anything: no signature, no expiry, no
@@ -25,9 +35,10 @@ export interface DecodeOptions {
  * console.log(header.kid, payload.exp);
  * ```
  * @throws `JwtError`: `ERR_JWT_TOO_LARGE`, `ERR_JWT_MALFORMED`, `ERR_JWT_UNSUPPORTED_HEADER`;
- * `ERR_INVALID_OPTION` for a bad `maxTokenLength`.
+ * `ERR_INVALID_OPTION` for a bad `maxTokenLength` or an unknown option name.
  */
 export function decode(token: string, options: DecodeOptions = {}): DecodedJwt {
-  const parts = parseCompact(token, checkMaxTokenLength(options.maxTokenLength));
+  checkOptionNames(options, DECODE_OPTION_NAMES, 'decode');
+  const parts = parseCompact(token, checkMaxTokenLength(ownValue(options, 'maxTokenLength', options.maxTokenLength)));
   return { header: parts.header, payload: parseClaimsSet(bytesToText(parts.payload)) };
 }

@@ -2,10 +2,13 @@ import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
 import { readCallTime } from '../internal/clock.js';
 import { durationToSeconds } from '../internal/duration.js';
+import { checkOptionNamesMemoised } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey } from '../jws/key.js';
 import { encodeProtectedHeader, signCompact, stringifyOption } from '../jws/sign.js';
 import type { KeyInput } from '../jws/types.js';
-import type { JwtClaims, SignOptions } from './types.js';
+import { MIN_MILLISECONDS_DATE, MIN_TIMESTAMP_DURATION } from './numeric-date.js';
+import { SIGN_OPTION_NAMES, type JwtClaims, type SignOptions } from './types.js';
 
 type ClaimOption = 'issuer' | 'subject' | 'audience' | 'jwtId' | 'expiresIn' | 'notBefore';
 
@@ -37,6 +40,24 @@ function checkNumber(value: unknown, claim: 'exp' | 'nbf' | 'iat'): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new JwtError('ERR_INVALID_OPTION', `the "${claim}" claim must be a finite number`);
   }
+  if (value >= MIN_MILLISECONDS_DATE) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      `the "${claim}" claim is 10^11 or more (the year 5138): a NumericDate counts seconds, not milliseconds (divide by 1000)`,
+    );
+  }
+}
+
+/** A duration option of sign, in seconds; a number that is rather a timestamp is refused. */
+function durationOption(value: unknown, option: 'expiresIn' | 'notBefore', claim: 'exp' | 'nbf'): number {
+  if (typeof value === 'number' && value >= MIN_TIMESTAMP_DURATION) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      `"${option}" is a duration from "iat", and 10^9 seconds or more (31 years) is a timestamp: ` +
+        `give seconds from now (3600 or '1h'), or set the payload's "${claim}" to the time in seconds`,
+    );
+  }
+  return durationToSeconds(value, option);
 }
 
 function checkAudience(value: unknown): void {
@@ -88,7 +109,8 @@ function numberMember(claim: 'exp' | 'nbf' | 'iat', value: number): string {
 
 /**
  * The JSON text of the claims a token will carry: the payload's own enumerable members, then
- * `iat` and the members set by options.
+ * `iat` and the members set by options (each read once, as an own member: an inherited one is not
+ * an option).
  *
  * The added members are written after the JSON text of the payload's copy, not added to the
  * copy: on Node 20 (V8 11) a spread copy that then gains members is slow, about half of an HS256
@@ -96,15 +118,23 @@ function numberMember(claim: 'exp' | 'nbf' | 'iat', value: number): string {
  */
 function encodeClaims(input: unknown, options: SignOptions): string {
   const payload = copyPayload(input);
-  refuseSetTwice(payload, options.issuer, 'issuer', 'iss');
-  refuseSetTwice(payload, options.subject, 'subject', 'sub');
-  refuseSetTwice(payload, options.audience, 'audience', 'aud');
-  refuseSetTwice(payload, options.jwtId, 'jwtId', 'jti');
-  refuseSetTwice(payload, options.expiresIn, 'expiresIn', 'exp');
-  refuseSetTwice(payload, options.notBefore, 'notBefore', 'nbf');
+  const issuer = ownValue(options, 'issuer', options.issuer);
+  const subject = ownValue(options, 'subject', options.subject);
+  const audience = ownValue(options, 'audience', options.audience);
+  const jwtId = ownValue(options, 'jwtId', options.jwtId);
+  const expiresIn = ownValue(options, 'expiresIn', options.expiresIn);
+  const notBefore = ownValue(options, 'notBefore', options.notBefore);
+  refuseSetTwice(payload, issuer, 'issuer', 'iss');
+  refuseSetTwice(payload, subject, 'subject', 'sub');
+  refuseSetTwice(payload, audience, 'audience', 'aud');
+  refuseSetTwice(payload, jwtId, 'jwtId', 'jti');
+  refuseSetTwice(payload, expiresIn, 'expiresIn', 'exp');
+  refuseSetTwice(payload, notBefore, 'notBefore', 'nbf');
   checkOwnClaims(payload);
-  const now = Math.floor(readCallTime(options.clock, options.currentDate) / 1000); // whole seconds, as epochSeconds gives them
-  const { iat } = options;
+  const clock = ownValue(options, 'clock', options.clock);
+  const currentDate = ownValue(options, 'currentDate', options.currentDate);
+  const now = Math.floor(readCallTime(clock, currentDate) / 1000); // whole seconds, as epochSeconds gives them
+  const iat = ownValue(options, 'iat', options.iat);
   let base = now;
   let added = '';
   if (iat === false) {
@@ -120,15 +150,15 @@ function encodeClaims(input: unknown, options: SignOptions): string {
   } else {
     added += numberMember('iat', now);
   }
-  if (options.expiresIn !== undefined) added += numberMember('exp', base + durationToSeconds(options.expiresIn, 'expiresIn'));
-  if (options.notBefore !== undefined) added += numberMember('nbf', base + durationToSeconds(options.notBefore, 'notBefore'));
-  if (options.issuer !== undefined) added += stringMember('iss', options.issuer);
-  if (options.subject !== undefined) added += stringMember('sub', options.subject);
-  if (options.audience !== undefined) {
-    checkAudience(options.audience);
-    added += `,"aud":${JSON.stringify(options.audience)}`;
+  if (expiresIn !== undefined) added += numberMember('exp', base + durationOption(expiresIn, 'expiresIn', 'exp'));
+  if (notBefore !== undefined) added += numberMember('nbf', base + durationOption(notBefore, 'notBefore', 'nbf'));
+  if (issuer !== undefined) added += stringMember('iss', issuer);
+  if (subject !== undefined) added += stringMember('sub', subject);
+  if (audience !== undefined) {
+    checkAudience(audience);
+    added += `,"aud":${JSON.stringify(audience)}`;
   }
-  if (options.jwtId !== undefined) added += stringMember('jti', options.jwtId);
+  if (jwtId !== undefined) added += stringMember('jti', jwtId);
   const text = stringifyOption(payload, 'payload');
   if (added === '') return text;
   // A plain object (the copy) without toJSON is written as "{...}": the members go before its closing brace.
@@ -147,10 +177,16 @@ function encodeClaims(input: unknown, options: SignOptions): string {
  */
 export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions): string {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'sign needs options with "alg"');
+  checkOptionNamesMemoised(options, SIGN_OPTION_NAMES, 'sign');
   const prepared = prepareKey(key, 'sign');
-  const alg = assertSigningAlgorithm(prepared, options.alg);
+  const alg = assertSigningAlgorithm(prepared, ownValue(options, 'alg', options.alg));
   const claims = encodeClaims(payload, options);
-  const headerSegment = encodeProtectedHeader(alg, options.typ ?? 'JWT', options.kid ?? prepared.kid, options.header);
+  const headerSegment = encodeProtectedHeader(
+    alg,
+    ownValue(options, 'typ', options.typ) ?? 'JWT',
+    ownValue(options, 'kid', options.kid) ?? prepared.kid,
+    ownValue(options, 'header', options.header),
+  );
   return signCompact(alg, prepared, headerSegment, encodeBase64url(claims));
 }
 
@@ -176,8 +212,10 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  *   expiresIn: '15m',
  * });
  * ```
- * @throws `JwtError`: `ERR_INVALID_OPTION` (no `alg`, a payload that is not a plain object, a unitless
- * duration string, a claim set twice, a `clock` that is not a function or returns no valid `Date`,
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (no `alg`, an unknown option name, a payload that is not a
+ * plain object, a unitless duration string, a numeric `expiresIn` or `notBefore` of 10^9 seconds or
+ * more (a timestamp, not a duration), an `exp`, `nbf` or `iat` of 10^11 or more (milliseconds, not
+ * seconds), a claim set twice, a `clock` that is not a function or returns no valid `Date`,
  * both `clock` and `currentDate`,
  * a registered claim of the wrong type, a reserved header parameter), `ERR_KEY_INVALID` (the key
  * cannot sign with `alg`: wrong type, too short, wrong curve, or bound to another algorithm).

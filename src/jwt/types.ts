@@ -1,5 +1,6 @@
 import type { Clock } from '../internal/clock.js';
 import type { Duration } from '../internal/duration.js';
+import { optionNames } from '../internal/option-names.js';
 import type { JwsAlgorithm, JwsHeader } from '../jws/types.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -11,7 +12,7 @@ export interface JwtClaims {
   sub?: string;
   /** Audience: one string or several. */
   aud?: string | string[];
-  /** Expiry, in seconds since the epoch. */
+  /** Expiry, in seconds since the epoch (10^11 or more is refused as milliseconds, as for `nbf` and `iat`). */
   exp?: number;
   /** Not before, in seconds since the epoch. */
   nbf?: number;
@@ -23,13 +24,27 @@ export interface JwtClaims {
   [claim: string]: unknown;
 }
 
-/** Options of {@link sign} and {@link signSync}. */
+/**
+ * Options of {@link sign} and {@link signSync}. A member that is not one of these is refused with
+ * `ERR_INVALID_OPTION` (naming the closest option, or the jwtkit equivalent of a jsonwebtoken
+ * option), so a misspelt option cannot be silently ignored. The names of an options object are
+ * checked in its first uses: once it is seen to be reused, it is remembered by identity and its
+ * names are not read again (a member added to it afterwards is not seen). Its values are checked
+ * at every call.
+ */
 export interface SignOptions {
   /** The algorithm. Required: there is no default algorithm. A {@link BoundKey} must be bound to the same one. */
   alg: JwsAlgorithm;
-  /** Sets `exp` to `iat` (or now) plus this duration: seconds, or a string with a unit (`'15m'`). Default: no `exp`. */
+  /**
+   * Sets `exp` to `iat` (or now) plus this duration: seconds, or a string with a unit (`'15m'`). A
+   * number of 10^9 or more is refused: it is a timestamp, not a duration (set the payload's `exp`
+   * instead). Default: no `exp`.
+   */
   expiresIn?: Duration;
-  /** Sets `nbf` to `iat` (or now) plus this duration (`0` for "valid from now"). Default: no `nbf`. */
+  /**
+   * Sets `nbf` to `iat` (or now) plus this duration (`0` for "valid from now"). A number of 10^9 or
+   * more is refused, as for `expiresIn`. Default: no `nbf`.
+   */
   notBefore?: Duration;
   /** Sets `iss`. Default: the payload's `iss`, if any. */
   issuer?: string;
@@ -44,8 +59,8 @@ export interface SignOptions {
   /** Sets the `typ` header, e.g. `'at+jwt'`. Default: `'JWT'`. */
   typ?: string;
   /**
-   * `iat` in seconds since the epoch, or `false` to leave `iat` out. Default: the current time
-   * (from `clock`), unless the payload has its own `iat`.
+   * `iat` in seconds since the epoch (10^11 or more is refused as milliseconds), or `false` to leave
+   * `iat` out. Default: the current time (from `clock`), unless the payload has its own `iat`.
    */
   iat?: number | false;
   /**
@@ -67,7 +82,49 @@ export interface SignOptions {
   header?: Record<string, unknown>;
 }
 
-/** Options of {@link verify} and {@link verifySync}. */
+/** Where to point a caller who passes a jsonwebtoken `sign` option, or a claim name, to {@link sign}. */
+const SIGN_HINTS = {
+  algorithm: 'use "alg" (jsonwebtoken\'s "algorithm"; required, there is no default)',
+  keyid: 'use "kid" (jsonwebtoken\'s "keyid")',
+  jwtid: 'use "jwtId" (jsonwebtoken\'s "jwtid")',
+  noTimestamp: 'use "iat: false" (jsonwebtoken\'s "noTimestamp: true")',
+  clockTimestamp: 'use "clock: () => new Date(seconds * 1000)"',
+  iss: 'use "issuer", or put "iss" in the payload',
+  sub: 'use "subject", or put "sub" in the payload',
+  aud: 'use "audience", or put "aud" in the payload',
+  exp: 'use "expiresIn" (a duration), or put "exp" in the payload',
+  nbf: 'use "notBefore" (a duration), or put "nbf" in the payload',
+  jti: 'use "jwtId", or put "jti" in the payload',
+};
+
+/** The names of {@link SignOptions}; the header is a map of parameters, whose names are not options. @internal */
+export const SIGN_OPTION_NAMES = optionNames<SignOptions>(
+  {
+    alg: true,
+    expiresIn: true,
+    notBefore: true,
+    issuer: true,
+    subject: true,
+    audience: true,
+    jwtId: true,
+    kid: true,
+    typ: true,
+    iat: true,
+    clock: true,
+    currentDate: true,
+    header: true,
+  },
+  SIGN_HINTS,
+);
+
+/**
+ * Options of {@link verify} and {@link verifySync}. A member that is not one of these is refused
+ * with `ERR_INVALID_OPTION` (naming the closest option, or the jwtkit equivalent of a jsonwebtoken
+ * option), so a misspelt option (`audiance`) cannot silently turn a check off. The names of an
+ * options object are checked in its first uses: once it is seen to be reused, it is remembered by
+ * identity and its names are not read again (a member added to it afterwards is not seen). Its
+ * values, and the token's claims, are checked at every call.
+ */
 export interface VerifyOptions {
   /** The algorithms accepted, e.g. `['ES256']`. Required and non-empty; `none` is never accepted. */
   algorithms: readonly JwsAlgorithm[];
@@ -115,6 +172,41 @@ export interface VerifyOptions {
    */
   cache?: VerifiedTokenCache;
 }
+
+/** Where to point a caller who passes a jsonwebtoken `verify` option, or a claim name, to {@link verify}. */
+const VERIFY_HINTS = {
+  algorithm: 'use "algorithms", a non-empty list such as ["ES256"]',
+  ignoreExpiration:
+    'jwtkit has no option to accept expired tokens (jsonwebtoken\'s "ignoreExpiration"); "requireExp: false" only accepts tokens without "exp"',
+  ignoreNotBefore: 'jwtkit has no equivalent of jsonwebtoken\'s "ignoreNotBefore": "nbf" is always checked (with "clockTolerance")',
+  clockTimestamp: 'use "clock: () => new Date(seconds * 1000)" (jsonwebtoken\'s "clockTimestamp" counts seconds)',
+  complete: 'leave it out: verify always returns { header, payload }',
+  jwtid: 'use "requiredClaims: [\'jti\']" and compare payload.jti yourself (jsonwebtoken\'s "jwtid")',
+  nonce: 'compare payload.nonce yourself (jsonwebtoken\'s "nonce")',
+  iss: 'use "issuer"',
+  sub: 'use "subject"',
+  aud: 'use "audience"',
+};
+
+/** The names of {@link VerifyOptions}, for `verify` and for the options that nest them. @internal */
+export const VERIFY_OPTION_NAMES = optionNames<VerifyOptions>(
+  {
+    algorithms: true,
+    issuer: true,
+    subject: true,
+    audience: true,
+    typ: true,
+    maxAge: true,
+    requiredClaims: true,
+    clockTolerance: true,
+    clock: true,
+    currentDate: true,
+    requireExp: true,
+    maxTokenLength: true,
+    cache: true,
+  },
+  VERIFY_HINTS,
+);
 
 /** What {@link verify} returns: the verified claims and protected header. */
 export interface VerifyResult<Claims extends object = Record<string, unknown>> {

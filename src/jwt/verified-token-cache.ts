@@ -1,9 +1,11 @@
 import { JwtError } from '../errors.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import type { JwsHeader } from '../jws/types.js';
 import type { JwtClaims } from './types.js';
 
-/** Options of {@link createVerifiedTokenCache}. */
+/** Options of {@link createVerifiedTokenCache}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface VerifiedTokenCacheOptions {
   /** The most tokens remembered; past it, the least recently used is forgotten first. Default: `1000`. */
   max?: number;
@@ -13,6 +15,8 @@ export interface VerifiedTokenCacheOptions {
    */
   ttl?: Duration;
 }
+
+const VERIFIED_TOKEN_CACHE_OPTION_NAMES = optionNames<VerifiedTokenCacheOptions>({ max: true, ttl: true });
 
 /**
  * A bounded store of tokens that {@link verify} or {@link verifySync} already verified, made by
@@ -73,12 +77,14 @@ const entriesOf = new WeakMap<VerifiedTokenCache, { entries: Map<string, CachedV
  * const cache = createVerifiedTokenCache({ max: 10_000 });
  * const { payload } = await verify(token, publicKey, { algorithms: ['ES256'], audience: 'api', cache });
  * ```
- * @throws `JwtError` `ERR_INVALID_OPTION` when `max` is not a positive integer or `ttl` is not a duration.
+ * @throws `JwtError` `ERR_INVALID_OPTION` when `max` is not a positive integer, `ttl` is not a
+ * duration, or an option name is unknown.
  */
 export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions = {}): VerifiedTokenCache {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'createVerifiedTokenCache takes an options object');
   }
+  checkOptionNames(options, VERIFIED_TOKEN_CACHE_OPTION_NAMES, 'createVerifiedTokenCache');
   const max = options.max === undefined ? DEFAULT_MAX : options.max;
   if (typeof max !== 'number' || !Number.isSafeInteger(max) || max <= 0) {
     throw new JwtError('ERR_INVALID_OPTION', '"max" must be a positive integer');
@@ -134,7 +140,7 @@ export function rememberVerified(
   now: number,
 ): void {
   const store = entriesOf.get(cache) as { entries: Map<string, CachedVerification>; ttl: number };
-  const exp = entry.payload.exp;
+  const exp = ownValue(entry.payload, 'exp', entry.payload.exp);
   const expiresAt = Math.min(typeof exp === 'number' ? exp : Number.POSITIVE_INFINITY, now + store.ttl);
   if (!(expiresAt > now)) return;
   const { entries } = store;

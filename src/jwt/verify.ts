@@ -1,13 +1,15 @@
 import { bytesToText, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
 import { readCallTime } from '../internal/clock.js';
+import { checkOptionNamesMemoised } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { prepareKey, selectVerificationAlgorithm } from '../jws/key.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
 import type { JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
 import { checkAlgorithmsOption, checkMaxTokenLength, checkSignature, resolveKey } from '../jws/verify.js';
 import { readClaimRules, validateClaims, type ClaimRules } from './claims.js';
 import { parseClaimsSet } from './parse-claims.js';
-import type { JwtClaims, VerifyOptions, VerifyResult } from './types.js';
+import { VERIFY_OPTION_NAMES, type JwtClaims, type VerifyOptions, type VerifyResult } from './types.js';
 import {
   checkCacheOption,
   findVerified,
@@ -16,8 +18,8 @@ import {
   type VerifiedTokenCache,
 } from './verified-token-cache.js';
 
-/** The options of one call, checked. */
-interface VerifyContext {
+/** The options of one call, checked. @internal */
+export interface VerifyContext {
   readonly allowed: readonly JwsAlgorithm[];
   readonly rules: ClaimRules;
   /** This call's clock, in epoch seconds. */
@@ -26,17 +28,26 @@ interface VerifyContext {
   readonly cache: VerifiedTokenCache | undefined;
 }
 
-/** Option checks shared by both forms; throws before the token or any key is touched. */
-function readVerifyOptions(options: VerifyOptions): VerifyContext {
+/**
+ * The one check of {@link VerifyOptions}, shared by both forms and by the adapters (which run it once
+ * when a middleware is made): it throws before any token or key is touched, and reads the clock once.
+ * Only own members are options (here and in `readClaimRules`): an inherited one is never read.
+ *
+ * @throws `ERR_INVALID_OPTION` for options `verify` refuses.
+ * @internal
+ */
+export function readVerifyOptions(options: VerifyOptions): VerifyContext {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'verify needs options with "algorithms"');
   }
-  const allowed = checkAlgorithmsOption(options.algorithms);
+  checkOptionNamesMemoised(options, VERIFY_OPTION_NAMES, 'verify');
+  const allowed = checkAlgorithmsOption(ownValue(options, 'algorithms', options.algorithms));
   const rules = readClaimRules(options);
   // Claims may be fractional (RFC 7519 §2 NumericDate): compare with the clock's milliseconds.
-  const now = readCallTime(options.clock, options.currentDate) / 1000;
-  const maxLength = checkMaxTokenLength(options.maxTokenLength);
-  return { allowed, rules, now, maxLength, cache: checkCacheOption(options.cache) };
+  const clock = ownValue(options, 'clock', options.clock);
+  const now = readCallTime(clock, ownValue(options, 'currentDate', options.currentDate)) / 1000;
+  const maxLength = checkMaxTokenLength(ownValue(options, 'maxTokenLength', options.maxTokenLength));
+  return { allowed, rules, now, maxLength, cache: checkCacheOption(ownValue(options, 'cache', options.cache)) };
 }
 
 /** Checks the signature, then parses and checks the claims, and remembers the result when there is a cache. */
@@ -98,10 +109,11 @@ function reuseEntry<Claims extends object>(
  *   audience: 'api',
  * });
  * ```
- * @throws `JwtError`: `ERR_INVALID_OPTION` (bad options, thrown before the token is read),
+ * @throws `JwtError`: `ERR_INVALID_OPTION` (bad options or an unknown option name, thrown before the token is read),
  * `ERR_JWT_TOO_LARGE`, `ERR_JWT_MALFORMED`, `ERR_JWT_UNSUPPORTED_HEADER`, `ERR_JWT_ALG_NOT_ALLOWED`,
  * `ERR_KEY_INVALID`, `ERR_JWT_SIGNATURE_INVALID`, then `ERR_JWT_TYPE_MISMATCH`, `ERR_JWT_EXPIRED`
- * (with `expiredAt`), `ERR_JWT_NOT_YET_VALID`, `ERR_JWT_CLAIM_INVALID` (with `claim` and `reason`);
+ * (with `expiredAt`), `ERR_JWT_NOT_YET_VALID`, `ERR_JWT_CLAIM_INVALID` (with `claim` and `reason`;
+ * reason `milliseconds` for an `exp`, `nbf` or `iat` of 10^11 or more);
  * and whatever `JwtError` a resolver throws.
  */
 export async function verify<Claims extends object = Record<string, unknown>>(

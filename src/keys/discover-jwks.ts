@@ -1,15 +1,29 @@
 import { JwtError } from '../errors.js';
+import { ownValue } from '../internal/own-member.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { fetchJson } from './fetch-json.js';
 import { acceptableFetchUrl } from './fetch-url.js';
-import { createRemoteJWKS, fetchSettings, type RemoteJWKS, type RemoteJWKSOptions } from './remote-jwks.js';
+import { createRemoteJWKS, fetchSettings, REMOTE_JWKS_OPTION_NAMES, type RemoteJWKS, type RemoteJWKSOptions } from './remote-jwks.js';
 
 /**
  * Options of {@link discoverJWKS}: those of `createRemoteJWKS`. `fetch`, `headers`, `timeout`,
  * `maxResponseBytes` and `allowInsecureHttp` also apply to the discovery request, which is made at
  * every call (to start with no request at all, keep the `jwks_uri` and use `createRemoteJWKS` with
- * a `seed`).
+ * a `seed`). Any other member is refused with `ERR_INVALID_OPTION`.
  */
-export interface DiscoverJWKSOptions extends RemoteJWKSOptions {}
+export interface DiscoverJWKSOptions extends RemoteJWKSOptions {
+  /**
+   * Origins other than the issuer's own that the discovery document's `jwks_uri` may point to,
+   * each an origin such as `'https://www.googleapis.com'` (Google's issuer is
+   * `https://accounts.google.com`, its keys live on another host). A `jwks_uri` on any other
+   * origin is refused before it is fetched, so an issuer configured per tenant cannot make the
+   * server fetch from a host the application did not name (docs/security.md, "What jwtkit rejects,
+   * and why"). Default: `[]` (the issuer's origin only).
+   */
+  jwksOrigins?: readonly string[];
+}
+
+const DISCOVER_JWKS_OPTION_NAMES = optionNames<DiscoverJWKSOptions>({ ...REMOTE_JWKS_OPTION_NAMES.list, jwksOrigins: true });
 
 /**
  * Finds an OpenID Provider's key set by OpenID Connect Discovery 1.0 (§4) and returns a remote
@@ -31,12 +45,13 @@ export interface DiscoverJWKSOptions extends RemoteJWKSOptions {}
  * ```
  * @throws `JwtError` `ERR_INVALID_OPTION`, before any request, for an issuer that is not an
  * acceptable URL (credentials in it included) or has a query or a fragment (even an empty one:
- * OpenID Connect Discovery 1.0 §2, RFC 8414 §2), or a bad option; `ERR_JWKS_FETCH` when the
+ * OpenID Connect Discovery 1.0 §2, RFC 8414 §2), a bad option or an unknown option name; `ERR_JWKS_FETCH` when the
  * discovery document cannot be fetched; `ERR_JWKS_INVALID` when it is not JSON, names another
  * issuer, or has no acceptable `jwks_uri`.
  */
 export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions = {}): Promise<RemoteJWKS> {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
+  checkOptionNames(options, DISCOVER_JWKS_OPTION_NAMES, 'discoverJWKS');
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof issuer !== 'string' || acceptableFetchUrl(issuer, allowInsecureHttp === true) === undefined) {
     throw new JwtError(
@@ -52,15 +67,64 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
       'the issuer must have no query ("?") and no fragment ("#"): pass the issuer identifier as in "iss"',
     );
   }
+  const allowedOrigins = readJwksOrigins(options.jwksOrigins, allowInsecureHttp === true);
   const settings = fetchSettings(options);
-  const configurationUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  // Built from the URL as parsed and checked, never from the raw string (a custom fetch may parse differently).
+  const configurationUrl = `${new URL(issuer).href.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const { value } = await fetchJson(configurationUrl, settings);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtError('ERR_JWKS_INVALID', 'the discovery document is not a JSON object');
   }
   const document = value as Record<string, unknown>;
-  if (document['issuer'] !== issuer) throw new JwtError('ERR_JWKS_INVALID', 'the discovery document names another issuer');
-  const jwksUri = acceptableFetchUrl(document['jwks_uri'], allowInsecureHttp === true);
-  if (jwksUri === undefined) throw new JwtError('ERR_JWKS_INVALID', 'the discovery document has no acceptable "jwks_uri"');
-  return createRemoteJWKS(jwksUri, options);
+  // Own members only: a polluted Object.prototype supplies neither (docs/security.md).
+  const named = ownValue(document, 'issuer', document['issuer']);
+  if (named !== issuer) throw new JwtError('ERR_JWKS_INVALID', 'the discovery document names another issuer');
+  const jwksUri = acceptableJwksUri(
+    ownValue(document, 'jwks_uri', document['jwks_uri']),
+    new URL(issuer),
+    allowedOrigins,
+    allowInsecureHttp === true,
+  );
+  const { jwksOrigins: _, ...remoteOptions } = options; // the rest are the options of createRemoteJWKS
+  return createRemoteJWKS(jwksUri, remoteOptions);
+}
+
+/** The `jwksOrigins` option as a set of origins (`https://host[:port]`). */
+function readJwksOrigins(value: unknown, allowInsecureHttp: boolean): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  const invalid = '"jwksOrigins" must be an array of origins such as "https://www.googleapis.com"';
+  if (!Array.isArray(value)) throw new JwtError('ERR_INVALID_OPTION', invalid);
+  const origins = new Set<string>();
+  for (const item of value as unknown[]) {
+    const url = typeof item === 'string' ? acceptableFetchUrl(item, allowInsecureHttp) : undefined;
+    if (url === undefined) throw new JwtError('ERR_INVALID_OPTION', invalid);
+    const { origin, pathname, search, hash } = new URL(url);
+    if (pathname !== '/' || search !== '' || hash !== '' || (item as string).replace(/\/$/, '') !== origin) {
+      throw new JwtError('ERR_INVALID_OPTION', invalid);
+    }
+    origins.add(origin);
+  }
+  return origins;
+}
+
+/**
+ * The document's `jwks_uri` when it may be fetched: `https:` (plain `http:` only when the issuer
+ * itself is a plain-`http:` loopback URL, or with `allowInsecureHttp`), on the issuer's origin or
+ * one listed in `jwksOrigins`.
+ */
+function acceptableJwksUri(value: unknown, issuer: URL, allowedOrigins: ReadonlySet<string>, allowInsecureHttp: boolean): string {
+  const insecureAllowed = allowInsecureHttp || issuer.protocol === 'http:';
+  const acceptable = acceptableFetchUrl(value, insecureAllowed);
+  if (acceptable === undefined) throw new JwtError('ERR_JWKS_INVALID', 'the discovery document has no acceptable "jwks_uri"');
+  const { origin, protocol } = new URL(acceptable);
+  if (protocol === 'http:' && !insecureAllowed) {
+    throw new JwtError('ERR_JWKS_INVALID', 'the discovery document\'s "jwks_uri" must be https: under an https: issuer');
+  }
+  if (origin !== issuer.origin && !allowedOrigins.has(origin)) {
+    throw new JwtError(
+      'ERR_JWKS_INVALID',
+      'the discovery document\'s "jwks_uri" is on another origin than the issuer: list that origin in "jwksOrigins" if you trust it',
+    );
+  }
+  return acceptable;
 }

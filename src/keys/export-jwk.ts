@@ -1,9 +1,10 @@
 import { KeyObject, createPublicKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { isBoundKey } from '../jws/key.js';
-import type { BoundKey, Jwk } from '../jws/types.js';
+import type { BoundKey, JWK } from '../jws/types.js';
 
-/** Options of {@link exportJWK}. */
+/** Options of {@link exportJWK}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface ExportJWKOptions {
   /**
    * Include the private members (`d`, `p`, `q`, ... or an `oct` key's `k`). The key must then be
@@ -12,6 +13,8 @@ export interface ExportJWKOptions {
    */
   private?: boolean;
 }
+
+const EXPORT_JWK_OPTION_NAMES = optionNames<ExportJWKOptions>({ private: true });
 
 /**
  * Exports a key as a JWK object (RFC 7517). Only the public members are exported unless
@@ -30,10 +33,11 @@ export interface ExportJWKOptions {
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when `key` is not a key, or is an RSA-PSS-restricted key
  * (which a JWK cannot express); `ERR_INVALID_OPTION` when a secret is exported without
- * `{ private: true }`, a public key with it, or `options` that are not an object.
+ * `{ private: true }`, a public key with it, `options` that are not an object, or an unknown option name.
  */
-export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions = {}): Jwk {
+export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions = {}): JWK {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
+  checkOptionNames(options, EXPORT_JWK_OPTION_NAMES, 'exportJWK');
   const bound = isBoundKey(key) ? key : undefined;
   const keyObject = bound?.keyObject ?? key;
   if (!(keyObject instanceof KeyObject)) throw new JwtError('ERR_KEY_INVALID', 'exportJWK takes a BoundKey or a KeyObject');
@@ -46,13 +50,13 @@ export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions =
     throw new JwtError('ERR_INVALID_OPTION', 'a public key has no private members to export');
   }
   const source = keyObject.type === 'private' && !includePrivate ? createPublicKey(keyObject) : keyObject;
-  let members: Jwk;
+  let members: JWK;
   try {
-    members = source.export({ format: 'jwk' }) as Jwk;
+    members = source.export({ format: 'jwk' }) as JWK;
   } catch (error) {
     throw new JwtError('ERR_KEY_INVALID', 'this key type cannot be expressed as a JWK', { cause: error });
   }
-  const jwk: Jwk = { ...members };
+  const jwk: JWK = { ...members };
   if (bound !== undefined) {
     jwk.alg = bound.alg;
     if (bound.kid !== undefined) jwk.kid = bound.kid;

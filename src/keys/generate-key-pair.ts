@@ -1,18 +1,21 @@
 import { generateKeyPair as generateNodeKeyPair, type KeyObject } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, MAX_RSA_MODULUS_BITS, MIN_RSA_MODULUS_BITS, isJwsAlgorithm } from '../jws/algorithms.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey } from '../jws/key.js';
 import type { BoundKey, JwsAlgorithm } from '../jws/types.js';
 import { exportJWK } from './export-jwk.js';
 import { thumbprint } from './thumbprint.js';
 
-/** Options of {@link generateKeyPair}. */
+/** Options of {@link generateKeyPair}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface GenerateKeyPairOptions {
   /** The key id of both halves. Default: the RFC 7638 thumbprint of the public key. */
   kid?: string;
   /** RSA modulus length in bits (RS*, PS*): a multiple of 8 from 2048 to 8192. Default: `2048`. */
   modulusLength?: number;
 }
+
+const GENERATE_KEY_PAIR_OPTION_NAMES = optionNames<GenerateKeyPairOptions>({ kid: true, modulusLength: true });
 
 /** What {@link generateKeyPair} returns: both halves, bound to the same algorithm and `kid`. */
 export interface GeneratedKeyPair {
@@ -38,10 +41,11 @@ export interface GeneratedKeyPair {
  * const token = await sign({ sub: 'u1' }, privateKey, { alg: 'EdDSA', expiresIn: '15m' });
  * ```
  * @throws `JwtError` `ERR_INVALID_OPTION` for an unsupported or symmetric `alg`, `options` that are
- * not an object, a bad `modulusLength` or `kid`.
+ * not an object, a bad `modulusLength` or `kid`, an unknown option name.
  */
 export async function generateKeyPair(alg: JwsAlgorithm, options: GenerateKeyPairOptions = {}): Promise<GeneratedKeyPair> {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
+  checkOptionNames(options, GENERATE_KEY_PAIR_OPTION_NAMES, 'generateKeyPair');
   if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" must be a supported JWS algorithm');
   if (options.kid !== undefined && typeof options.kid !== 'string') throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
   const spec = ALGORITHMS[alg];

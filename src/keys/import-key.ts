@@ -1,8 +1,9 @@
 import { KeyObject, X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey } from '../jws/key.js';
-import type { BoundKey, Jwk, JwsAlgorithm } from '../jws/types.js';
+import type { BoundKey, JWK, JwsAlgorithm } from '../jws/types.js';
 
 /**
  * How key bytes given to {@link importKey} are encoded:
@@ -16,9 +17,9 @@ import type { BoundKey, Jwk, JwsAlgorithm } from '../jws/types.js';
 export type KeyFormat = 'pem' | 'spki' | 'pkcs8' | 'pkcs1-public' | 'pkcs1-private' | 'sec1' | 'x509';
 
 /** What {@link importKey} reads: PEM text, bytes (DER, PEM or an HMAC secret) or a JWK object. */
-export type ImportKeyInput = string | Uint8Array | Jwk | KeyObject;
+export type ImportKeyInput = string | Uint8Array | JWK | KeyObject;
 
-/** Options of {@link importKey}. */
+/** Options of {@link importKey}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface ImportKeyOptions {
   /** The one algorithm the key will be used with. Required: there is no default. */
   alg: JwsAlgorithm;
@@ -32,6 +33,11 @@ export interface ImportKeyOptions {
   /** The passphrase of an encrypted private key (`ENCRYPTED PRIVATE KEY` PEM, encrypted PKCS#8 DER). Default: none. */
   passphrase?: string | Uint8Array;
 }
+
+const IMPORT_KEY_OPTION_NAMES = optionNames<ImportKeyOptions>(
+  { alg: true, kid: true, format: true, passphrase: true },
+  { algorithm: 'use "alg" (required, there is no default)' },
+);
 
 const FORMATS: ReadonlySet<string> = new Set<KeyFormat>(['pem', 'spki', 'pkcs8', 'pkcs1-public', 'pkcs1-private', 'sec1', 'x509']);
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----/g;
@@ -69,12 +75,13 @@ const PRIVATE_PEM_LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'ENCRYPT
  * @throws `JwtError` `ERR_KEY_INVALID` when the material cannot be read or does not fit `alg`
  * (wrong type, RSA modulus under 2048 bits, wrong curve, short secret, wrong passphrase, a JWK whose
  * `alg`/`use`/`key_ops` forbid it); `ERR_INVALID_OPTION` for a missing or unsupported `alg`, a
- * missing or misplaced `format`, or a bad `kid`/`passphrase`.
+ * missing or misplaced `format`, a bad `kid`/`passphrase`, or an unknown option name.
  */
 export function importKey(input: ImportKeyInput, options: ImportKeyOptions): BoundKey {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'importKey needs options with an "alg"');
   }
+  checkOptionNames(options, IMPORT_KEY_OPTION_NAMES, 'importKey');
   const { alg, kid, format, passphrase } = options;
   if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" is required and must be a supported JWS algorithm');
   if (format !== undefined && !FORMATS.has(format)) throw new JwtError('ERR_INVALID_OPTION', '"format" is not a known key format');

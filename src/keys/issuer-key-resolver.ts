@@ -1,4 +1,5 @@
 import { JwtError } from '../errors.js';
+import { ownValue } from '../internal/own-member.js';
 import { isBoundKey } from '../jws/key.js';
 import type { BoundKey, JwsHeader, KeyInput, KeyResolver } from '../jws/types.js';
 import { decode } from '../jwt/decode.js';
@@ -44,7 +45,9 @@ export function createIssuerKeyResolver(issuers: IssuerKeys): KeyResolver {
   }
   if (byIssuer.size === 0) throw new JwtError('ERR_INVALID_OPTION', '"issuers" must name at least one issuer');
   return (header: Readonly<JwsHeader>, token: string): KeyInput | Promise<KeyInput> => {
-    const iss = decode(token).payload.iss;
+    // Its own `iss` only: an inherited one does not choose an issuer (test/jwt/prototype-pollution.test.ts).
+    const { payload } = decode(token);
+    const iss = ownValue(payload, 'iss', payload.iss);
     const keys = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
     if (keys === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', "no keys are configured for the token's issuer");
     return typeof keys === 'function' ? keys(header, token) : keys;

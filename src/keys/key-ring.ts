@@ -1,13 +1,17 @@
 import { JwtError } from '../errors.js';
 import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
-import type { BoundKey, Jwk, JwsAlgorithm, JwsHeader } from '../jws/types.js';
+import type { BoundKey, JWK, JwsAlgorithm, JwsHeader } from '../jws/types.js';
 import { exportJWK } from './export-jwk.js';
 import { thumbprint } from './thumbprint.js';
 import type { JsonWebKeySet } from './types.js';
 
-/** A key that no longer signs, published until the tokens it signed have expired. */
+/**
+ * A key that no longer signs, published until the tokens it signed have expired. Any other member
+ * is refused with `ERR_INVALID_OPTION`.
+ */
 export interface RetiredKey {
   /** The key (private or public; only its public half is published). */
   key: BoundKey;
@@ -15,7 +19,9 @@ export interface RetiredKey {
   retiredAt?: Date;
 }
 
-/** Options of {@link createKeyRing}. */
+const RETIRED_KEY_NAMES = optionNames<RetiredKey>({ key: true, retiredAt: true });
+
+/** Options of {@link createKeyRing}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface KeyRingOptions {
   /** The private key that signs now. Required. */
   current: BoundKey;
@@ -35,6 +41,14 @@ export interface KeyRingOptions {
   /** The clock deciding when retired keys drop out; it must return a valid `Date`. Default: the system time. */
   clock?: Clock;
 }
+
+const KEY_RING_OPTION_NAMES = optionNames<KeyRingOptions>({
+  current: true,
+  next: true,
+  retired: true,
+  maxTokenLifetime: true,
+  clock: true,
+});
 
 /**
  * The signing keys of an authorization server (see {@link createKeyRing}). It is also the key
@@ -66,8 +80,8 @@ export interface KeyRing {
   /**
    * Promotes `next` to current; the old current key retires now. `options.next` (if given) is
    * staged as the new `next`.
-   * @throws `JwtError` `ERR_INVALID_OPTION` when there is no `next` key to promote or the new one
-   * shares a `kid`; `ERR_KEY_INVALID` when the new `next` is not a bound private key.
+   * @throws `JwtError` `ERR_INVALID_OPTION` when there is no `next` key to promote, the new one
+   * shares a `kid`, or an option name is unknown; `ERR_KEY_INVALID` when the new `next` is not a bound private key.
    */
   rotate(options?: RotateOptions): void;
   /**
@@ -79,17 +93,19 @@ export interface KeyRing {
   jwks(): JsonWebKeySet;
 }
 
-/** Options of {@link KeyRing.rotate}. */
+/** Options of {@link KeyRing.rotate}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface RotateOptions {
   /** The private key to stage as `next` once the current `next` is promoted. Default: none. */
   next?: BoundKey;
 }
 
+const ROTATE_OPTION_NAMES = optionNames<RotateOptions>({ next: true });
+
 interface RingKey {
   readonly key: BoundKey;
   /** The public half, bound to the same algorithm and `kid`. */
   readonly publicKey: BoundKey;
-  readonly publicJwk: Readonly<Jwk>;
+  readonly publicJwk: Readonly<JWK>;
 }
 
 interface RetiredRingKey extends RingKey {
@@ -120,10 +136,11 @@ interface RetiredRingKey extends RingKey {
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when `current` or `next` is not a bound private key, or a
  * key is an HMAC secret; `ERR_INVALID_OPTION` for a missing or zero `maxTokenLifetime`, a bad `clock` or
- * `retiredAt`, or two keys sharing a `kid`.
+ * `retiredAt`, two keys sharing a `kid`, or an unknown option name (in `options` or a `retired` entry).
  */
 export function createKeyRing(options: KeyRingOptions): KeyRing {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'createKeyRing needs options');
+  checkOptionNames(options, KEY_RING_OPTION_NAMES, 'createKeyRing');
   const maxTokenLifetime = durationToSeconds(options.maxTokenLifetime, 'maxTokenLifetime');
   if (maxTokenLifetime <= 0) throw new JwtError('ERR_INVALID_OPTION', '"maxTokenLifetime" must be more than 0');
   const lifetimeMs = maxTokenLifetime * 1000;
@@ -136,6 +153,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
   const retiredInput: unknown = options.retired ?? [];
   if (!Array.isArray(retiredInput)) throw new JwtError('ERR_INVALID_OPTION', '"retired" must be an array');
   let retired: RetiredRingKey[] = (retiredInput as readonly RetiredKey[]).map((entry) => {
+    checkOptionNames(entry, RETIRED_KEY_NAMES, 'a "retired" entry of createKeyRing');
     const retiredAt: unknown = entry?.retiredAt ?? new Date(createdAt);
     if (!(retiredAt instanceof Date) || !Number.isFinite(retiredAt.getTime())) {
       throw new JwtError('ERR_INVALID_OPTION', '"retiredAt" must be a valid Date');
@@ -174,6 +192,7 @@ export function createKeyRing(options: KeyRingOptions): KeyRing {
       return match.publicKey;
     },
     rotate(rotateOptions: RotateOptions = {}): void {
+      checkOptionNames(rotateOptions, ROTATE_OPTION_NAMES, 'rotate');
       if (next === undefined) throw new JwtError('ERR_INVALID_OPTION', 'there is no next key to promote: stage one first');
       const staged = rotateOptions.next === undefined ? undefined : ringKey(rotateOptions.next, 'next', true);
       assertDistinctKids([current, next, staged, ...retired]);

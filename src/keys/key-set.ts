@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { JwtError, isJwtError } from '../errors.js';
+import { ownValue } from '../internal/own-member.js';
 import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
-import { peekOwnDataProperty, snapshotJwk, snapshotToKeyObject, type JwkSnapshot } from '../jws/jwk.js';
+import { peekOwnDataProperty, snapshotJwk, snapshotToKeyObject, type JWKSnapshot } from '../jws/jwk.js';
 import { bindKey } from '../jws/key.js';
 import { firstVerifyingKey } from '../jws/key-trial.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
@@ -18,7 +19,7 @@ export interface KeySetRules {
 /** One signature key of a set: readable (with its JWK snapshot) or not (with the reason). */
 interface KeyEntry {
   readonly kid: string | undefined;
-  readonly snapshot: JwkSnapshot | undefined;
+  readonly snapshot: JWKSnapshot | undefined;
   readonly error: JwtError | undefined;
   keyObject: KeyObject | JwtError | undefined;
   /** Bound keys (or why binding failed), per algorithm: each key is prepared once per algorithm. */
@@ -100,15 +101,16 @@ export class KeySet {
    * {@link MAX_KIDLESS_CANDIDATES} throw `ERR_JWKS_NO_MATCHING_KEY` at once (a refetch would not
    * help); one is returned as it is; of several, the first whose signature verifies the token is
    * returned (the first, if none does, so that the verifier reports the bad signature), each
-   * signature computed once (`firstVerifyingKey`).
+   * signature computed once (`firstVerifyingKey`). `alg` and `kid` are read as own members of the
+   * header: an inherited `kid` does not choose a key.
    */
   select(header: Readonly<JwsHeader>, token: string): BoundKey | undefined {
-    const alg = header.alg;
+    const alg = ownValue(header, 'alg', header.alg);
     if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_JWT_ALG_NOT_ALLOWED', 'the token\'s "alg" is not a supported algorithm');
     if ((ALGORITHMS[alg].family === 'hmac') !== this.#symmetric) {
       throw new JwtError('ERR_JWT_ALG_NOT_ALLOWED', 'no key of this set can be used with the token\'s "alg"');
     }
-    const kid = header.kid;
+    const kid = ownValue(header, 'kid', header.kid);
     if (kid !== undefined) {
       if (typeof kid !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the header\'s "kid" must be a string');
       const entry = this.#byKid.get(kid);
@@ -149,7 +151,7 @@ function readKeys(document: unknown): unknown[] {
 
 /** The entry for a signature key, or `undefined` for a key that is not for signatures. */
 function readEntry(raw: object): KeyEntry | undefined {
-  let snapshot: JwkSnapshot | undefined;
+  let snapshot: JWKSnapshot | undefined;
   let error: JwtError | undefined;
   try {
     snapshot = snapshotJwk(raw);
@@ -173,7 +175,7 @@ function readEntry(raw: object): KeyEntry | undefined {
 }
 
 /** Whether a JWK's `alg`, `kty` and `crv` allow the algorithm (without reading the key). */
-function entryFits(snapshot: JwkSnapshot, alg: JwsAlgorithm): boolean {
+function entryFits(snapshot: JWKSnapshot, alg: JwsAlgorithm): boolean {
   if (snapshot.alg !== undefined) return snapshot.alg === alg;
   const spec = ALGORITHMS[alg];
   switch (spec.family) {
@@ -204,7 +206,7 @@ function tryBind(entry: KeyEntry, alg: JwsAlgorithm): BoundKey | undefined {
   let result = entry.bound.get(alg);
   if (result === undefined) {
     try {
-      if (entry.keyObject === undefined) entry.keyObject = snapshotToKeyObject(entry.snapshot as JwkSnapshot, 'verify');
+      if (entry.keyObject === undefined) entry.keyObject = snapshotToKeyObject(entry.snapshot as JWKSnapshot, 'verify');
       if (entry.keyObject instanceof JwtError) throw entry.keyObject;
       result = bindKey(entry.keyObject, alg, entry.kid === undefined ? {} : { kid: entry.kid });
     } catch (error) {

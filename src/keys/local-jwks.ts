@@ -1,10 +1,11 @@
 import { JwtError } from '../errors.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { positiveInteger } from '../internal/positive-integer.js';
 import type { BoundKey, JwsHeader, KeyResolver } from '../jws/types.js';
 import { DEFAULT_MAX_KEYS, KeySet } from './key-set.js';
 import type { JsonWebKeySet } from './types.js';
 
-/** Options of {@link createLocalJWKS}. */
+/** Options of {@link createLocalJWKS}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface LocalJWKSOptions {
   /**
    * Accept a set of `oct` (HMAC) keys. A set that mixes `oct` keys with public keys is refused
@@ -14,6 +15,8 @@ export interface LocalJWKSOptions {
   /** The most keys the set may hold; a larger set is refused. Default: `100` (as `createRemoteJWKS`). */
   maxKeys?: number;
 }
+
+const LOCAL_JWKS_OPTION_NAMES = optionNames<LocalJWKSOptions>({ allowSymmetric: true, maxKeys: true });
 
 /**
  * A key resolver over a JSON Web Key Set held in memory, for `verify`. The set is checked and
@@ -42,13 +45,14 @@ export interface LocalJWKSOptions {
  * ```
  * @throws `JwtError` `ERR_JWKS_INVALID` at creation for a malformed set, more than `maxKeys` keys,
  * private members, `oct` keys without `allowSymmetric`, a mix of `oct` and public keys, or a
- * duplicate `kid`; `ERR_INVALID_OPTION` for a bad option. The resolver throws
+ * duplicate `kid`; `ERR_INVALID_OPTION` for a bad option or an unknown option name. The resolver throws
  * `ERR_JWKS_NO_MATCHING_KEY` (no key fits, or more than 3 fit a token without `kid`),
  * `ERR_JWT_ALG_NOT_ALLOWED` (the token's `alg` does not fit the key) or `ERR_KEY_INVALID` (the
  * selected key is unusable, e.g. a 1024-bit RSA key).
  */
 export function createLocalJWKS(jwks: JsonWebKeySet, options: LocalJWKSOptions = {}): KeyResolver {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
+  checkOptionNames(options, LOCAL_JWKS_OPTION_NAMES, 'createLocalJWKS');
   const allowSymmetric = options.allowSymmetric ?? false;
   if (typeof allowSymmetric !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"allowSymmetric" must be a boolean');
   const maxKeys = positiveInteger(options.maxKeys ?? DEFAULT_MAX_KEYS, 'maxKeys');

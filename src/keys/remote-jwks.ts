@@ -1,6 +1,7 @@
 import { JwtError, isJwtError } from '../errors.js';
 import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { positiveInteger } from '../internal/positive-integer.js';
 import type { BoundKey, JwsHeader } from '../jws/types.js';
 import { cacheControlMaxAge } from './cache-control.js';
@@ -9,7 +10,10 @@ import { acceptableFetchUrl } from './fetch-url.js';
 import { DEFAULT_MAX_KEYS, KeySet } from './key-set.js';
 import type { FetchFunction, JWKSCacheSnapshot, JsonWebKeySet } from './types.js';
 
-/** Options of {@link createRemoteJWKS} (and of `discoverJWKS`). */
+/**
+ * Options of {@link createRemoteJWKS} (and of `discoverJWKS`). Any other member is refused with
+ * `ERR_INVALID_OPTION`; the names inside `headers` are request headers, not options.
+ */
 export interface RemoteJWKSOptions {
   /** The `fetch` used for every request. Default: the global `fetch`. */
   fetch?: FetchFunction;
@@ -29,7 +33,8 @@ export interface RemoteJWKSOptions {
   maxCacheMaxAge?: Duration;
   /**
    * The shortest time between a fetch and a refetch caused by a token with an unknown `kid`, or
-   * between a failed fetch and the next attempt. Default: `'30s'`.
+   * between a failed fetch and the next attempt (with no set cached yet, failed fetches are retried
+   * sooner: 1 s, doubling up to `cooldown`). Default: `'30s'`.
    */
   cooldown?: Duration;
   /**
@@ -44,6 +49,23 @@ export interface RemoteJWKSOptions {
   /** The clock for freshness, cooldown and stale-if-error; it must return a valid `Date`. Default: the system time. */
   clock?: Clock;
 }
+
+/** The names of {@link RemoteJWKSOptions}. @internal */
+export const REMOTE_JWKS_OPTION_NAMES = optionNames<RemoteJWKSOptions>({
+  fetch: true,
+  headers: true,
+  timeout: true,
+  maxResponseBytes: true,
+  maxKeys: true,
+  cacheMaxAge: true,
+  minCacheMaxAge: true,
+  maxCacheMaxAge: true,
+  cooldown: true,
+  staleIfError: true,
+  allowInsecureHttp: true,
+  seed: true,
+  clock: true,
+});
 
 /**
  * A key resolver backed by a JWKS URL (see {@link createRemoteJWKS}). Pass it to `verify` in place
@@ -92,7 +114,9 @@ const DEFAULTS = {
  * - **Rotation**: a token whose key is not in the set (an unknown `kid`) triggers a refetch, at
  *   most once per `cooldown`; a burst of unknown `kid`s costs one request.
  * - **Outages**: when a refetch fails, the last good set keeps being used for `staleIfError` past
- *   its freshness; a failed fetch is not retried before `cooldown`.
+ *   its freshness, and the fetch is not retried before `cooldown`. With no set cached yet (the
+ *   auth server was down when this one started), a failed fetch is retried after 1 s, then 2 s,
+ *   4 s, ... up to `cooldown`.
  * - **Validation**: the fetched set follows the rules of `createLocalJWKS` (no `oct` keys, no
  *   private members, no duplicate `kid`), with at most `maxKeys` keys.
  * - **Selection**: as `createLocalJWKS`. A token without `kid` is tried against at most 3 fitting
@@ -110,7 +134,7 @@ const DEFAULTS = {
  * const { payload } = await verify(token, jwks, { algorithms: ['ES256'], issuer: 'https://auth.example' });
  * ```
  * @throws `JwtError` `ERR_INVALID_OPTION` at creation for a URL that is not allowed or a bad
- * option, `ERR_JWKS_INVALID` for a bad `seed`. The resolver throws `ERR_JWKS_FETCH` (network
+ * option or an unknown option name, `ERR_JWKS_INVALID` for a bad `seed`. The resolver throws `ERR_JWKS_FETCH` (network
  * failure, timeout, non-200 status, response too large, with no usable cached set),
  * `ERR_JWKS_INVALID` (the fetched document is not a valid key set, e.g. more than `maxKeys` keys),
  * `ERR_JWKS_NO_MATCHING_KEY` (no key fits, or more than 3 fit a token without `kid`),
@@ -118,6 +142,7 @@ const DEFAULTS = {
  */
 export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions = {}): RemoteJWKS {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
+  checkOptionNames(options, REMOTE_JWKS_OPTION_NAMES, 'createRemoteJWKS');
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', '"allowInsecureHttp" must be a boolean');
   const href = acceptableFetchUrl(url, allowInsecureHttp);
@@ -144,7 +169,16 @@ export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions =
   let cache: CachedSet | undefined = options.seed === undefined ? undefined : readSeed(options.seed, rules, maxMaxAge);
   let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let lastError: JwtError | undefined;
+  let failuresInARow = 0;
   let inFlight: Promise<void> | undefined;
+
+  /**
+   * How long after a failed fetch the next one may start: `cooldown` while a set is cached (it
+   * keeps serving); with nothing cached, 1 s after the first failure, doubling up to `cooldown`,
+   * so a resource server started before its auth server works within seconds of it coming up
+   * (docs/auth-server-and-jwks.md, "Resource servers").
+   */
+  const retryDelayMs = (): number => (cache !== undefined ? cooldownMs : Math.min(cooldownMs, 1000 * 2 ** Math.max(0, failuresInARow - 1)));
 
   const fetchSet = (): Promise<void> => {
     if (inFlight !== undefined) return inFlight;
@@ -157,7 +191,9 @@ export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions =
         const fetchedAt = now();
         cache = { set, document, fetchedAt, expiresAt: fetchedAt + freshFor(cacheControlMaxAge(cacheControl)) };
         lastError = undefined;
+        failuresInARow = 0;
       } catch (error) {
+        failuresInARow++;
         lastError = isJwtError(error) ? error : new JwtError('ERR_JWKS_FETCH', 'fetching the key set failed', { cause: error });
         throw lastError;
       }
@@ -177,7 +213,7 @@ export function createRemoteJWKS(url: string | URL, options: RemoteJWKSOptions =
 
   const usableSet = async (): Promise<KeySet> => {
     if (cache !== undefined && now() < cache.expiresAt) return cache.set;
-    if (inFlight === undefined && lastError !== undefined && now() - lastAttemptAt < cooldownMs) return staleOr(lastError);
+    if (inFlight === undefined && lastError !== undefined && now() - lastAttemptAt < retryDelayMs()) return staleOr(lastError);
     try {
       await fetchSet();
     } catch (error) {

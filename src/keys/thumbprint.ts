@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encodeBase64url } from '../encoding/base64url.js';
 import { snapshotJwk } from '../jws/jwk.js';
-import type { Jwk } from '../jws/types.js';
+import type { JWK } from '../jws/types.js';
 
 /** The members RFC 7638 §3.2 hashes for each key type, in lexicographic order. */
 const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -27,7 +27,7 @@ const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when `jwk` is not a well-formed RSA, EC, OKP or oct JWK.
  */
-export function thumbprint(jwk: Jwk): string {
+export function thumbprint(jwk: JWK): string {
   const snapshot = snapshotJwk(jwk);
   const members: Record<string, string> = {};
   for (const name of REQUIRED_MEMBERS[snapshot.kty] as readonly string[]) {

@@ -1,9 +1,9 @@
-import type { Jwk } from '../jws/types.js';
+import type { JWK } from '../jws/types.js';
 
 /** A JSON Web Key Set (RFC 7517 §5): what `/.well-known/jwks.json` serves. */
 export interface JsonWebKeySet {
   /** The keys. */
-  keys: Jwk[];
+  keys: JWK[];
 }
 
 /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 
 /** The assertions the conformance suites use: a subset every Jest-style `expect` offers. */
 export interface ConformanceAssertion {
@@ -26,7 +27,7 @@ export interface ConformanceTestApi {
   expect: (actual: unknown) => ConformanceAssertion;
 }
 
-/** Options shared by the conformance suites. */
+/** Options shared by the conformance suites. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface ConformanceSuiteOptions<Store> {
   /**
    * Called after every test with the store that test created (close connections, drop keys).
@@ -39,6 +40,12 @@ export interface ConformanceSuiteOptions<Store> {
   timeout?: number;
 }
 
+const CONFORMANCE_SUITE_OPTION_NAMES = optionNames<ConformanceSuiteOptions<unknown>>({
+  destroyStore: true,
+  concurrency: true,
+  timeout: true,
+});
+
 /**
  * Wraps `it` so that each test gets a fresh store from `createStore` and `destroyStore` runs after
  * it, whatever happens.
@@ -49,6 +56,7 @@ export function storeTest<Store>(
   createStore: () => Store | Promise<Store>,
   options: ConformanceSuiteOptions<Store>,
 ): (name: string, body: (store: Store) => Promise<void>) => void {
+  checkOptionNames(options, CONFORMANCE_SUITE_OPTION_NAMES, 'the store conformance suite');
   const timeout = options.timeout ?? 30_000;
   return (name, body) => {
     api.it(

@@ -6,8 +6,9 @@
 import { JwtError } from '../errors.js';
 import type { Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 
-/** Options of {@link createFakeClock}. */
+/** Options of {@link createFakeClock}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface FakeClockOptions {
   /**
    * The time the clock starts at: a `Date`, or seconds since the epoch.
@@ -15,6 +16,8 @@ export interface FakeClockOptions {
    */
   start?: Date | number;
 }
+
+const FAKE_CLOCK_OPTION_NAMES = optionNames<FakeClockOptions>({ start: true });
 
 /**
  * A {@link Clock} for tests: calling it returns the current fake time (a new `Date` each call);
@@ -50,10 +53,12 @@ const DEFAULT_START_SECONDS = 1_700_000_000;
  * clock.advance('16m');
  * await expect(tokens.verifyAccessToken(pair.accessToken)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
  * ```
- * @throws `ERR_INVALID_OPTION` for a start that is not a valid `Date` or finite number; `advance`
+ * @throws `ERR_INVALID_OPTION` for a start that is not a valid `Date` or finite number, or an
+ * unknown option name; `advance`
  * throws it for a negative or unitless duration, `set` for an invalid time.
  */
 export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
+  checkOptionNames(options, FAKE_CLOCK_OPTION_NAMES, 'createFakeClock');
   let milliseconds = toMilliseconds(options.start ?? DEFAULT_START_SECONDS, 'start');
   const now = (): Date => new Date(milliseconds);
   return Object.assign(now, {

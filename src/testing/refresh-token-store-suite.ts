@@ -32,7 +32,8 @@ const DAY = 86_400;
  * import { runRefreshTokenStoreSuite } from 'jwtkit/testing';
  * runRefreshTokenStoreSuite(() => new MyStore(pool), { describe, it, expect }, { destroyStore: (s) => s.close() });
  * ```
- * @throws never (it only declares tests; failures are reported by the test framework).
+ * @throws `ERR_INVALID_OPTION` for an unknown option name; otherwise never (it only declares tests;
+ * failures are reported by the test framework).
  */
 export function runRefreshTokenStoreSuite(
   createStore: () => RefreshTokenStore | Promise<RefreshTokenStore>,

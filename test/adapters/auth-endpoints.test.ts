@@ -1,14 +1,18 @@
 /**
  * The auth endpoints (login, refresh, logout, logout-everywhere, JWKS) through both adapters on
  * real servers (Express 5, Express 4 with express.json(), node:http, Hono with jwtkit/fetch) on
- * 127.0.0.1:0, called with fetch. Covers the refresh cookie (security.md 60), CSRF on cookie
- * refresh and logout (61), rotation and replay (56) seen over HTTP, store outages (503), and that
- * no answer ever carries a refresh token in cookie mode or a stack trace.
+ * 127.0.0.1:0, called with fetch. Covers the refresh cookie and CSRF on cookie refresh and logout
+ * (docs/security.md "Where to keep tokens in a browser"), rotation and replay (RFC 9700 §4.14) seen
+ * over HTTP, store outages (503), and that no answer ever carries a refresh token in cookie mode or
+ * a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthEndpointsOptions, LoginIdentity } from '../../src/adapters/express.js';
-import { createAuthEndpoints as createExpressEndpoints, createJwksEndpoint as createExpressJwks } from '../../src/adapters/express.js';
-import { createAuthEndpoints as createFetchEndpoints, createJwksEndpoint as createFetchJwks } from '../../src/adapters/fetch.js';
+import type { AuthEndpointsOptions, LoginIdentity } from '../../src/adapters/express/index.js';
+import {
+  createAuthEndpoints as createExpressEndpoints,
+  createJWKSEndpoint as createExpressJwks,
+} from '../../src/adapters/express/index.js';
+import { createAuthEndpoints as createFetchEndpoints, createJWKSEndpoint as createFetchJwks } from '../../src/adapters/fetch/index.js';
 import {
   JwtError,
   MemoryRefreshTokenStore,
@@ -61,6 +65,8 @@ class SwitchableStore extends MemoryRefreshTokenStore {
 }
 
 const issuedRefreshTokens: string[] = [];
+/** The codes the endpoints without the custom CSRF header reported through `onError`. */
+const noHeaderCodes: string[] = [];
 
 async function verifyCredentials(credentials: Record<string, unknown>): Promise<LoginIdentity | null> {
   if (credentials['username'] === 'crash') throw new TypeError('db driver exploded at /srv/app/users.js:3:7');
@@ -116,7 +122,14 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
     server = await start({
       cookie: base,
       body: { ...base, refreshTokenTransport: 'body' },
-      dev: { ...base, cookie: { path: '/dev', insecureLoopback: true } },
+      dev: { ...base, cookie: { path: '/dev', secure: false } },
+      legacy: { ...base, cookie: { path: '/legacy', insecureLoopback: true } },
+      noHeader: {
+        ...base,
+        cookie: { path: '/no-header' },
+        csrf: { requiredHeader: false },
+        onError: (error) => noHeaderCodes.push(isJwtError(error) ? error.code : 'not a JwtError'),
+      },
       jwks: { jwks: () => ring.jwks() },
     });
     url = server.url;
@@ -250,7 +263,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       ]);
     });
 
-    it('refuses cross-site refreshes with 403 and rotates nothing (security.md 61)', async () => {
+    it('refuses cross-site refreshes with 403 and rotates nothing (docs/security.md "Where to keep tokens in a browser")', async () => {
       const current = cookieOf(await login()) as string;
       issuedRefreshTokens.push(current);
       const attempts: Array<Record<string, string>> = [
@@ -422,24 +435,94 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
     });
   });
 
-  describe('development cookie (insecureLoopback)', () => {
-    it('leaves out Secure only for a loopback host, and uses a name without the __Secure- prefix', async () => {
-      const answer = await login('erin', '/dev');
-      expect(attributesOf(answer, 'jwtkit-refresh')).toEqual(['Path=/dev', `Max-Age=${REFRESH_TTL}`, 'HttpOnly', 'SameSite=Strict']);
-      issuedRefreshTokens.push(cookieOf(answer, 'jwtkit-refresh') as string);
-      const publicHost = await rawCall(
-        `${url}/dev/login`,
+  describe('Secure is decided by configuration, never by the Host header', () => {
+    function loginWithHost(prefix: string, host: string): Promise<Answer> {
+      return rawCall(
+        `${url}${prefix}/login`,
         'POST',
         [
-          ['Host', 'auth.example.com'],
+          ['Host', host],
           ['Content-Type', 'application/json'],
           ['X-Requested-With', 'fetch'],
         ],
         JSON.stringify({ username: 'erin', password: 'correct horse' }),
       );
+    }
+
+    it('secure: false (development over plain http) leaves out Secure on every host and drops the __Secure- prefix', async () => {
+      const answer = await login('erin', '/dev');
+      expect(attributesOf(answer, 'jwtkit-refresh')).toEqual(['Path=/dev', `Max-Age=${REFRESH_TTL}`, 'HttpOnly', 'SameSite=Strict']);
+      issuedRefreshTokens.push(cookieOf(answer, 'jwtkit-refresh') as string);
+      const publicHost = await loginWithHost('/dev', 'auth.example.com');
       expect(publicHost.status).toBe(200);
-      expect(attributesOf(publicHost, 'jwtkit-refresh')).toContain('Secure');
+      expect(attributesOf(publicHost, 'jwtkit-refresh')).not.toContain('Secure');
       issuedRefreshTokens.push(cookieOf(publicHost, 'jwtkit-refresh') as string);
+    });
+
+    it('a loopback Host (a reverse proxy forwarding to 127.0.0.1) still gets Secure, with the deprecated insecureLoopback too', async () => {
+      for (const host of [new URL(url).host, 'localhost', '[::1]:8080']) {
+        const answer = await loginWithHost('/auth', host);
+        expect(answer.status).toBe(200);
+        expect(attributesOf(answer)).toContain('Secure');
+        issuedRefreshTokens.push(cookieOf(answer) as string);
+        // insecureLoopback: true now only keeps its unprefixed default name.
+        const legacy = await loginWithHost('/legacy', host);
+        expect(legacy.status).toBe(200);
+        expect(attributesOf(legacy, 'jwtkit-refresh')).toEqual([
+          'Path=/legacy',
+          `Max-Age=${REFRESH_TTL}`,
+          'HttpOnly',
+          'Secure',
+          'SameSite=Strict',
+        ]);
+        const token = cookieOf(legacy, 'jwtkit-refresh') as string;
+        issuedRefreshTokens.push(token);
+        const logout = await rawCall(`${url}/legacy/logout`, 'POST', [
+          ['Host', host],
+          ['Cookie', `jwtkit-refresh=${token}`],
+          ['X-Requested-With', 'fetch'],
+        ]);
+        expect(logout.status).toBe(204);
+        expect(attributesOf(logout, 'jwtkit-refresh')).toContain('Secure');
+      }
+    });
+  });
+
+  describe('without the custom CSRF header (csrf.requiredHeader: false)', () => {
+    it('Origin, else a Referer of the own origin; none of the three: 403 ERR_CSRF, no cookie set, nothing rotated', async () => {
+      const json = { 'content-type': 'application/json' };
+      const credentials = JSON.stringify({ username: 'frank', password: 'correct horse' });
+      noHeaderCodes.length = 0;
+      for (const headers of [json, { ...json, referer: 'https://evil.test/sign-in' }, { ...json, referer: 'not a url' }]) {
+        const answer = await call(`${url}/no-header/login`, { method: 'POST', headers, body: credentials });
+        expect(answer.status, JSON.stringify(headers)).toBe(403);
+        expect(jsonOf(answer)['error']).toBe('access_denied');
+        expect(answer.setCookies).toEqual([]);
+      }
+      const viaReferer = await call(`${url}/no-header/login`, {
+        method: 'POST',
+        headers: { ...json, referer: `${url}/sign-in` },
+        body: credentials,
+      });
+      expect(viaReferer.status).toBe(200);
+      const current = cookieOf(viaReferer) as string;
+      issuedRefreshTokens.push(current);
+      const cookie = `${COOKIE}=${current}`;
+      const refreshes: Array<Record<string, string>> = [
+        { cookie },
+        { cookie, referer: 'https://evil.test/' },
+        { cookie, origin: 'https://evil.test', referer: `${url}/` },
+      ];
+      for (const headers of refreshes) {
+        const answer = await call(`${url}/no-header/refresh`, { method: 'POST', headers });
+        expect(answer.status, JSON.stringify(Object.keys(headers))).toBe(403);
+        expect(answer.setCookies).toEqual([]);
+      }
+      expect(noHeaderCodes).toEqual(Array(6).fill('ERR_CSRF'));
+      // Nothing was consumed: the token still rotates once, from the own origin.
+      const refreshed = await call(`${url}/no-header/refresh`, { method: 'POST', headers: { cookie, origin: url } });
+      expect(refreshed.status).toBe(200);
+      issuedRefreshTokens.push(cookieOf(refreshed) as string);
     });
   });
 
@@ -473,7 +556,13 @@ describe('endpoint construction refuses misuse at once', () => {
       { tokens, verifyCredentials, cookie: { path: 'auth' } },
       { tokens, verifyCredentials, cookie: { path: '/auth;Domain=evil' } },
       { tokens, verifyCredentials, cookie: { name: '__Host-rt', path: '/auth' } },
-      { tokens, verifyCredentials, cookie: { name: '__Secure-rt', insecureLoopback: true } },
+      { tokens, verifyCredentials, cookie: { name: '__Secure-rt', secure: false } },
+      { tokens, verifyCredentials, cookie: { name: '__Host-rt', path: '/', secure: false } },
+      { tokens, verifyCredentials, cookie: { secure: 'no' as never } },
+      { tokens, verifyCredentials, cookie: { insecureLoopback: 'yes' as never } },
+      // The deprecated name together with the new one, whatever the values.
+      { tokens, verifyCredentials, cookie: { secure: false, insecureLoopback: true } },
+      { tokens, verifyCredentials, cookie: { secure: true, insecureLoopback: false } },
       { tokens, verifyCredentials, csrf: { allowedOrigins: ['https://app.test/path'] } },
       { tokens, verifyCredentials, csrf: { requiredHeader: 'bad header' } },
       { tokens, verifyCredentials, maxBodyBytes: 0 },

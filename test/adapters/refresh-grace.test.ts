@@ -5,7 +5,7 @@
  * what `reuseGrace` exists to prevent. Both adapters, on real servers on 127.0.0.1:0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthEndpointsOptions } from '../../src/adapters/express.js';
+import type { AuthEndpointsOptions } from '../../src/adapters/express/index.js';
 import { createTokenService, generateKeyPair } from '../../src/index.js';
 import { createFakeClock } from '../../src/testing/index.js';
 import { ENDPOINT_SERVER_FACTORIES } from './helpers/endpoint-servers.js';

@@ -1,12 +1,13 @@
 /**
  * Protected resources through both adapters on real servers (Express 5, Express 4, node:http with
  * the Express-style middleware, Hono with jwtkit/fetch), all on 127.0.0.1:0 and called with fetch.
- * Covers the RFC 6750 table of issue 5 and security.md section K (entries 54 and 55); every server
- * answers every request identically.
+ * Covers the answers of RFC 6750 §3 (the "resource" column of docs/errors.md "Every code"), the
+ * Authorization header (RFC 6750 §2.1) and failing dependencies; every server answers every
+ * request identically.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthenticateOptions } from '../../src/adapters/express.js';
-import { JwtError, generateKeyPair, sign } from '../../src/index.js';
+import type { AuthenticateOptions } from '../../src/adapters/express/index.js';
+import { JwtError, generateKeyPair, isJwtError, sign } from '../../src/index.js';
 import type { BoundKey, JwtClaims } from '../../src/index.js';
 import { call, expectChallenge, expectNoLeaks, findLeaks, jsonOf, rawCall, recordedAnswers } from './helpers/http-client.js';
 import type { Answer } from './helpers/http-client.js';
@@ -21,6 +22,11 @@ const AUDIENCE = 'api';
 let privateKey: BoundKey;
 let otherKey: BoundKey;
 const sentTokens: string[] = [];
+/** The codes the routes without the custom CSRF header reported through `onError`. */
+const csrfRouteCodes: string[] = [];
+const recordCode = (error: unknown): void => {
+  csrfRouteCodes.push(isJwtError(error) ? error.code : 'not a JwtError');
+};
 
 async function token(
   claims: JwtClaims = {},
@@ -58,6 +64,16 @@ function routes(publicKey: BoundKey): RouteSpec[] {
     { method: 'GET', path: '/guard-alone', guard: { kind: 'roles', roles: ['admin'] } },
     { method: 'GET', path: '/cookie', options: { ...base, cookie: 'at' } },
     { method: 'POST', path: '/cookie', options: { ...base, cookie: 'at', csrf: { allowedOrigins: ['https://app.test'] } } },
+    {
+      method: 'POST',
+      path: '/cookie-no-header',
+      options: { ...base, cookie: 'at', csrf: { requiredHeader: false }, onError: recordCode },
+    },
+    {
+      method: 'POST',
+      path: '/cookie-non-browser',
+      options: { ...base, cookie: 'at', csrf: { requiredHeader: false, allowMissingOrigin: true }, onError: recordCode },
+    },
     { method: 'GET', path: '/query', options: { ...base, allowQueryToken: true } },
     {
       method: 'GET',
@@ -213,7 +229,7 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
     });
   });
 
-  describe('the Authorization header (security.md 54)', () => {
+  describe('the Authorization header (RFC 6750 §2.1)', () => {
     it('accepts the scheme in any case and one or more spaces', async () => {
       for (const header of [`Bearer ${good}`, `bearer ${good}`, `BEARER ${good}`, `Bearer  ${good}`, `  Bearer ${good}  `]) {
         const answer = await call(`${url}/me`, { headers: { authorization: header } });
@@ -326,6 +342,38 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
       });
       expect(bearerPost.status).toBe(200);
     });
+
+    it('without the custom header: Origin, else a Referer of the own origin; none of the three is refused (403, ERR_CSRF)', async () => {
+      const cookie = `at=${good}`;
+      const before = server.handled();
+      csrfRouteCodes.length = 0;
+      const refusals: Array<[string, Record<string, string>]> = [
+        ['/cookie-no-header', { cookie }], // no Origin, Referer or Sec-Fetch-Site
+        ['/cookie-no-header', { cookie, referer: 'https://evil.test/page' }],
+        ['/cookie-no-header', { cookie, referer: 'not a url' }],
+        ['/cookie-no-header', { cookie, origin: 'https://evil.test', referer: `${url}/page` }],
+        ['/cookie-non-browser', { cookie, referer: 'https://evil.test/page' }],
+        ['/cookie-non-browser', { cookie, 'sec-fetch-site': 'cross-site' }],
+      ];
+      for (const [path, headers] of refusals) {
+        const answer = await call(`${url}${path}`, { method: 'POST', headers });
+        expect(answer.status, `${path} ${JSON.stringify(Object.keys(headers))}`).toBe(403);
+        expect(jsonOf(answer)['error']).toBe('access_denied');
+      }
+      expect(csrfRouteCodes).toEqual(refusals.map(() => 'ERR_CSRF'));
+      expect(server.handled()).toBe(before);
+      const accepted: Array<[string, Record<string, string>]> = [
+        ['/cookie-no-header', { cookie, referer: `${url}/account?tab=1` }],
+        ['/cookie-no-header', { cookie, origin: url }],
+        ['/cookie-no-header', { cookie, 'sec-fetch-site': 'same-origin' }],
+        ['/cookie-non-browser', { cookie }], // allowMissingOrigin: a client that is not a browser
+      ];
+      for (const [path, headers] of accepted) {
+        const answer = await call(`${url}${path}`, { method: 'POST', headers });
+        expect(answer.status, `${path} ${JSON.stringify(Object.keys(headers))}`).toBe(200);
+      }
+      expect(server.handled()).toBe(before + accepted.length);
+    });
   });
 
   describe('optional authentication', () => {
@@ -372,16 +420,21 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
       polluted['scope'] = 'read write';
       polluted['scp'] = ['read', 'write'];
       polluted['roles'] = ['admin'];
+      // An inherited req.auth is no authentication: a guard without `authenticate` still answers 401.
+      polluted['auth'] = { payload: { sub: 'mallory', scope: 'read write', roles: ['admin'] }, header: { alg: 'ES256' } };
       try {
         for (const path of paths) {
           const refused = await call(`${url}${path}`, { headers: { authorization: `Bearer ${plain}` } });
           expect(refused.status, path).toBe(403);
           expect(refused.headers.get('www-authenticate'), path).toContain('error="insufficient_scope"');
         }
+        const planted = await call(`${url}/guard-alone`);
+        expectChallenge(planted, 401, 'Bearer realm="api"');
       } finally {
         delete polluted['scope'];
         delete polluted['scp'];
         delete polluted['roles'];
+        delete polluted['auth'];
       }
       const granted = await token({ scope: 'read write', roles: ['admin'] });
       for (const path of paths) {
@@ -396,7 +449,7 @@ describe.each(SERVER_FACTORIES)('protected resources on %s', (_name, start) => {
     });
   });
 
-  describe('failures of dependencies and of the resolver (security.md 55)', () => {
+  describe('failures of dependencies and of the resolver (docs/errors.md "Every code")', () => {
     it('a resolver that throws: 401 invalid_token, route not run', async () => {
       const before = server.handled();
       const answer = await call(`${url}/resolver-throws`, { headers: { authorization: `Bearer ${good}` } });

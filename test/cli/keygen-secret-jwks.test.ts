@@ -43,8 +43,9 @@ describe('jwtkit keygen', () => {
     for (const member of PRIVATE_MEMBERS) expect(jwk[member]).toBeUndefined();
     const privateKey = importKey(json['privateKeyPem'] as string, { alg });
     const token = await sign({ sub: 'u1' }, privateKey, { alg, expiresIn: '1m', kid: jwk.kid as string });
-    await expect(verify(token, importKey(json['publicKeyPem'] as string, { alg }), { algorithms: [alg] })).resolves.toBeDefined();
-    await expect(verify(token, createLocalJWKS({ keys: [jwk] }), { algorithms: [alg] })).resolves.toBeDefined();
+    const expected = { header: { alg, kid: jwk.kid }, payload: { sub: 'u1' } };
+    await expect(verify(token, importKey(json['publicKeyPem'] as string, { alg }), { algorithms: [alg] })).resolves.toMatchObject(expected);
+    await expect(verify(token, createLocalJWKS({ keys: [jwk] }), { algorithms: [alg] })).resolves.toMatchObject(expected);
   });
 
   it('prints PEM blocks and the JWK as text', async () => {
@@ -144,7 +145,14 @@ describe('jwtkit jwks', () => {
       ['RSA', 'PS256', 'sig'],
     ]);
     for (const key of keys) expect(key.kid).toBe(thumbprint(key));
-    expect(() => createLocalJWKS({ keys })).not.toThrow();
+    const resolve = createLocalJWKS({ keys });
+    for (const key of keys) {
+      expect(resolve({ alg: key.alg as JwsAlgorithm, kid: key.kid as string }, '')).toMatchObject({
+        alg: key.alg,
+        kid: key.kid,
+        type: 'public',
+      });
+    }
   });
 
   it('publishes only the public half of a private key, and keeps a JWK file its own kid', async () => {

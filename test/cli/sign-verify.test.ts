@@ -116,13 +116,17 @@ describe('jwtkit sign', () => {
       env: { JWT_SECRET: HS_SECRET_TEXT },
     });
     expect(utf8.code).toBe(0);
-    await expect(verify(utf8.stdout.trim(), HS_SECRET_TEXT, { algorithms: ['HS256'] })).resolves.toBeDefined();
+    const fromText = await verify(utf8.stdout.trim(), HS_SECRET_TEXT, { algorithms: ['HS256'] });
+    expect(fromText.header.alg).toBe('HS256');
+    expect((fromText.payload.exp as number) - (fromText.payload.iat as number)).toBe(300);
     const bytes = new Uint8Array(48).fill(9);
     const b64 = await runJwtkit(['sign', '--secret-env', 'S', '--secret-encoding', 'base64url', '--alg', 'HS384', '--exp', '5m'], {
       env: { S: Buffer.from(bytes).toString('base64url') },
     });
     expect(b64.code).toBe(0);
-    await expect(verify(b64.stdout.trim(), bytes, { algorithms: ['HS384'] })).resolves.toBeDefined();
+    const fromBytes = await verify(b64.stdout.trim(), bytes, { algorithms: ['HS384'] });
+    expect(fromBytes.header.alg).toBe('HS384');
+    expect((fromBytes.payload.exp as number) - (fromBytes.payload.iat as number)).toBe(300);
   });
 
   it.each([

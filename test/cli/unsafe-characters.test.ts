@@ -10,10 +10,11 @@ import { ensureBuilt } from '../package-quality/built-package.js';
 import { runJwtkit, type CliRun } from './run-jwtkit.js';
 
 /** CSI, RIGHT-TO-LEFT OVERRIDE, LEFT-TO-RIGHT ISOLATE, LINE SEPARATOR, then the other code points the CLI escapes. */
-const TRICKY = '\u009b\u202e\u2066\u2028\u2029\u200e\u200f\u061c\ufeff\u0085\u007f\u001b';
-const REQUIRED_ESCAPES = ['\\u009b', '\\u202e', '\\u2066', '\\u2028'];
+const TRICKY = '\u009b\u202e\u2066\u2028\u2029\u200e\u200f\u061c\ufeff\u0085\u007f\u001b\u200b\u00ad\u2060\ufffa\u{e0041}';
+const REQUIRED_ESCAPES = ['\\u009b', '\\u202e', '\\u2066', '\\u2028', '\\u200b', '\\udb40\\udc41'];
 /** Any of those code points, raw. */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/u;
+const RAW =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/u;
 
 const SECRET = 'a shared secret for the unsafe-character tests, 32+ bytes';
 const ENV = { JWTKIT_TEST_SECRET: SECRET };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JWT_ERROR_CODES, JwtError, createTokenService, generateSecret, type JwtErrorCode } from '../../src/index.js';
-import { authenticateRequest, createAuthEndpoints } from '../../src/adapters/fetch.js';
+import { authenticateRequest, createAuthEndpoints } from '../../src/adapters/fetch/index.js';
 import { docsDirectory } from './guide-blocks.js';
 
 interface Row {
@@ -44,7 +44,7 @@ describe('docs/errors.md', () => {
           key: () => {
             throw new JwtError(row.code as JwtErrorCode, 'thrown by the test resolver');
           },
-          verify: { algorithms: ['HS256'] },
+          verify: { algorithms: ['HS256'], audience: 'api' },
         },
       );
       expect(response).toBeInstanceOf(Response);

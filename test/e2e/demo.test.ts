@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,5 +34,31 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('error="invalid_token", error_description="The access token expired"');
     expect(run.stdout).toContain('refresh token reuse for alice, session revoked');
     expect(run.stdout).not.toContain('✘');
+  });
+});
+
+interface AuthServerModule {
+  startAuthServer(options?: { host?: string; insecureDevCookie?: boolean }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+describe('examples/auth-server.mjs, copied as is', () => {
+  it('sets a Secure, __Secure- refresh cookie unless insecureDevCookie is passed, even on a loopback host', async () => {
+    // A non-literal specifier: the example is plain .mjs importing the built package by name.
+    const { startAuthServer } = (await import(pathToFileURL(join(root, 'examples/auth-server.mjs')).href)) as AuthServerModule;
+    const auth = await startAuthServer();
+    try {
+      const login = await fetch(`${auth.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-requested-with': 'fetch' },
+        body: JSON.stringify({ username: 'alice', password: 'wonderland' }),
+      });
+      expect(login.status).toBe(200);
+      const [cookie = ''] = login.headers.getSetCookie();
+      expect(cookie.startsWith('__Secure-jwtkit-refresh=')).toBe(true);
+      expect(cookie.split('; ')).toContain('Secure');
+    } finally {
+      await auth.close();
+    }
+    await expect(startAuthServer({ host: '0.0.0.0', insecureDevCookie: true })).rejects.toThrow();
   });
 });

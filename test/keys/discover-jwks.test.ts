@@ -43,8 +43,12 @@ describe('discoverJWKS', () => {
   });
 
   it('accepts an issuer with a trailing slash (the configuration path is appended once)', async () => {
-    const { issuer } = provider((iss, jwksUri) => ({ issuer: `${iss}/`, jwks_uri: jwksUri }));
-    await expect(discoverJWKS(`${issuer}/`)).resolves.toBeTypeOf('function');
+    const { issuer, jwksPath } = provider((iss, jwksUri) => ({ issuer: `${iss}/`, jwks_uri: jwksUri }));
+    const clock = fakeClock();
+    const jwks = await discoverJWKS(`${issuer}/`, { clock });
+    const token = await sign({ sub: 'u1' }, key.privateKey, { alg: 'ES256', expiresIn: 60, clock });
+    await expect(verify(token, jwks, { algorithms: ['ES256'], clock })).resolves.toMatchObject({ payload: { sub: 'u1' } });
+    expect(server.count(jwksPath)).toBe(1);
   });
 
   it('refuses a document naming another issuer (OIDC Discovery 4.3)', async () => {
@@ -93,6 +97,58 @@ describe('discoverJWKS', () => {
     };
     await expectCode(() => discoverJWKS(issuer, { fetch }), 'ERR_INVALID_OPTION');
     expect(calls).toBe(0);
+  });
+
+  describe("jwks_uri is https: and on the issuer's origin or a listed one: no request reaches another origin", () => {
+    const ISSUER = 'https://tenant.example';
+    /** A fetch that serves the discovery document and a key set, and records every URL asked for. */
+    function recordingFetch(jwksUri: string): { fetch: (input: string | URL | Request) => Promise<Response>; requested: string[] } {
+      const requested: string[] = [];
+      const fetch = (input: string | URL | Request): Promise<Response> => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        requested.push(url);
+        if (url === `${ISSUER}/.well-known/openid-configuration`)
+          return Promise.resolve(Response.json({ issuer: ISSUER, jwks_uri: jwksUri }));
+        return Promise.resolve(Response.json({ keys: [exportJWK(key.publicKey)] }));
+      };
+      return { fetch, requested };
+    }
+
+    it.each([
+      ['another origin', 'https://evil.example/jwks', {}],
+      ['a sibling host of the issuer', 'https://keys.tenant.example/jwks', {}],
+      ['plain http to loopback under an https issuer', 'http://127.0.0.1:6379/', {}],
+      ['plain http to loopback even when that origin is listed', 'http://127.0.0.1:6379/', { jwksOrigins: ['http://127.0.0.1:6379'] }],
+      ['another port of the issuer host', 'https://tenant.example:8443/jwks', {}],
+    ])('refuses %s with ERR_JWKS_INVALID and never fetches it', async (_name, jwksUri, extra) => {
+      const { fetch, requested } = recordingFetch(jwksUri);
+      await expectCode(() => discoverJWKS(ISSUER, { fetch, ...extra }), 'ERR_JWKS_INVALID');
+      expect(requested).toEqual([`${ISSUER}/.well-known/openid-configuration`]);
+    });
+
+    it.each([
+      ["the issuer's origin", 'https://tenant.example/keys', {}],
+      [
+        'a listed origin (Google keeps its keys on another host than its issuer)',
+        'https://keys.example/jwks',
+        { jwksOrigins: ['https://keys.example'] },
+      ],
+      ['a listed origin written with a trailing slash', 'https://keys.example/jwks', { jwksOrigins: ['https://keys.example/'] }],
+    ])('accepts %s', async (_name, jwksUri, extra) => {
+      const { fetch, requested } = recordingFetch(jwksUri);
+      const jwks = await discoverJWKS(ISSUER, { fetch, ...extra });
+      await jwks.refresh();
+      expect(requested).toEqual([`${ISSUER}/.well-known/openid-configuration`, jwksUri]);
+    });
+
+    it.each([['https://keys.example/path'], ['keys.example'], ['ftp://keys.example'], ['https://keys.example?x=1'], [42]])(
+      'refuses jwksOrigins holding %s with ERR_INVALID_OPTION before any request',
+      async (origin) => {
+        const { fetch, requested } = recordingFetch('https://keys.example/jwks');
+        await expectCode(() => discoverJWKS(ISSUER, { fetch, jwksOrigins: [origin as string] }), 'ERR_INVALID_OPTION');
+        expect(requested).toEqual([]);
+      },
+    );
   });
 
   it('uses the clock of its options for the remote set', async () => {

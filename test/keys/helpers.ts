@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { isJwtError, type JwtErrorCode } from '../../src/index.js';
 
-/** The frozen clock of security.md §0.2, in seconds. */
+/** The frozen clock of the tests (2023-11-14T22:13:20Z), in seconds. */
 export const NOW = 1_700_000_000;
 
 /** Reads a JSON fixture from `test/fixtures/keys/`. */
@@ -38,8 +38,7 @@ export async function expectCode(action: () => unknown, code: JwtErrorCode): Pro
   } catch (error) {
     caught = error;
   }
-  expect(caught, `expected ${code}`).toBeDefined();
-  expect(isJwtError(caught) ? caught.code : caught).toBe(code);
+  expect(isJwtError(caught) ? caught.code : caught, `expected ${code}`).toBe(code);
 }
 
 /** Asserts that a synchronous action throws a JwtError of `code`. */
@@ -50,8 +49,7 @@ export function expectCodeSync(action: () => unknown, code: JwtErrorCode): void 
   } catch (error) {
     caught = error;
   }
-  expect(caught, `expected ${code}`).toBeDefined();
-  expect(isJwtError(caught) ? caught.code : caught).toBe(code);
+  expect(isJwtError(caught) ? caught.code : caught, `expected ${code}`).toBe(code);
 }
 
 export type Handler = (request: IncomingMessage, response: ServerResponse) => void;

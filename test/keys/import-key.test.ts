@@ -160,8 +160,8 @@ describe('importKey: JWK and secret bytes', () => {
   });
 });
 
-describe('importKey: refusals of security.md section B', () => {
-  it('entry 7/8: public key material never becomes an HMAC secret', async () => {
+describe('importKey: the refusals of B7–B15 (test/jws/key.test.ts)', () => {
+  it('B7, B8: public key material never becomes an HMAC secret', async () => {
     const spkiPem = rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string;
     const pkcs1Pem = rsa.publicKey.export({ format: 'pem', type: 'pkcs1' }) as string;
     const certificate = pem('CERTIFICATE', Buffer.from(rfc7517.B_x5c_example.x5c[0], 'base64'));
@@ -178,13 +178,13 @@ describe('importKey: refusals of security.md section B', () => {
   });
 
   // The bytes form of the same attack: `readFileSync('public.pem')` handed over as a secret.
-  it('entry 7/8: PEM or JWK text given as secret BYTES is refused for HS*', () => {
+  it('B7, B8: PEM or JWK text given as secret BYTES is refused for HS*', () => {
     const spkiPem = rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string;
     expectCodeSync(() => importKey(Buffer.from(spkiPem), { alg: 'HS256' }), 'ERR_KEY_INVALID');
     expectCodeSync(() => importKey(Buffer.from(JSON.stringify(exportJWK(rsa.publicKey))), { alg: 'HS256' }), 'ERR_KEY_INVALID');
   });
 
-  it('entry 11: RSA under 2048 bits, e = 1, wrong curve, wrong key type', () => {
+  it('B11: RSA under 2048 bits, e = 1, wrong curve, wrong key type', () => {
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expectCodeSync(() => importKey(small.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'RS256' }), 'ERR_KEY_INVALID');
     const exponentOne = wycheproof.testGroups.find((group: any) => group.comment === 'exponentOne').public.keys[0];
@@ -202,7 +202,7 @@ describe('importKey: refusals of security.md section B', () => {
     expectCodeSync(() => importKey(rsa.publicKey.export({ format: 'pem', type: 'spki' }) as string, { alg: 'EdDSA' }), 'ERR_KEY_INVALID');
   });
 
-  it('entry 12: empty and short HMAC secrets', () => {
+  it('B12: empty and short HMAC secrets', () => {
     expectCodeSync(() => importKey(new Uint8Array(0), { alg: 'HS256' }), 'ERR_KEY_INVALID');
     expectCodeSync(() => importKey(new Uint8Array(31), { alg: 'HS256' }), 'ERR_KEY_INVALID');
     expectCodeSync(() => importKey(new Uint8Array(47), { alg: 'HS384' }), 'ERR_KEY_INVALID');
@@ -211,7 +211,7 @@ describe('importKey: refusals of security.md section B', () => {
     expectCodeSync(() => importKey('a'.repeat(64), { alg: 'HS256' }), 'ERR_KEY_INVALID');
   });
 
-  it('entry 14: hostile objects are refused without running their code', () => {
+  it('B14: hostile objects are refused without running their code', () => {
     let touched = false;
     const getterJwk = { kty: 'EC', crv: 'P-256', y: exportJWK(ec.publicKey).y } as Record<string, unknown>;
     Object.defineProperty(getterJwk, 'x', { enumerable: true, get: () => ((touched = true), exportJWK(ec.publicKey).x) });
@@ -235,7 +235,7 @@ describe('importKey: refusals of security.md section B', () => {
     expectCodeSync(() => importKey(ec.publicKey, { alg: 'ES256', format: 'spki' }), 'ERR_INVALID_OPTION');
   });
 
-  it('entry 15: a JWK whose use or key_ops exclude signatures', () => {
+  it('B15: a JWK whose use or key_ops exclude signatures', () => {
     const jwk = exportJWK(ec.publicKey);
     expectCodeSync(() => importKey({ ...jwk, use: 'enc' }, { alg: 'ES256' }), 'ERR_KEY_INVALID');
     expectCodeSync(() => importKey({ ...jwk, key_ops: ['encrypt'] }, { alg: 'ES256' }), 'ERR_KEY_INVALID');

@@ -139,7 +139,7 @@ describe('createLocalJWKS: selection', () => {
   });
 });
 
-describe('createLocalJWKS: algorithm confusion (security.md B 9-10)', () => {
+describe('createLocalJWKS: algorithm confusion (B9–B10 in test/jws/key.test.ts)', () => {
   it('HS256 with the kid of an RSA key without alg: ERR_JWT_ALG_NOT_ALLOWED', async () => {
     const { createHmac } = await import('node:crypto');
     const rsaJwk = withoutAlg(publicJwk(rs, { kid: 'k1' }));
@@ -170,7 +170,7 @@ describe('createLocalJWKS: algorithm confusion (security.md B 9-10)', () => {
   });
 });
 
-describe('createLocalJWKS: key material named in the header (security.md C)', () => {
+describe('createLocalJWKS: key material named in the header (C16–C19 in test/jws/header.test.ts)', () => {
   it('an embedded jwk, jku or x5u is never used', async () => {
     const attacker = await generateKeyPair('ES256');
     const jwks = createLocalJWKS({ keys: [publicJwk(es1)] });
@@ -188,7 +188,7 @@ describe('createLocalJWKS: key material named in the header (security.md C)', ()
     );
   });
 
-  it('kid injection strings match nothing; non-string kids are malformed (entry 19)', async () => {
+  it('kid injection strings match nothing; non-string kids are malformed (C19)', async () => {
     const jwks = createLocalJWKS({ keys: [publicJwk(es1, { kid: '1' })] });
     for (const kid of [
       '../../../../../../dev/null',

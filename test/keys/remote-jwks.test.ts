@@ -250,6 +250,33 @@ describe('createRemoteJWKS: failures', () => {
     expect(server.count(at)).toBe(2);
   });
 
+  it('with nothing cached, a failed fetch is retried after 1 s, then 2 s, 4 s, ... up to the cooldown; healthy again, it works at once', async () => {
+    const at = path();
+    let healthy = false;
+    server.handle((request, response) => (healthy ? serveJson(setOf(k1))(request, response) : response.writeHead(503).end()));
+    const clock = fakeClock();
+    const jwks = remote(at, clock, { cooldown: 10 });
+    const token = await tokenOf(k1);
+    const attemptsAfter = async (seconds: number): Promise<number> => {
+      clock.advance(seconds);
+      await expectCode(() => check(token, jwks, clock), 'ERR_JWKS_FETCH');
+      return server.count(at);
+    };
+    expect(await attemptsAfter(0)).toBe(1);
+    expect(await attemptsAfter(0.9)).toBe(1); // within 1 s of the first failure
+    expect(await attemptsAfter(0.1)).toBe(2); // 1 s
+    expect(await attemptsAfter(1.9)).toBe(2);
+    expect(await attemptsAfter(0.1)).toBe(3); // 2 s
+    expect(await attemptsAfter(4)).toBe(4); // 4 s
+    expect(await attemptsAfter(8)).toBe(5); // 8 s
+    expect(await attemptsAfter(9.9)).toBe(5); // capped at the 10 s cooldown
+    expect(await attemptsAfter(0.1)).toBe(6);
+    healthy = true;
+    clock.advance(10);
+    await check(token, jwks, clock);
+    expect(server.count(at)).toBe(7);
+  });
+
   it('stale-if-error: the last good set serves while refetches fail, for a bounded time', async () => {
     const at = path();
     let healthy = true;

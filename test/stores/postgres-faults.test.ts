@@ -1,14 +1,14 @@
 // Fault injection on a real PostgreSQL server during a refresh burst through the token service:
 // the server (postmaster and every backend) is paused with SIGSTOP, or stopped (fast shutdown) and
 // started again. Callers get ERR_STORE_UNAVAILABLE, no refresh token is lost or duplicated, and the
-// store works again after.
+// store works again after. A refresh stuck behind a row lock is cancelled by the server itself.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, PostgresRefreshTokenStore } from '../../src/stores/postgres/index.js';
 import { findPostgresBindir } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { openPool } from '../helpers/servers/postgres-clients.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/servers/postgres-server.js';
-import { codeOf } from '../helpers/servers/records.js';
+import { codeOf, firstRecord, NOW, successorOf } from '../helpers/servers/records.js';
 import { expectNothingLost, expectOutage, familyStates, refreshBurst, serviceOn, waitForStore } from '../helpers/servers/refresh-burst.js';
 
 const TOKENS = 60;
@@ -72,5 +72,65 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     expectOutage(outcomes, TOKENS / 3);
     const live = expectNothingLost(outcomes, await familyStates(store, outcomes, countFamily));
     for (const token of live) expect(await codeOf(service.refresh(token))).toBe('resolved');
+  });
+
+  /** Waits until no other backend runs a statement on the store's tables (a cancelled one, or one that went on). */
+  async function settled(): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const { rows } = await pool.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE pid <> pg_backend_pid() AND state <> 'idle' AND query LIKE '%jwtkit_refresh_tokens%'`,
+      );
+      if (rows[0]?.n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('a statement on the store tables is still running');
+  }
+
+  it('a refresh stuck on a row lock fails with ERR_STORE_UNAVAILABLE, commits nothing later, and its retry rotates', async () => {
+    const store = new PostgresRefreshTokenStore({ client: pool.client, queryTimeout: 0.5 });
+    const record = firstRecord();
+    await store.insert(record);
+    const successor = successorOf(record, NOW + 1);
+    // Another transaction holds the presented token's row, past the refresh's queryTimeout.
+    const locker = await pool.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT hash FROM jwtkit_refresh_tokens WHERE hash = $1 FOR UPDATE', [record.hash]);
+      expect(await codeOf(store.rotate(record.hash, successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+    // Had the server kept the refresh waiting, it would run now that the lock is free.
+    await settled();
+    expect(await store.find(record.hash)).toMatchObject({ usedAt: null, revoked: false });
+    expect(await store.find(successor.hash)).toBe(null);
+    expect((await store.rotate(record.hash, successor, NOW + 1)).status).toBe('rotated');
+  });
+
+  it('a refresh that times out waiting for a pooled connection fails closed and gives the connection back unused', async () => {
+    const single = openPool(server.url(await server.createDatabase()), 1);
+    try {
+      await migrate(single.client);
+      const store = new PostgresRefreshTokenStore({ client: single.client, queryTimeout: 0.3 });
+      const record = firstRecord();
+      await store.insert(record);
+      const successor = successorOf(record, NOW + 1);
+      const held = await single.pool.connect();
+      try {
+        expect(await codeOf(store.rotate(record.hash, successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+      } finally {
+        held.release();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect({ idle: single.pool.idleCount, waiting: single.pool.waitingCount }).toEqual({ idle: 1, waiting: 0 });
+      expect(await store.find(record.hash)).toMatchObject({ usedAt: null });
+      expect(await store.find(successor.hash)).toBe(null);
+      expect((await store.rotate(record.hash, successor, NOW + 1)).status).toBe('rotated');
+    } finally {
+      await single.close();
+    }
   });
 });

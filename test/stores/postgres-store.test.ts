@@ -1,14 +1,18 @@
 // What the PostgreSQL stores promise beyond the conformance kit: option checks, the migration
-// (as a string and as migrate()), its indexes, schemas, the write fence and error mapping. On
-// PGlite always, and on a real PostgreSQL server when installed.
+// (as a string and as migrate(), serialised between concurrent callers), its indexes, schemas, the
+// write fence, writes as transactions on a lent connection, and error mapping. On PGlite always,
+// and on a real PostgreSQL server when installed.
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   migrate,
   POSTGRES_MIGRATION_SQL,
   PostgresRefreshTokenStore,
   PostgresRevocationStore,
+  type PostgresConnection,
   type PostgresQueryable,
+  type PostgresQueryResult,
 } from '../../src/stores/postgres/index.js';
 import { findPostgresBindir } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
@@ -76,6 +80,181 @@ describe('PostgreSQL store options', () => {
     expect(await codeOf(revocations.revokeJti('j', NOW + 10, undefined as never))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(revocations.revokeIssuedBefore('s', NOW, NOW + 10, NOW + 0.5))).toBe('ERR_INVALID_OPTION');
     expect(sent).toBe(0);
+  });
+});
+
+/** A pool-like client whose `connect()` lends one recorded connection answering with `answer`. */
+function lendingClient(
+  answer: (text: string) => PostgresQueryResult | Promise<PostgresQueryResult> = () => ({ rows: [{ open: true }] }),
+  lend?: (connection: PostgresConnection) => Promise<unknown>,
+) {
+  const log = { texts: [] as string[], releases: [] as unknown[][], connects: 0, poolQueries: 0 };
+  const connection: PostgresConnection = {
+    query: async (text) => {
+      log.texts.push(text);
+      return answer(text);
+    },
+    release: (...args: unknown[]) => void log.releases.push(args),
+  };
+  const client: PostgresQueryable = {
+    query: async () => (log.poolQueries++, { rows: [] }),
+    connect: async () => {
+      log.connects++;
+      return (lend === undefined ? connection : await lend(connection)) as PostgresConnection;
+    },
+  };
+  return { client, log };
+}
+
+const LOCAL_TIMEOUTS = /^SELECT set_config\('lock_timeout', '(\d+)ms', true\), set_config\('statement_timeout', '(\d+)ms', true\)$/;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PostgreSQL writes on a client with connect()', () => {
+  it('run as BEGIN, transaction-local timeouts below half of queryTimeout, the statement, COMMIT, on one lent connection', async () => {
+    const { client, log } = lendingClient();
+    const store = new PostgresRefreshTokenStore({ client, queryTimeout: 2 });
+    await store.revokeFamily('family', 'admin');
+    expect(log.connects).toBe(1);
+    expect(log.poolQueries).toBe(0);
+    expect(log.texts).toHaveLength(4);
+    expect([log.texts[0], log.texts[3]]).toEqual(['BEGIN', 'COMMIT']);
+    expect(log.texts[2]).toContain('revoked_reason');
+    const [, lockMs, statementMs] = LOCAL_TIMEOUTS.exec(log.texts[1] ?? '') ?? [];
+    expect(Number(lockMs)).toBeGreaterThan(0);
+    expect(Number(lockMs)).toBeLessThan(1000);
+    expect(Number(statementMs)).toBeGreaterThan(0);
+    expect(Number(statementMs)).toBeLessThan(1000);
+    // Never a session-level SET: the connection goes back to the application's pool.
+    expect(log.texts.filter((text) => /^\s*SET\b/i.test(text) || /set_config\([^)]*false\)/i.test(text))).toEqual([]);
+    expect(log.releases).toEqual([[]]);
+    // Reads go through query(): nothing to cancel.
+    await store.find(randomHash());
+    expect(log.poolQueries).toBe(1);
+    expect(log.connects).toBe(1);
+  });
+
+  it('roll back and give the connection back when the statement fails; a failed ROLLBACK discards the connection', async () => {
+    const failing = (code: string) => (text: string) =>
+      text.includes('revoked_reason') || text.includes('jwtkit_refresh_tokens')
+        ? Promise.reject(Object.assign(new Error('failed'), { code }))
+        : { rows: [] };
+    for (const [code, expected] of [
+      ['55P03', 'ERR_STORE_UNAVAILABLE'], // lock_timeout
+      ['57014', 'ERR_STORE_UNAVAILABLE'], // statement_timeout
+      ['23505', 'ERR_INVALID_OPTION'], // unique violation: a duplicate hash
+    ] as const) {
+      const { client, log } = lendingClient(failing(code));
+      expect(await codeOf(new PostgresRefreshTokenStore({ client }).insert(firstRecord()))).toBe(expected);
+      expect(log.texts.at(-1)).toBe('ROLLBACK');
+      expect(log.texts).not.toContain('COMMIT');
+      expect(log.releases).toEqual([[]]);
+    }
+    const broken = lendingClient((text) =>
+      text === 'BEGIN' || LOCAL_TIMEOUTS.test(text) ? { rows: [] } : Promise.reject(new Error('connection terminated')),
+    );
+    expect(await codeOf(new PostgresRefreshTokenStore({ client: broken.client }).insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
+    expect(broken.log.texts.at(-1)).toBe('ROLLBACK');
+    expect(broken.log.releases).toHaveLength(1);
+    expect(broken.log.releases[0]?.[0]).toBeInstanceOf(Error);
+    const releases: unknown[][] = [];
+    const throwing: PostgresQueryable = {
+      query: async () => ({ rows: [] }),
+      connect: async () => ({
+        query: () => {
+          throw new TypeError('Client was closed');
+        },
+        release: (...args: unknown[]) => void releases.push(args),
+      }),
+    };
+    expect(await codeOf(new PostgresRefreshTokenStore({ client: throwing }).insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
+    expect(releases).toHaveLength(1);
+    expect(releases[0]?.[0]).toBeInstanceOf(Error);
+  });
+
+  it('fail closed when connect() fails, never answers or lends no connection', async () => {
+    const clients: PostgresQueryable[] = [
+      { query: async () => ({ rows: [] }), connect: () => Promise.reject(new Error('ECONNREFUSED')) },
+      {
+        query: async () => ({ rows: [] }),
+        connect: () => {
+          throw new Error('pool ended');
+        },
+      },
+      { query: async () => ({ rows: [] }), connect: () => new Promise(() => undefined) },
+      { query: async () => ({ rows: [] }), connect: async () => ({}) as never },
+    ];
+    for (const client of clients) {
+      expect(await codeOf(new PostgresRefreshTokenStore({ client, queryTimeout: 0.05 }).insert(firstRecord()))).toBe(
+        'ERR_STORE_UNAVAILABLE',
+      );
+    }
+  });
+
+  it('a timeout while waiting for connect() or for the statement commits nothing and gives the connection back', async () => {
+    const lateConnection = lendingClient(undefined, async (connection) => (await sleep(150), connection));
+    const store = new PostgresRefreshTokenStore({ client: lateConnection.client, queryTimeout: 0.05 });
+    const record = firstRecord();
+    expect(await codeOf(store.rotate(record.hash, successorOf(record, NOW + 1), NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+    await vi.waitFor(() => expect(lateConnection.log.releases).toEqual([[]]));
+    expect(lateConnection.log.texts).toEqual([]);
+
+    const lateStatement = lendingClient(async (text) => {
+      if (text.includes('jwtkit_refresh_tokens')) await sleep(150);
+      return { rows: [{ open: true }] };
+    });
+    const slow = new PostgresRefreshTokenStore({ client: lateStatement.client, queryTimeout: 0.05 });
+    expect(await codeOf(slow.insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
+    await vi.waitFor(() => expect(lateStatement.log.releases).toEqual([[]]));
+    expect(lateStatement.log.texts.at(-1)).toBe('ROLLBACK');
+    expect(lateStatement.log.texts).not.toContain('COMMIT');
+  });
+
+  it('never asks a pg Client, or a connection a pool already lent, to connect(): their writes go through query()', async () => {
+    // A pg Client's connect() opens that client (and rejects once open); a PoolClient is a Client.
+    for (const extra of [{ connectionParameters: {} }, { release: () => undefined }]) {
+      let connects = 0;
+      const single: PostgresQueryable = {
+        query: async () => ({ rows: [{ open: true }] }),
+        connect: async () => (connects++, {}) as never,
+        ...extra,
+      };
+      await new PostgresRefreshTokenStore({ client: single }).revokeFamily('family', 'admin');
+      expect(connects).toBe(0);
+    }
+    // The real thing: a pg Client (never connected here) fits the client type and is recognised.
+    const pgClient: PostgresQueryable = new pg.Client({ host: '127.0.0.1', port: 1 });
+    expect(Object.prototype.hasOwnProperty.call(pgClient, 'connectionParameters')).toBe(true);
+  });
+});
+
+describe('migrate() transactions', () => {
+  it('with connect(): one transaction on one lent connection, the advisory lock first', async () => {
+    const { client, log } = lendingClient(() => ({ rows: [] }));
+    await migrate(client, { schema: 'auth' });
+    expect(log.poolQueries).toBe(0);
+    expect(log.texts[0]).toBe('BEGIN');
+    expect(log.texts[1]).toMatch(LOCAL_TIMEOUTS);
+    expect(log.texts[2]).toMatch(/^SELECT pg_advisory_xact_lock\(\d+\)$/);
+    expect(log.texts[3]).toBe('CREATE SCHEMA IF NOT EXISTS "auth"');
+    expect(log.texts.at(-1)).toBe('COMMIT');
+    expect(log.texts.slice(4, -1).every((text) => /\bIF NOT EXISTS\b/.test(text))).toBe(true);
+    expect(log.releases).toEqual([[]]);
+  });
+
+  it('with query() alone: one text of several statements in BEGIN ... COMMIT, rolled back after a failure', async () => {
+    const texts: string[] = [];
+    const failing: PostgresQueryable = {
+      query: async (text) => {
+        texts.push(text);
+        if (text !== 'ROLLBACK') throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return { rows: [] };
+      },
+    };
+    expect(await codeOf(migrate(failing))).toBe('ERR_STORE_UNAVAILABLE');
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/^BEGIN;\nSELECT set_config\('lock_timeout'.*\nSELECT pg_advisory_xact_lock\(\d+\);\n/s);
+    expect(texts[0]).toMatch(/;\nCOMMIT;$/);
+    expect(texts[1]).toBe('ROLLBACK');
   });
 });
 
@@ -246,5 +425,42 @@ describeWithServer('PostgreSQL stores on a PostgreSQL server', findPostgresBindi
   storeBehaviour('pg Pool', async () => {
     const { client, close } = openPool(server.url(await server.createDatabase()));
     return { client, close };
+  });
+
+  /** Six instances starting at once, each running migrate(), twice over; then the schema works. */
+  async function migrateConcurrently(client: PostgresQueryable, schema?: string): Promise<void> {
+    const options = schema === undefined ? {} : { schema };
+    for (let round = 0; round < 2; round++) {
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => codeOf(migrate(client, options))));
+      expect(outcomes).toEqual(Array.from({ length: 6 }, () => 'resolved'));
+    }
+    const store = new PostgresRefreshTokenStore({ client, ...options });
+    const record = firstRecord();
+    await store.insert(record);
+    expect((await store.rotate(record.hash, successorOf(record, NOW + 1), NOW + 1)).status).toBe('rotated');
+    const revocations = new PostgresRevocationStore({ client, ...options });
+    await revocations.revokeJti('j', NOW + 10, NOW);
+    expect(await revocations.isJtiRevoked('j', NOW)).toBe(true);
+  }
+
+  it('migrate() run by six instances at once on a fresh database: every call succeeds (pg Pool, connect())', async () => {
+    const { client, close } = openPool(server.url(await server.createDatabase()), 8);
+    try {
+      await migrateConcurrently(client);
+      await migrateConcurrently(client, 'jwtkit_concurrent');
+    } finally {
+      await close();
+    }
+  });
+
+  it('migrate() run by six instances at once through a query()-only client: every call succeeds', async () => {
+    const { pool, close } = openPool(server.url(await server.createDatabase()), 8);
+    try {
+      const queryOnly: PostgresQueryable = { query: (text, values) => pool.query(text, values) };
+      await migrateConcurrently(queryOnly);
+      await migrateConcurrently(queryOnly, 'jwtkit_concurrent');
+    } finally {
+      await close();
+    }
   });
 });

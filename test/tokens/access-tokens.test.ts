@@ -13,7 +13,7 @@ import { bindKey } from '../../src/jws/key.js';
 import { createFakeClock } from '../../src/testing/index.js';
 import { AUDIENCE, ISSUER, inspect, keys, rejectsWith, setup } from './helpers.js';
 
-describe('verifyAccessToken accepts only this service’s access tokens (security.md §I, entry 62)', () => {
+describe('verifyAccessToken accepts only this service’s access tokens (RFC 8725 §3.11–3.12)', () => {
   it('refuses a JWT of another kind from the same key: no typ, typ JWT, an ID-token shape', async () => {
     const { tokens, clock } = setup();
     const base = { sub: 'user-1', jti: 'x', iss: ISSUER, aud: AUDIENCE };

@@ -6,6 +6,7 @@ import { runRevocationStoreSuite } from '../../src/testing/revocation-store-suit
 import type { NewRefreshTokenRecord } from '../../src/tokens/store.js';
 import { isJwtError } from '../../src/errors.js';
 import type { Duration } from '../../src/internal/duration.js';
+import { eventLoopTurns } from './event-loop-turns.js';
 
 runRefreshTokenStoreSuite(() => new MemoryRefreshTokenStore(), { describe, it, expect });
 runRevocationStoreSuite(() => new MemoryRevocationStore(), { describe, it, expect });
@@ -35,13 +36,15 @@ describe('MemoryRefreshTokenStore specifics', () => {
     expect(await store.deleteExpired(NOW + 104)).toBe(0);
   });
 
-  it('memory stays bounded: insert sweeps records expired for longer than the sweep interval', async () => {
+  it('memory stays bounded: insert schedules sweeps of records expired for longer than the sweep interval', async () => {
     const store = new MemoryRefreshTokenStore({ sweepInterval: '10s' });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
       for (let index = 0; index < 50; index++) {
         await store.insert(record(round * 50 + index, { createdAt: now, expiresAt: now + 30 }));
       }
+      // The sweep an insert scheduled runs once the event loop turns.
+      await eventLoopTurns(2);
     }
     // Only the last round (and at most the one before) can still be held.
     expect(store.size <= 100).toBe(true);
@@ -53,7 +56,10 @@ describe('MemoryRefreshTokenStore specifics', () => {
     const successor = record(2, { parentHash: 'hash-1', familyId: 'family-1' });
     expect((await store.rotate('hash-1', successor, NOW + 130)).status).toBe('expired');
     expect((await store.rotate('hash-1', successor, NOW + 159)).status).toBe('expired');
-    // Swept at the latest two intervals after expiry.
+    // This call finds a sweep due (two intervals after expiry at the latest) and only schedules it:
+    // the record still reads as expired, and as unknown once the sweep has run.
+    expect((await store.rotate('hash-1', successor, NOW + 221)).status).toBe('expired');
+    await eventLoopTurns(2);
     expect((await store.rotate('hash-1', successor, NOW + 221)).status).toBe('unknown');
   });
 
@@ -85,6 +91,8 @@ describe('MemoryRefreshTokenStore specifics', () => {
     await store.insert(record(1, { expiresAt: NOW + 100 }));
     const successor = record(2, { parentHash: 'hash-1', familyId: 'family-1' });
     expect((await store.rotate('hash-1', successor, NOW + 105)).status).toBe('expired');
+    await store.rotate('hash-1', successor, NOW + 130);
+    await eventLoopTurns(2);
     expect((await store.rotate('hash-1', successor, NOW + 130)).status).toBe('unknown');
     for (const sweepIntervalSeconds of [0, -1, '60s' as unknown as number]) {
       expect(() => new MemoryRefreshTokenStore({ sweepIntervalSeconds })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
@@ -97,7 +105,7 @@ describe('MemoryRefreshTokenStore specifics', () => {
 });
 
 describe('MemoryRevocationStore specifics', () => {
-  it('memory stays bounded: reads sweep entries expired for longer than the sweep interval', async () => {
+  it('memory stays bounded: reads schedule sweeps of entries expired for longer than the sweep interval', async () => {
     const store = new MemoryRevocationStore({ sweepInterval: 10 });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
@@ -106,11 +114,12 @@ describe('MemoryRevocationStore specifics', () => {
         await store.revokeIssuedBefore(`sub-${round}-${index}`, now, now + 30, now);
       }
       await store.isJtiRevoked('probe', now);
+      await eventLoopTurns(2);
     }
     expect(store.size <= 200).toBe(true);
   });
 
-  it('memory stays bounded without reads: writes sweep too, with their now', async () => {
+  it('memory stays bounded without reads: writes schedule sweeps too, with their now', async () => {
     const store = new MemoryRevocationStore({ sweepInterval: 10 });
     for (let round = 0; round < 100; round++) {
       const now = NOW + round * 100;
@@ -118,6 +127,7 @@ describe('MemoryRevocationStore specifics', () => {
         await store.revokeJti(`jti-${round}-${index}`, now + 30, now);
         await store.revokeIssuedBefore(`sub-${round}-${index}`, now, now + 30, now);
       }
+      await eventLoopTurns(2);
     }
     expect(store.size).toBe(100);
   });

@@ -3,14 +3,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request as ExpressRequest } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AuthRequest, RequestAuth } from '../../src/adapters/express.js';
+import type { AuthRequest, RequestAuth } from '../../src/adapters/express/index.js';
 import {
   authenticateRequest,
   requireScopes,
   withAuth,
   type OptionalAuthenticateOptions,
   type RequiredAuthenticateOptions,
-} from '../../src/adapters/fetch.js';
+} from '../../src/adapters/fetch/index.js';
 import { createTokenService, type JwtClaims, type TokenService, type VerifyResult } from '../../src/index.js';
 
 interface AppClaims {

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKeyRing, createRemoteJWKS, generateKeyPair, sign, verify, type JWKSCacheSnapshot, type VerifyOptions } from 'jwtkit';
 
-// An auth server publishing its key ring, with Cache-Control (what createJwksEndpoint sends).
+// An auth server publishing its key ring, with Cache-Control (what createJWKSEndpoint sends).
 const ring = createKeyRing({ current: (await generateKeyPair('EdDSA')).privateKey, maxTokenLifetime: '15m' });
 let fetches = 0;
 const authServer = createServer((_request, response) => {

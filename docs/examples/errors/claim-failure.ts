@@ -11,5 +11,5 @@ try {
   if (!isJwtError(error)) throw error; // a bug, not a bad token
   assert.equal(error.code, 'ERR_JWT_CLAIM_INVALID');
   assert.equal(error.claim, 'aud'); // which claim failed
-  assert.equal(error.reason, 'mismatch'); // 'missing' | 'type' | 'mismatch' | 'future' | 'too_old'
+  assert.equal(error.reason, 'mismatch'); // 'missing' | 'type' | 'mismatch' | 'future' | 'too_old' | 'milliseconds'
 }

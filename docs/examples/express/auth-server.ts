@@ -1,7 +1,7 @@
 // The auth server: login, refresh and logout endpoints, and the JWKS that resource servers use.
 import express from 'express';
 import { createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
-import { createAuthEndpoints, createJwksEndpoint } from 'jwtkit/express';
+import { createAuthEndpoints, createJWKSEndpoint } from 'jwtkit/express';
 
 export const ISSUER = 'https://auth.example.com';
 export const AUDIENCE = 'https://api.example.com';
@@ -18,12 +18,15 @@ async function checkPassword(username: unknown, password: unknown): Promise<bool
   return username === 'ada' && password === 'correct horse battery staple';
 }
 
+// The refresh cookie is `Secure` (a browser keeps it only from https). For development over plain
+// http, opt out explicitly: JWTKIT_DEV_INSECURE_COOKIE=1. Never derive this from NODE_ENV or a Host.
+const insecureDevCookie = process.env.JWTKIT_DEV_INSECURE_COOKIE === '1';
+
 const auth = createAuthEndpoints({
   tokens,
   verifyCredentials: async ({ username, password }) =>
     (await checkPassword(username, password)) ? { subject: 'user-1', claims: { scope: 'orders:read' } } : null,
-  // The refresh cookie is `Secure`; this lets it work over http://127.0.0.1 in development.
-  cookie: { path: '/auth', insecureLoopback: true },
+  cookie: { path: '/auth', secure: !insecureDevCookie },
 });
 
 export const authApp = express();
@@ -31,4 +34,4 @@ authApp.post('/auth/login', auth.login);
 authApp.post('/auth/refresh', auth.refresh);
 authApp.post('/auth/logout', auth.logout);
 authApp.post('/auth/logout-everywhere', auth.logoutEverywhere);
-authApp.get('/.well-known/jwks.json', createJwksEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '10m' }));
+authApp.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '10m' }));

@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { JwtError } from '../../errors.js';
 import { ALGORITHMS, JWS_ALGORITHMS } from '../../jws/algorithms.js';
-import type { Jwk, JwsAlgorithm } from '../../jws/types.js';
+import type { JWK, JwsAlgorithm } from '../../jws/types.js';
 import { exportJWK } from '../../keys/export-jwk.js';
 import { importKey, type ImportKeyInput } from '../../keys/import-key.js';
 import { thumbprint } from '../../keys/thumbprint.js';
@@ -23,7 +23,7 @@ function soleAlgorithmOf(key: KeyObject): JwsAlgorithm | undefined {
   return undefined;
 }
 
-function publicKeyObjectOf(input: string | Jwk, origin: string): KeyObject {
+function publicKeyObjectOf(input: string | JWK, origin: string): KeyObject {
   try {
     return typeof input === 'string' ? createPublicKey(input) : createPublicKey({ key: input as JsonWebKey, format: 'jwk' });
   } catch (error) {
@@ -34,7 +34,7 @@ function publicKeyObjectOf(input: string | Jwk, origin: string): KeyObject {
 }
 
 /** One published JWK: the public half only, with `alg`, `kid` (default: thumbprint) and `use: "sig"`. */
-function publicJwkOf(input: string | Jwk, origin: string, fallbackAlg: JwsAlgorithm | undefined): Jwk {
+function publicJwkOf(input: string | JWK, origin: string, fallbackAlg: JwsAlgorithm | undefined): JWK {
   if (typeof input !== 'string' && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw new JwtError('ERR_KEY_INVALID', `${origin}: not a JWK object`);
   }
@@ -74,7 +74,7 @@ Exit codes: 0 printed, 2 an unreadable, unusable or secret key, or a duplicate k
     const { values, positionals } = parseCommandArgs({ args: [...args], options: OPTIONS, allowPositionals: true, strict: true });
     if (positionals.length === 0) throw new JwtError('ERR_INVALID_OPTION', 'give at least one key file');
     const fallbackAlg = readAlgorithms(values.alg === undefined ? undefined : [values.alg])[0];
-    const keys: Jwk[] = [];
+    const keys: JWK[] = [];
     for (const path of positionals) {
       const material = parseKeyFile(readTextFile(path, 'jwks'), path);
       if (material.kind === 'pem') keys.push(publicJwkOf(material.text, path, fallbackAlg));

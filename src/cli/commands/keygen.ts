@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { JwtError } from '../../errors.js';
-import type { Jwk } from '../../jws/types.js';
+import type { JWK } from '../../jws/types.js';
 import { exportJWK } from '../../keys/export-jwk.js';
 import { generateKeyPair } from '../../keys/generate-key-pair.js';
 import { expectNoArguments, readOneAlgorithm } from '../arguments.js';
@@ -68,7 +68,7 @@ Exit codes: 0 generated, 2 bad arguments or an existing output file.
     const kid = publicKey.kid as string;
     const privateKeyPem = privateKey.keyObject.export({ type: 'pkcs8', format: 'pem' }).toString();
     const publicKeyPem = publicKey.keyObject.export({ type: 'spki', format: 'pem' }).toString();
-    const publicJwk: Jwk = { ...exportJWK(publicKey), use: 'sig' };
+    const publicJwk: JWK = { ...exportJWK(publicKey), use: 'sig' };
     if (values.out !== undefined) {
       const paths = {
         privateKey: `${values.out}.private.pem`,

@@ -1,23 +1,55 @@
 /**
  * The PostgreSQL connection as the stores use it: anything with a `query(text, values)` method
  * that resolves to `{ rows }` (a `pg` Pool or Client, PGlite, or a one-line wrapper around another
- * driver), called with a timeout.
+ * driver), and optionally a `connect()` that lends one connection of a pool (a `pg` Pool), called
+ * with a timeout.
  *
  * @module
  */
 import { JwtError } from '../../errors.js';
 import { duplicateHashError } from '../../tokens/record-codec.js';
 import { readStoredInteger } from '../shared/stored-record.js';
+import { connectionLender, inLentTransaction, localTimeouts, rowsOf } from './connection.js';
 
 /**
  * What the PostgreSQL stores need from a database driver: run one parameterised statement
- * (`$1`, `$2`, ... placeholders) and resolve to its rows as objects keyed by column name. A `pg`
- * `Pool` or `Client` and a PGlite database satisfy it as they are; for `postgres` (postgres.js) pass
+ * (`$1`, `$2`, ... placeholders) and resolve to its rows as objects keyed by column name, and,
+ * optionally, lend one connection of a pool. A `pg` `Pool` or `Client` and a PGlite database satisfy
+ * it as they are; for `postgres` (postgres.js) pass
  * `{ query: (text, values) => sql.unsafe(text, values).then((rows) => ({ rows })) }`.
+ *
+ * With `connect()` (a `pg` Pool), every write runs in its own transaction on one lent connection,
+ * with `lock_timeout` and `statement_timeout` set for that transaction only, below half of the
+ * store's `queryTimeout`: PostgreSQL itself cancels a statement the store stopped waiting for (one
+ * stuck behind a row lock, say), so a call that rejected with `ERR_STORE_UNAVAILABLE` never commits
+ * later. With `query()` alone (a `pg` Client, PGlite, a wrapper), each write is one statement and
+ * only the client side gives up: a write that started in time but waits on a lock may still commit
+ * after the call rejected (weaker; see docs/redis-and-postgres.md, "Outages").
  */
 export interface PostgresQueryable {
-  /** Runs one statement with its parameters. */
+  /** Runs one statement with its parameters (with none, `pg` also runs a text of several statements). */
   query(text: string, values: unknown[]): Promise<PostgresQueryResult>;
+  /**
+   * Lends one connection of a pool, given back with its `release` (a `pg` `Pool`'s `connect()`).
+   * Optional: without it, the stores use `query()` alone (see above). Not called on a `pg`
+   * `Client`, nor on a connection a pool already lent: their `connect()` opens the client itself,
+   * so they are recognised (by `connectionParameters` or `release`) and used through `query()`.
+   */
+  connect?(): Promise<PostgresConnection>;
+}
+
+/** A connection lent by {@link PostgresQueryable.connect} (a `pg` `PoolClient` fits). */
+export interface PostgresConnection {
+  /** Runs one statement with its parameters on this connection. */
+  query(text: string, values: unknown[]): Promise<PostgresQueryResult>;
+  /**
+   * Gives the connection back to its pool; with an error, the pool discards it instead (`pg`'s
+   * `release(err)`: the stores pass one when a `ROLLBACK` failed, so a connection in an unknown
+   * state is never reused). Required at run time: a lent connection without it fails the call
+   * with `ERR_STORE_UNAVAILABLE`. (Optional in the type only so that a `pg` `Client`, whose
+   * `connect()` resolves to itself, still fits {@link PostgresQueryable}.)
+   */
+  release?(error?: Error): void;
 }
 
 /** What {@link PostgresQueryable.query} resolves to (a `pg` `QueryResult` and PGlite's `Results` fit). */
@@ -36,70 +68,114 @@ function errorCode(error: unknown): unknown {
   return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
+/** SQLSTATE of a statement text refused as several commands (a driver that prepares every query). */
+const SEVERAL_COMMANDS_REFUSED = '42601';
+
+/** `lock_timeout` and `statement_timeout` of a transaction, as a share of the caller's deadline (below half: see below). */
+const SERVER_TIMEOUT_SHARE = 0.4;
+
 /**
- * Runs statements with a deadline: each rejects with `ERR_STORE_UNAVAILABLE` when the driver fails
- * or no result came within the timeout (a `pg` Pool waits forever for a paused server by default).
- * Writes are fenced: their first parameter is a wall-clock time in milliseconds, halfway to the
- * deadline, and the statement changes nothing when the server's `clock_timestamp()` is past it (see
- * the store documentation). A unique violation rejects with `ERR_INVALID_OPTION`.
+ * Runs statements with a deadline: each call rejects with `ERR_STORE_UNAVAILABLE` when the driver
+ * fails or no result came within the timeout (a `pg` Pool waits forever for a paused server by
+ * default). Writes are fenced: their first parameter is a wall-clock time in milliseconds, halfway
+ * to the deadline, and the statement changes nothing when the server's `clock_timestamp()` is past
+ * it (see the store documentation). When the client lends connections, writes also run in a
+ * transaction whose `lock_timeout` and `statement_timeout` are 40% of the deadline: a statement
+ * admitted by the fence ends by 90% of it, and a transaction is never committed once the caller
+ * was answered. A unique violation of a write rejects with `ERR_INVALID_OPTION`.
  * @internal
  */
 export class PostgresExecutor {
   readonly #client: PostgresQueryable;
+  readonly #connect: (() => Promise<unknown>) | undefined;
   readonly #timeoutMs: number;
+  readonly #timeouts: string;
 
   constructor(client: unknown, timeoutMs: number) {
     if (typeof client !== 'object' || client === null || typeof (client as { query?: unknown }).query !== 'function') {
       throw new JwtError('ERR_INVALID_OPTION', '"client" must have a query(text, values) method (a pg Pool, PGlite, ...)');
     }
     this.#client = client as PostgresQueryable;
+    this.#connect = connectionLender(client);
     this.#timeoutMs = timeoutMs;
+    this.#timeouts = localTimeouts(Math.max(1, Math.floor(timeoutMs * SERVER_TIMEOUT_SHARE)));
   }
 
-  /** Runs a read. */
+  /** Runs a read (through `query()`: a read that goes on after the deadline changes nothing). */
   read(text: string, values: unknown[]): Promise<Row[]> {
-    return this.#run(text, values);
+    return this.#withDeadline(async () => rowsOf(await this.#client.query(text, values)));
   }
 
   /** Runs a fenced write: `$1` in `text` is the fence (milliseconds since the epoch), `values` start at `$2`. */
   write(text: string, values: unknown[]): Promise<Row[]> {
-    return this.#run(text, [Date.now() + Math.floor(this.#timeoutMs / 2), ...values]);
+    const statement = { text, values: [Date.now() + Math.floor(this.#timeoutMs / 2), ...values] };
+    const connect = this.#connect;
+    const run =
+      connect === undefined
+        ? this.#withDeadline(async () => rowsOf(await this.#client.query(statement.text, statement.values)))
+        : this.#withDeadline(async (abandoned) => (await inLentTransaction(connect, this.#timeouts, [statement], abandoned))[0] ?? []);
+    return run.catch((error: unknown) => {
+      const cause = (error as { cause?: unknown }).cause;
+      throw errorCode(cause) === UNIQUE_VIOLATION ? duplicateHashError(cause) : error;
+    });
   }
 
-  #run(text: string, values: unknown[]): Promise<Row[]> {
-    return new Promise((resolve, reject) => {
-      let pending: Promise<PostgresQueryResult>;
+  /**
+   * Runs parameterless statements as one transaction, with the server-side timeouts: on a lent
+   * connection when the client lends them, else as one text of several statements wrapped in
+   * `BEGIN` ... `COMMIT` (after a failure, a `ROLLBACK` is sent, since a failed explicit transaction
+   * block stays open on the session). Rejects with `ERR_STORE_UNAVAILABLE`; check
+   * {@link refusesSeveralStatements} for a driver that runs one statement per query.
+   */
+  transaction(statements: readonly string[]): Promise<void> {
+    const connect = this.#connect;
+    if (connect !== undefined) {
+      const steps = statements.map((text) => ({ text, values: [] }));
+      return this.#withDeadline(async (abandoned) => void (await inLentTransaction(connect, this.#timeouts, steps, abandoned)));
+    }
+    const text = `${['BEGIN', this.#timeouts, ...statements, 'COMMIT'].join(';\n')};`;
+    return this.#withDeadline(async () => {
       try {
-        pending = this.#client.query(text, values);
+        await this.#client.query(text, []);
       } catch (error) {
-        reject(failure(error));
-        return;
+        // A text refused as a whole never started; any other failure may have left it open.
+        if (errorCode(error) !== SEVERAL_COMMANDS_REFUSED) {
+          await Promise.resolve()
+            .then(() => this.#client.query('ROLLBACK', []))
+            .catch(() => undefined);
+        }
+        throw error;
       }
-      const timer = setTimeout(
-        () => reject(new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL server did not answer in time')),
-        this.#timeoutMs,
-      );
-      Promise.resolve(pending).then(
-        (result) => {
+    });
+  }
+
+  /** Runs `work` against the deadline; `abandoned()` turns true once the caller was answered with a timeout. */
+  #withDeadline<T>(work: (abandoned: () => boolean) => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      let abandoned = false;
+      const timer = setTimeout(() => {
+        abandoned = true;
+        reject(new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL server did not answer in time'));
+      }, this.#timeoutMs);
+      work(() => abandoned).then(
+        (value) => {
           clearTimeout(timer);
-          const rows = typeof result === 'object' && result !== null ? result.rows : undefined;
-          if (!Array.isArray(rows)) reject(new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL driver returned no rows array'));
-          else resolve(rows as Row[]);
+          resolve(value);
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(failure(error));
+          reject(
+            error instanceof JwtError ? error : new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL statement failed', { cause: error }),
+          );
         },
       );
     });
   }
 }
 
-function failure(error: unknown): JwtError {
-  if (errorCode(error) === UNIQUE_VIOLATION) {
-    return duplicateHashError(error);
-  }
-  return new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL statement failed', { cause: error });
+/** Whether `error` (from {@link PostgresExecutor.transaction}) says the driver runs one statement per query (PGlite's `query`). @internal */
+export function refusesSeveralStatements(error: unknown): boolean {
+  return errorCode((error as { cause?: unknown }).cause) === SEVERAL_COMMANDS_REFUSED;
 }
 
 /** The fence check every write statement starts with (`$1` = the fence in milliseconds). @internal */

@@ -20,6 +20,6 @@ export type { PostgresRefreshTokenStoreOptions } from './refresh-token-store.js'
 export { PostgresRevocationStore } from './revocation-store.js';
 export type { PostgresRevocationStoreOptions } from './revocation-store.js';
 export type { PostgresStoreOptions } from './options.js';
-export type { PostgresQueryable, PostgresQueryResult } from './client.js';
+export type { PostgresConnection, PostgresQueryable, PostgresQueryResult } from './client.js';
 export { migrate, POSTGRES_MIGRATION_SQL } from './schema.js';
 export type { MigrateOptions } from './schema.js';

@@ -112,8 +112,8 @@ const ROTATE_ATTEMPTS = 3;
  * A {@link RefreshTokenStore} on PostgreSQL (12 or later; PGlite too), over a `pg` Pool or any
  * {@link PostgresQueryable}. Apply `migrate` (or `POSTGRES_MIGRATION_SQL`) first.
  *
- * Every method is one SQL statement, so the store needs no transaction held across round trips
- * and works on a pool. `rotate` is a single statement: a conditional
+ * Every method is one SQL statement, so no transaction spans the application's code and the
+ * store works on a pool. `rotate` is a single statement: a conditional
  * `UPDATE ... WHERE used_at IS NULL ... RETURNING` of the presented token (the compare-and-set:
  * concurrent rotations queue on the row lock, and all but the first then match nothing) and the
  * `INSERT` of the successor from the row it returned, committed together. Revocation is a flag on
@@ -124,7 +124,13 @@ const ROTATE_ATTEMPTS = 3;
  * otherwise waits forever for a paused server). Writes are fenced: a statement that starts
  * executing after half of `queryTimeout` (on the server's `clock_timestamp()`) changes nothing, so
  * a refresh reported as failed does not consume the token later when a paused server resumes. This
- * needs the application's and the database's clocks to agree within half of `queryTimeout`.
+ * needs the application's and the database's clocks to agree within half of `queryTimeout`. With a
+ * client that has `connect()` (a `pg` Pool), each write is also its own transaction (`BEGIN`,
+ * transaction-local `lock_timeout` and `statement_timeout` at 40% of `queryTimeout`, the
+ * statement, `COMMIT`) on one lent connection: a refresh stuck behind a row lock is cancelled by
+ * the server and rolled back, so it never commits after the caller was told it failed, and a retry
+ * of the same token rotates it. With `query()` alone (a `pg` Client, PGlite), such a statement may
+ * still commit once the lock is free, and the retry then reads as reuse.
  *
  * @example
  * ```ts

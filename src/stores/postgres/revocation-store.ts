@@ -52,7 +52,8 @@ SELECT gate.open, ((SELECT count(*) FROM jtis) + (SELECT count(*) FROM cutoffs))
  * `migrate`. Each write is one upsert keeping the later expiry (and the later cutoff), so
  * concurrent revocations from many processes agree. Expired rows stay until `deleteExpired(now)`:
  * call it now and then (for example hourly). Outages reject with `ERR_STORE_UNAVAILABLE` after
- * `queryTimeout`, and late writes are fenced, as for `PostgresRefreshTokenStore`.
+ * `queryTimeout`, late writes are fenced, and with a client that has `connect()` each write is a
+ * transaction the server cancels past its timeouts, as for `PostgresRefreshTokenStore`.
  *
  * @example
  * ```ts

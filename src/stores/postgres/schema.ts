@@ -5,7 +5,8 @@
  * @module
  */
 import { JwtError } from '../../errors.js';
-import { PostgresExecutor, type PostgresQueryable } from './client.js';
+import { checkOptionNames, optionNames } from '../../internal/option-names.js';
+import { PostgresExecutor, refusesSeveralStatements, type PostgresQueryable } from './client.js';
 
 /** The table names, qualified with the schema when one is configured. @internal */
 export interface PostgresTables {
@@ -97,7 +98,7 @@ CREATE TABLE IF NOT EXISTS ${t.cutoffs} (
  */
 export const POSTGRES_MIGRATION_SQL: string = `${migrationStatements(postgresTables(undefined)).join(';\n\n')};\n`;
 
-/** Options of {@link migrate}. */
+/** Options of {@link migrate}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface MigrateOptions {
   /**
    * Create the tables in this schema (created too if missing) instead of the `search_path` one.
@@ -106,10 +107,23 @@ export interface MigrateOptions {
   schema?: string;
 }
 
+const MIGRATE_OPTION_NAMES = optionNames<MigrateOptions>({ schema: true });
+
+/**
+ * The key of the transaction-level advisory lock that serialises concurrent `migrate()` calls on one
+ * database: the ASCII bytes of "jwtkit" as a bigint.
+ */
+const MIGRATION_LOCK_KEY = '117061286848884';
+
 /**
  * Creates the tables and indexes of the PostgreSQL stores if they do not exist yet
- * ({@link POSTGRES_MIGRATION_SQL}, statement by statement). Run it once at deployment or start-up,
- * from one process: concurrent first runs may race on `CREATE TABLE IF NOT EXISTS`.
+ * ({@link POSTGRES_MIGRATION_SQL}). Safe to run from every instance at start-up: the migration is
+ * one transaction that first takes `pg_advisory_xact_lock`, so concurrent calls run one after the
+ * other, and every statement is idempotent (`IF NOT EXISTS`), so all of them succeed. With a client
+ * that lends connections (a `pg` Pool's `connect()`), the transaction runs on one lent connection;
+ * with `query()` alone (a `pg` Client), it is sent as one text of several statements. A driver
+ * whose `query()` takes one statement at a time (PGlite) gets the statements one by one, neither
+ * atomic nor serialised: run `migrate` from one process there.
  *
  * @param client - a `pg` Pool or Client, a PGlite database, or any {@link PostgresQueryable}.
  * @param options - see {@link MigrateOptions}.
@@ -118,16 +132,28 @@ export interface MigrateOptions {
  * import pg from 'pg';
  * import { migrate, PostgresRefreshTokenStore } from 'jwtkit/postgres';
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
- * await migrate(pool);
+ * await migrate(pool); // from every instance: concurrent calls wait for each other
  * const store = new PostgresRefreshTokenStore({ client: pool });
  * ```
- * @throws `ERR_INVALID_OPTION` when `client` has no `query` method or `schema` is not a plain
- * identifier; `ERR_STORE_UNAVAILABLE` when a statement fails (the driver error is the `cause`).
+ * @throws `ERR_INVALID_OPTION` when `client` has no `query` method, `schema` is not a plain
+ * identifier or an option is unknown; `ERR_STORE_UNAVAILABLE` when a statement fails or the
+ * migration does not finish within 60 seconds (nothing of it is then committed, except on a
+ * one-statement-per-query driver; the driver error is the `cause`).
  */
 export async function migrate(client: PostgresQueryable, options: MigrateOptions = {}): Promise<void> {
+  checkOptionNames(options, MIGRATE_OPTION_NAMES, 'migrate');
   const tables = postgresTables(options.schema);
-  // DDL can wait on locks: give it longer than a store call.
+  // DDL can wait on locks (the advisory lock too): give it longer than a store call.
   const executor = new PostgresExecutor(client, 60_000);
-  if (options.schema !== undefined) await executor.read(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`, []);
-  for (const statement of migrationStatements(tables)) await executor.read(statement, []);
+  const statements = [
+    ...(options.schema === undefined ? [] : [`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`]),
+    ...migrationStatements(tables),
+  ];
+  try {
+    await executor.transaction([`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`, ...statements]);
+  } catch (error) {
+    if (!refusesSeveralStatements(error)) throw error;
+    // Nothing ran: the driver refused the text as a whole. The statements are idempotent.
+    for (const statement of statements) await executor.read(statement, []);
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * `jwtkit/redis`: the refresh-token store and the revocation store on Redis, for applications that
- * run on several processes or servers. No runtime dependency: pass the node-redis (`redis` 4+) or
+ * `jwtkit/redis`: the refresh-token store, the revocation store and the DPoP replay cache on Redis,
+ * for applications that run on several processes or servers. No runtime dependency: pass the node-redis (`redis` 4+) or
  * ioredis client your application already has.
  *
  * @example
@@ -18,5 +18,7 @@ export { RedisRefreshTokenStore } from './refresh-token-store.js';
 export type { RedisRefreshTokenStoreOptions } from './refresh-token-store.js';
 export { RedisRevocationStore } from './revocation-store.js';
 export type { RedisRevocationStoreOptions } from './revocation-store.js';
+export { RedisDPoPReplayCache } from './dpop-replay-cache.js';
+export type { RedisDPoPReplayCacheOptions } from './dpop-replay-cache.js';
 export type { RedisStoreOptions } from './options.js';
 export type { RedisClientLike, NodeRedisClientLike, IoRedisClientLike } from './client.js';

@@ -5,10 +5,11 @@
  */
 import { JwtError } from '../../errors.js';
 import type { Duration } from '../../internal/duration.js';
+import { checkOptionNames, optionNames } from '../../internal/option-names.js';
 import { checkStoreOptions, storeTimeoutMs } from '../shared/store-client-options.js';
 import { RedisExecutor, type RedisClientLike } from './client.js';
 
-/** Options shared by `RedisRefreshTokenStore` and `RedisRevocationStore`. */
+/** Options shared by `RedisRefreshTokenStore` and `RedisRevocationStore`. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface RedisStoreOptions {
   /**
    * A connected node-redis (`createClient()`, 4 or later) or ioredis (`new Redis()`) client. The
@@ -33,6 +34,8 @@ export interface RedisStoreOptions {
   commandTimeout?: Duration;
 }
 
+const REDIS_STORE_OPTION_NAMES = optionNames<RedisStoreOptions>({ client: true, keyPrefix: true, commandTimeout: true });
+
 const MAX_PREFIX_LENGTH = 256;
 
 /** Validated options. @internal */
@@ -44,6 +47,7 @@ export interface ResolvedRedisStoreOptions {
 /** Validates {@link RedisStoreOptions}; throws `ERR_INVALID_OPTION`. @internal */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
   checkStoreOptions(options, 'Redis');
+  checkOptionNames(options, REDIS_STORE_OPTION_NAMES, 'a Redis store');
   const prefix = options.keyPrefix ?? 'jwtkit:';
   if (typeof prefix !== 'string' || prefix.length > MAX_PREFIX_LENGTH) {
     throw new JwtError('ERR_INVALID_OPTION', `"keyPrefix" must be a string of at most ${MAX_PREFIX_LENGTH} characters`);

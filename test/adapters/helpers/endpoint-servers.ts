@@ -9,9 +9,9 @@ import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
 import express4 from 'express4';
 import { Hono } from 'hono';
-import * as expressAdapter from '../../../src/adapters/express.js';
-import type { AuthEndpointsOptions, JwksEndpointOptions } from '../../../src/adapters/express.js';
-import * as fetchAdapter from '../../../src/adapters/fetch.js';
+import * as expressAdapter from '../../../src/adapters/express/index.js';
+import type { AuthEndpointsOptions, JWKSEndpointOptions } from '../../../src/adapters/express/index.js';
+import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
 
 /** The endpoint sets a server mounts: `/<set>/login`, `/<set>/refresh`, ... and the JWKS. */
 export interface EndpointSetup {
@@ -19,10 +19,14 @@ export interface EndpointSetup {
   cookie: AuthEndpointsOptions;
   /** Body transport, mounted under `/body`. */
   body: AuthEndpointsOptions;
-  /** Cookie transport with `insecureLoopback`, mounted under `/dev`. */
+  /** Cookie transport with `secure: false` (development over plain http), mounted under `/dev`. */
   dev: AuthEndpointsOptions;
+  /** Cookie transport with the deprecated `insecureLoopback: true`, mounted under `/legacy` when given. */
+  legacy?: AuthEndpointsOptions;
+  /** Cookie transport without the custom CSRF header (`csrf.requiredHeader: false`), mounted under `/no-header` when given. */
+  noHeader?: AuthEndpointsOptions;
   /** Served at `/.well-known/jwks.json`. */
-  jwks: JwksEndpointOptions;
+  jwks: JWKSEndpointOptions;
 }
 
 export interface RunningEndpoints {
@@ -38,8 +42,14 @@ const KINDS = [
   ['logout', 'logout'],
   ['logout-everywhere', 'logoutEverywhere'],
 ] as const;
-const SETS = ['cookie', 'body', 'dev'] as const;
-const PREFIX: Readonly<Record<(typeof SETS)[number], string>> = { cookie: '/auth', body: '/body', dev: '/dev' };
+const SETS = ['cookie', 'body', 'dev', 'noHeader', 'legacy'] as const;
+const PREFIX: Readonly<Record<(typeof SETS)[number], string>> = {
+  cookie: '/auth',
+  body: '/body',
+  dev: '/dev',
+  noHeader: '/no-header',
+  legacy: '/legacy',
+};
 
 function listen(server: Server): Promise<RunningEndpoints> {
   return new Promise((resolve, reject) => {
@@ -62,10 +72,12 @@ function listen(server: Server): Promise<RunningEndpoints> {
 function nodeHandlers(setup: EndpointSetup): Map<string, expressAdapter.RequestHandler> {
   const handlers = new Map<string, expressAdapter.RequestHandler>();
   for (const set of SETS) {
-    const endpoints = expressAdapter.createAuthEndpoints(setup[set]);
+    const options = setup[set];
+    if (options === undefined) continue;
+    const endpoints = expressAdapter.createAuthEndpoints(options);
     for (const [path, kind] of KINDS) handlers.set(`${PREFIX[set]}/${path}`, endpoints[kind]);
   }
-  handlers.set('/.well-known/jwks.json', expressAdapter.createJwksEndpoint(setup.jwks));
+  handlers.set('/.well-known/jwks.json', expressAdapter.createJWKSEndpoint(setup.jwks));
   return handlers;
 }
 
@@ -109,10 +121,12 @@ export const startNodeEndpoints: EndpointServerFactory = (setup) => {
 export const startHonoEndpoints: EndpointServerFactory = (setup) => {
   const app = new Hono();
   for (const set of SETS) {
-    const endpoints = fetchAdapter.createAuthEndpoints(setup[set]);
+    const options = setup[set];
+    if (options === undefined) continue;
+    const endpoints = fetchAdapter.createAuthEndpoints(options);
     for (const [path, kind] of KINDS) app.all(`${PREFIX[set]}/${path}`, (c) => endpoints[kind](c.req.raw));
   }
-  const jwks = fetchAdapter.createJwksEndpoint(setup.jwks);
+  const jwks = fetchAdapter.createJWKSEndpoint(setup.jwks);
   app.all('/.well-known/jwks.json', (c) => jwks(c.req.raw));
   return listen(createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server);
 };

@@ -10,10 +10,10 @@ import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
 import express4 from 'express4';
 import { Hono } from 'hono';
-import * as expressAdapter from '../../../src/adapters/express.js';
-import type { AuthenticateOptions, Middleware, RequestAuth } from '../../../src/adapters/express.js';
-import * as fetchAdapter from '../../../src/adapters/fetch.js';
-import type { AuthenticatedHandler } from '../../../src/adapters/fetch.js';
+import * as expressAdapter from '../../../src/adapters/express/index.js';
+import type { AuthenticateOptions, Middleware, RequestAuth } from '../../../src/adapters/express/index.js';
+import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
+import type { AuthenticatedHandler } from '../../../src/adapters/fetch/index.js';
 import type { JwtClaims } from '../../../src/index.js';
 
 /** An authorization helper applied after authentication. */

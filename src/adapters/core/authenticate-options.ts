@@ -1,0 +1,267 @@
+import { JwtError } from '../../errors.js';
+import { checkOptionNames, optionNames } from '../../internal/option-names.js';
+import { prepareKey } from '../../jws/key.js';
+import type { JwsHeader, KeyInput, KeyResolver } from '../../jws/types.js';
+import type { JwtClaims, VerifyOptions } from '../../jwt/types.js';
+import { readVerifyOptions } from '../../jwt/verify.js';
+import { isCookieName } from './cookie-header.js';
+import { normalizeCsrfOptions } from './csrf.js';
+import type { CsrfOptions, CsrfPolicy } from './csrf.js';
+import { rolesRequirement, scopesRequirement } from './requirements.js';
+import type { Requirement } from './requirements.js';
+
+/**
+ * What a successful authentication puts on `req.auth` (Express) or returns (Fetch): the verified
+ * claims and protected header, and the token itself (to forward it, never to log it).
+ */
+export interface RequestAuth<Claims extends object = JwtClaims> {
+  /** The verified claims. */
+  payload: Claims & JwtClaims;
+  /** The verified protected header. */
+  header: JwsHeader;
+  /** The compact token the request carried. */
+  token: string;
+}
+
+/**
+ * Options shared by `authenticate` (`jwtkit/express`) and `authenticateRequest` / `withAuth`
+ * (`jwtkit/fetch`). They are checked once, when the middleware or handler is made. A member that
+ * is not one of these is refused with `ERR_INVALID_OPTION` (naming the closest option, or the
+ * jwtkit equivalent of an express-jwt or express-oauth2-jwt-bearer option).
+ */
+export interface AuthenticateOptions {
+  /**
+   * The verification key, or a resolver that picks one from the token header, such as
+   * `createRemoteJWKS(url)`. Required.
+   */
+  key: KeyInput | KeyResolver;
+  /**
+   * The options of `verify`: `algorithms` (required), `audience` (required unless
+   * {@link allowAnyAudience}), `issuer`, `typ`, `maxAge`, `requiredClaims`, `clockTolerance`,
+   * `clock` (read at every request), ... Required.
+   */
+  verify: VerifyOptions;
+  /**
+   * Accept access tokens whatever their `aud`, instead of requiring `verify.audience`. A resource
+   * server must check that a token was issued for it (RFC 9068 §4; RFC 8725 §3.9): without the
+   * check, a token that the same issuer minted for another API (another audience) is accepted
+   * here too, so any client or service that can get a token for itself from that issuer can
+   * replay it against this server. Set it only when the issuer mints tokens for this server alone
+   * and will never serve another audience, or when you check `aud` yourself. Giving it with
+   * `verify.audience` is `ERR_INVALID_OPTION`. Default: `false`: `verify` options without
+   * `audience` are `ERR_INVALID_OPTION`.
+   */
+  allowAnyAudience?: boolean;
+  /**
+   * The name of a cookie that may carry the access token, in addition to the `Authorization:
+   * Bearer` header. A request carrying the token in more than one place is refused with 400
+   * `invalid_request` (RFC 6750 §2: one method per request). State-changing requests (any method
+   * but GET, HEAD and OPTIONS) authenticated by this cookie must pass the {@link csrf} check.
+   * Default: no cookie; only the header is read.
+   */
+  cookie?: string;
+  /** Cross-site request check for cookie-authenticated state changes. Default: see {@link CsrfOptions}. */
+  csrf?: CsrfOptions;
+  /**
+   * Whether a request without any credentials is refused (401). With `false` it passes without
+   * `auth`; a request with bad credentials is still refused. Default: `true`.
+   */
+  credentialsRequired?: boolean;
+  /**
+   * Scopes the token must grant, all of them (from the `scope` string claim or the `scp` claim);
+   * otherwise 403 `insufficient_scope` with `scope="..."`. Default: none.
+   */
+  requiredScopes?: readonly string[];
+  /** Roles the token's `roles` array claim must hold, all of them; otherwise 403. Default: none. */
+  requiredRoles?: readonly string[];
+  /**
+   * The `realm` of the `WWW-Authenticate: Bearer` challenge: printable ASCII. Default: `'api'`.
+   */
+  realm?: string;
+  /**
+   * Called after verification with the verified payload and header; returning `true` refuses the
+   * token (401 `invalid_token`), e.g. a `jti` deny-list lookup. If it throws, the request gets 503
+   * (fail closed). Default: no revocation check.
+   */
+  isRevoked?: (payload: JwtClaims, header: JwsHeader) => boolean | Promise<boolean>;
+  /**
+   * Also accept the token from the `access_token` query parameter (RFC 6750 §2.3). URLs end up in
+   * logs and browser history: only enable this for clients that cannot send headers. Default: `false`.
+   */
+  allowQueryToken?: boolean;
+  /**
+   * Called with the error (a `JwtError` with its code, or whatever a resolver threw) each time a
+   * request is refused, so the application can log why; the response says less. Errors it throws
+   * are ignored. Default: none.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Where to point a caller who passes an option of express-jwt or express-oauth2-jwt-bearer, or a
+ * member of `verify` or `csrf` at the top level.
+ */
+const AUTHENTICATE_HINTS = {
+  secret: 'use "key" (a key, or a key resolver such as createRemoteJWKS(url))',
+  jwksUri: 'use "key: createRemoteJWKS(jwksUri)"',
+  issuerBaseURL: 'use "key: await discoverJWKS(issuer)" (OpenID Connect Discovery) and "verify: { issuer }"',
+  tokenSigningAlg: 'use "verify: { algorithms: [tokenSigningAlg] }"',
+  maxTokenAge: 'use "verify: { maxAge }"',
+  authRequired:
+    'use "credentialsRequired: false" (unlike express-oauth2-jwt-bearer\'s "authRequired: false", a request with bad credentials is still refused)',
+  requestProperty:
+    'leave it out: the verified token is always req.auth (jwtkit/express), or the second argument of a withAuth handler (jwtkit/fetch)',
+  getToken:
+    'the token is read from "Authorization: Bearer"; set "cookie" to read it from a cookie too, or "allowQueryToken: true" for the access_token query parameter',
+  algorithms: 'use "verify: { algorithms }"',
+  issuer: 'use "verify: { issuer }"',
+  audience: 'use "verify: { audience }"',
+  subject: 'use "verify: { subject }"',
+  typ: 'use "verify: { typ }"',
+  maxAge: 'use "verify: { maxAge }"',
+  requiredClaims: 'use "verify: { requiredClaims }"',
+  clockTolerance: 'use "verify: { clockTolerance }"',
+  clock: 'use "verify: { clock }"',
+  allowedOrigins: 'use "csrf: { allowedOrigins }"',
+  requiredHeader: 'use "csrf: { requiredHeader }"',
+};
+
+const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
+  {
+    key: true,
+    verify: true,
+    allowAnyAudience: true,
+    cookie: true,
+    csrf: true,
+    credentialsRequired: true,
+    requiredScopes: true,
+    requiredRoles: true,
+    realm: true,
+    isRevoked: true,
+    allowQueryToken: true,
+    onError: true,
+  },
+  AUTHENTICATE_HINTS,
+);
+
+/** {@link AuthenticateOptions} checked once. @internal */
+export interface AuthenticatePolicy {
+  readonly key: KeyInput | KeyResolver;
+  readonly verify: VerifyOptions;
+  readonly cookie: string | undefined;
+  readonly csrf: CsrfPolicy;
+  readonly credentialsRequired: boolean;
+  /** Scopes first, then roles: the first refusal decides the answer. */
+  readonly requirements: readonly Requirement[];
+  readonly realm: string;
+  readonly isRevoked: AuthenticateOptions['isRevoked'];
+  readonly allowQueryToken: boolean;
+  readonly onError: AuthenticateOptions['onError'];
+}
+
+const REALM = /^[\x20-\x7e]{1,200}$/;
+
+/**
+ * Validates a `realm` option.
+ *
+ * @throws ERR_INVALID_OPTION when it is not 1–200 printable ASCII characters.
+ * @internal
+ */
+export function normalizeRealm(realm: unknown): string {
+  if (realm === undefined) return 'api';
+  if (typeof realm !== 'string' || !REALM.test(realm)) {
+    throw new JwtError('ERR_INVALID_OPTION', '"realm" must be 1 to 200 printable ASCII characters');
+  }
+  return realm;
+}
+
+function optionalBoolean(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a boolean`);
+  return value;
+}
+
+function optionalFunction<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a function`);
+  }
+  return value;
+}
+
+/**
+ * A resource server checks the audience (RFC 9068 §4) unless `allowAnyAudience: true` says otherwise.
+ *
+ * @throws ERR_INVALID_OPTION for `verify` options without `audience` and no `allowAnyAudience: true`,
+ *   for both, or for an `allowAnyAudience` that is not a boolean.
+ */
+function assertAudienceChecked(verify: VerifyOptions, allowAnyAudience: unknown): void {
+  const anyAudience = optionalBoolean(allowAnyAudience, 'allowAnyAudience', false);
+  if (verify.audience === undefined && !anyAudience) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"verify.audience" is required: a resource server must accept only tokens issued for it (RFC 9068 §4). ' +
+        "Set verify: { audience: 'https://api.example.com' } (this API's identifier at the issuer), " +
+        'or allowAnyAudience: true to accept tokens issued for any audience',
+    );
+  }
+  if (verify.audience !== undefined && anyAudience) {
+    throw new JwtError('ERR_INVALID_OPTION', '"allowAnyAudience: true" contradicts "verify.audience": remove one of them');
+  }
+}
+
+/**
+ * Validates {@link AuthenticateOptions} once, so misuse fails when the middleware is made.
+ *
+ * @param subject - the public function that takes them, as a refusal names it (`authenticate`, `withAuth`).
+ * @throws ERR_INVALID_OPTION for an unknown option name (in `csrf` and `verify` too), a missing
+ *   `key`, `verify` options the core refuses (no `algorithms`, ...), `verify` options without
+ *   `audience` (unless `allowAnyAudience: true`), or any other option of the wrong shape;
+ *   ERR_KEY_INVALID for a key given directly that cannot verify anything.
+ * @internal
+ */
+export function normalizeAuthenticateOptions(options: AuthenticateOptions, subject: string): AuthenticatePolicy {
+  if (typeof options !== 'object' || options === null) {
+    throw new JwtError('ERR_INVALID_OPTION', 'the options must be an object');
+  }
+  checkOptionNames(options, AUTHENTICATE_OPTION_NAMES, subject);
+  if (options.key === undefined || options.key === null) throw new JwtError('ERR_INVALID_OPTION', '"key" is required');
+  // A key given directly is read now, so a bad one fails here rather than as a 401 on every request.
+  if (typeof options.key !== 'function') prepareKey(options.key, 'verify');
+  if (typeof options.verify !== 'object' || options.verify === null) throw new JwtError('ERR_INVALID_OPTION', '"verify" is required');
+  const verify = Object.freeze({ ...options.verify });
+  // The check `verify` runs on every call, run once now so that misuse fails at construction.
+  readVerifyOptions(verify);
+  assertAudienceChecked(verify, options.allowAnyAudience);
+  if (options.cookie !== undefined && (typeof options.cookie !== 'string' || !isCookieName(options.cookie))) {
+    throw new JwtError('ERR_INVALID_OPTION', '"cookie" must be a cookie name');
+  }
+  const requirements: Requirement[] = [];
+  if (options.requiredScopes !== undefined) requirements.push(scopesRequirement(options.requiredScopes));
+  if (options.requiredRoles !== undefined) requirements.push(rolesRequirement(options.requiredRoles));
+  return Object.freeze({
+    key: options.key,
+    verify,
+    cookie: options.cookie,
+    csrf: normalizeCsrfOptions(options.csrf),
+    credentialsRequired: optionalBoolean(options.credentialsRequired, 'credentialsRequired', true),
+    requirements: Object.freeze(requirements),
+    realm: normalizeRealm(options.realm),
+    isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
+    allowQueryToken: optionalBoolean(options.allowQueryToken, 'allowQueryToken', false),
+    onError: optionalFunction(options.onError, 'onError'),
+  });
+}
+
+/**
+ * Calls an `onError` hook, ignoring what it throws.
+ *
+ * @internal
+ */
+export function report(onError: ((error: unknown) => void) | undefined, error: unknown): void {
+  if (onError === undefined) return;
+  try {
+    onError(error);
+  } catch {
+    // A logging hook must not change the answer.
+  }
+}

@@ -1,0 +1,180 @@
+import { JwtError, isJwtError } from '../../errors.js';
+import type { JwtErrorCode } from '../../errors.js';
+import { jsonReply } from './http-exchange.js';
+import type { HttpReply } from './http-exchange.js';
+
+/**
+ * The HTTP side of jwtkit's error codes (RFC 6750 §3 for protected resources; docs/errors.md).
+ * Replies say which RFC 6750 class of failure happened and nothing more: never the token, a key
+ * id, a stack trace, or which check failed (except "expired", which RFC 6750 itself shows and the
+ * holder of the token can read from it anyway).
+ *
+ * @internal
+ * @module
+ */
+
+/** Codes that mean "a dependency (token store, key set) is down": 503, no detail. */
+const UNAVAILABLE: ReadonlySet<JwtErrorCode> = new Set(['ERR_STORE_UNAVAILABLE', 'ERR_JWKS_FETCH', 'ERR_JWKS_INVALID']);
+
+/** Codes of a refresh token the endpoints refuse: 401 `invalid_grant`. */
+const REFRESH_REFUSED: ReadonlySet<JwtErrorCode> = new Set([
+  'ERR_REFRESH_INVALID',
+  'ERR_REFRESH_REUSED',
+  'ERR_REFRESH_REVOKED',
+  'ERR_REFRESH_EXPIRED',
+]);
+
+const statusHints = new WeakMap<JwtError, number>();
+
+const REQUEST_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  413: 'The request body is too large',
+  415: 'The request body must be application/json',
+};
+
+/**
+ * An `ERR_REQUEST_INVALID` error answered with `status` (400 unless told: 413, 415).
+ *
+ * @internal
+ */
+export function requestError(message: string, status = 400): JwtError {
+  const error = new JwtError('ERR_REQUEST_INVALID', message);
+  statusHints.set(error, status);
+  return error;
+}
+
+/**
+ * Escapes a value for an HTTP quoted-string (RFC 9110 §5.6.4): `\` and `"` are escaped, and any
+ * character that is not printable ASCII is replaced, so a value can never break the header.
+ *
+ * @internal
+ */
+export function quoteHeaderValue(value: string): string {
+  return `"${value.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** The attributes of a `WWW-Authenticate: Bearer` challenge. @internal */
+export interface BearerChallenge {
+  realm: string;
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  description?: string;
+  scope?: string;
+}
+
+/**
+ * Builds a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3) with every value quoted and escaped.
+ *
+ * @internal
+ */
+export function bearerChallenge(challenge: BearerChallenge): string {
+  const { error, description, scope } = ownAttributes(challenge);
+  const parts = [`realm=${quoteHeaderValue(challenge.realm)}`];
+  if (error !== undefined) parts.push(`error=${quoteHeaderValue(error)}`);
+  if (description !== undefined) parts.push(`error_description=${quoteHeaderValue(description)}`);
+  if (scope !== undefined) parts.push(`scope=${quoteHeaderValue(scope)}`);
+  return `Bearer ${parts.join(', ')}`;
+}
+
+/** The optional attributes, read as own properties: a polluted `Object.prototype` adds none. */
+function ownAttributes(challenge: BearerChallenge): Omit<BearerChallenge, 'realm'> {
+  const read = (name: 'error' | 'description' | 'scope'): string | undefined =>
+    Object.hasOwn(challenge, name) ? challenge[name] : undefined;
+  return { error: read('error') as BearerChallenge['error'], description: read('description'), scope: read('scope') };
+}
+
+function challengeReply(status: number, challenge: BearerChallenge): HttpReply {
+  const { error, description, scope } = ownAttributes(challenge);
+  const body: Record<string, string> = { error: error ?? 'unauthorized' };
+  if (description !== undefined) body['error_description'] = description;
+  if (scope !== undefined) body['scope'] = scope;
+  return jsonReply(status, body, [['WWW-Authenticate', bearerChallenge(challenge)]]);
+}
+
+function unavailableReply(): HttpReply {
+  return jsonReply(503, { error: 'temporarily_unavailable' });
+}
+
+function invalidRequestReply(error: JwtError, realm: string | undefined): HttpReply {
+  const status = statusHints.get(error) ?? 400;
+  const description = REQUEST_DESCRIPTIONS[status] ?? 'The request is malformed';
+  if (realm === undefined || status !== 400) {
+    return jsonReply(status, { error: 'invalid_request', error_description: description });
+  }
+  return challengeReply(400, { realm, error: 'invalid_request', description });
+}
+
+/** The answer to a request whose body did not arrive within `bodyTimeout`. */
+function requestTimeoutReply(): HttpReply {
+  return jsonReply(408, { error: 'invalid_request', error_description: 'The request body did not arrive in time' });
+}
+
+function csrfReply(): HttpReply {
+  return jsonReply(403, { error: 'access_denied', error_description: 'Cross-site request refused' });
+}
+
+/**
+ * The 403 `insufficient_scope` answer (RFC 6750 §3.1), with `scope` naming the scopes the
+ * resource needs when it is a scope that is missing.
+ *
+ * @internal
+ */
+export function insufficientScopeReply(realm: string, scope: string | undefined): HttpReply {
+  const challenge: BearerChallenge = {
+    realm,
+    error: 'insufficient_scope',
+    description: 'The access token does not grant access to this resource',
+  };
+  if (scope !== undefined) challenge.scope = scope;
+  return challengeReply(403, challenge);
+}
+
+/**
+ * The answer to a request to a protected resource that failed authentication.
+ *
+ * - no credentials → 401, `Bearer realm="..."`, no error code;
+ * - malformed request → 400 `invalid_request`;
+ * - cookie credential on a cross-site state change → 403;
+ * - token store or key set down → 503 without detail;
+ * - anything else (bad, expired or revoked token; a resolver that threw) → 401 `invalid_token`.
+ *
+ * @internal
+ */
+export function authenticationErrorReply(error: unknown, realm: string): HttpReply {
+  if (isJwtError(error)) {
+    if (error.code === 'ERR_CREDENTIALS_MISSING') return challengeReply(401, { realm });
+    if (error.code === 'ERR_REQUEST_INVALID') return invalidRequestReply(error, realm);
+    if (error.code === 'ERR_CSRF') return csrfReply();
+    if (error.code === 'ERR_INSUFFICIENT_SCOPE') return insufficientScopeReply(realm, undefined);
+    if (UNAVAILABLE.has(error.code)) return unavailableReply();
+    if (error.code === 'ERR_JWT_EXPIRED') {
+      return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token expired' });
+    }
+  }
+  return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token is not valid' });
+}
+
+/**
+ * The answer of an auth endpoint (login, refresh, logout) to a failure.
+ *
+ * - malformed request → 400 `invalid_request` (413 for a body over the limit, 415 for a body that
+ *   is not JSON);
+ * - a body that did not arrive within `bodyTimeout` → 408 `invalid_request` (the Node side also
+ *   closes the connection: see `writeNodeReply`);
+ * - wrong login credentials → 401 `invalid_credentials`;
+ * - refused refresh token → 401 `invalid_grant`;
+ * - cross-site request → 403;
+ * - token store or key set down → 503;
+ * - anything else → 500 `server_error`, without detail.
+ *
+ * @internal
+ */
+export function endpointErrorReply(error: unknown): HttpReply {
+  if (isJwtError(error)) {
+    if (error.code === 'ERR_REQUEST_INVALID') return invalidRequestReply(error, undefined);
+    if (error.code === 'ERR_REQUEST_TIMEOUT') return requestTimeoutReply();
+    if (error.code === 'ERR_CREDENTIALS_INVALID') return jsonReply(401, { error: 'invalid_credentials' });
+    if (REFRESH_REFUSED.has(error.code)) return jsonReply(401, { error: 'invalid_grant' });
+    if (error.code === 'ERR_CSRF') return csrfReply();
+    if (UNAVAILABLE.has(error.code)) return unavailableReply();
+  }
+  return jsonReply(500, { error: 'server_error' });
+}

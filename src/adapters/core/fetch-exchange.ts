@@ -1,0 +1,121 @@
+import { isJwtError } from '../../errors.js';
+import { BodyBuffer } from './body-buffer.js';
+import { requestError } from './error-replies.js';
+import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
+import { bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
+
+/**
+ * The standard `Request` / `Response` as a neutral exchange (Hono, Next.js route handlers, Bun,
+ * Deno, Node servers that speak Fetch).
+ *
+ * @internal
+ * @module
+ */
+
+function optionalHeader(headers: Headers, name: string): string | undefined {
+  return headers.get(name) ?? undefined;
+}
+
+/**
+ * Reads the body into one {@link BodyBuffer} within `limits`. Past `maxBytes` (413) or past
+ * `timeoutMs` (`ERR_REQUEST_TIMEOUT`, 408) the stream is cancelled: a Fetch handler cannot close
+ * the connection, so cancelling tells the runtime to stop reading the body. Cancelling also ends a
+ * pending read at once (it resolves as done), so the deadline needs no promise raced against every
+ * read, whose handlers would pile up with each chunk. The cancellation is not awaited: a source
+ * whose `cancel` never settles must not hold the answer.
+ */
+async function readBody(stream: ReadableStream<Uint8Array>, limits: BodyLimits, declaredLength: number | undefined): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const body = new BodyBuffer(limits.maxBytes, declaredLength);
+  const cancel = (): void => {
+    reader.cancel().catch(() => undefined);
+  };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    cancel();
+  }, limits.timeoutMs);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) throw bodyTimedOut();
+      if (done) return body.bytes();
+      if (!(value instanceof Uint8Array)) throw requestError('the request body could not be read');
+      if (!body.append(value)) throw bodyTooLarge();
+    }
+  } catch (error) {
+    cancel();
+    if (timedOut) throw bodyTimedOut();
+    if (isJwtError(error, 'ERR_REQUEST_INVALID')) throw error;
+    throw requestError('the request body could not be read');
+  } finally {
+    clearTimeout(timer);
+    reader.releaseLock();
+  }
+}
+
+async function readFetchJson(request: Request, limits: BodyLimits): Promise<unknown> {
+  if (request.body === null) return undefined;
+  if (request.bodyUsed) throw requestError('the request body was consumed by another handler');
+  const declaredLength = declaredBodyLength(optionalHeader(request.headers, 'content-length'), limits.maxBytes);
+  return decodeJsonBody(await readBody(request.body, limits, declaredLength), optionalHeader(request.headers, 'content-type'));
+}
+
+/**
+ * The neutral view of a Fetch request.
+ *
+ * @internal
+ */
+export function fetchRequestFacts(request: Request): HttpRequestFacts {
+  return new FetchRequestFacts(request);
+}
+
+/** The URL is parsed on first use, as on the Node side: a Bearer-header request never needs it. */
+class FetchRequestFacts implements HttpRequestFacts {
+  readonly method: string;
+  readonly authorization: string | undefined;
+  readonly cookie: string | undefined;
+  readonly #request: Request;
+  #url: URL | undefined | null = null;
+
+  constructor(request: Request) {
+    this.#request = request;
+    this.method = request.method.toUpperCase();
+    this.authorization = optionalHeader(request.headers, 'authorization');
+    this.cookie = optionalHeader(request.headers, 'cookie');
+  }
+
+  get query(): URLSearchParams {
+    return this.#parsedUrl()?.searchParams ?? new URLSearchParams();
+  }
+
+  get ownOrigin(): string | undefined {
+    const origin = this.#parsedUrl()?.origin;
+    return origin === undefined || origin === 'null' ? undefined : origin;
+  }
+
+  header(name: string): string | undefined {
+    return optionalHeader(this.#request.headers, name);
+  }
+
+  readJson(limits: BodyLimits): Promise<unknown> {
+    return readFetchJson(this.#request, limits);
+  }
+
+  #parsedUrl(): URL | undefined {
+    if (this.#url === null) this.#url = URL.canParse(this.#request.url) ? new URL(this.#request.url) : undefined;
+    return this.#url;
+  }
+}
+
+/**
+ * Turns a reply into a `Response` (without a body for `HEAD` and bodiless statuses).
+ *
+ * @internal
+ */
+export function toResponse(reply: HttpReply, method = 'GET'): Response {
+  const headers = new Headers();
+  for (const [name, value] of reply.headers) headers.append(name, value);
+  const body = method === 'HEAD' || reply.status === 204 ? null : (reply.body ?? null);
+  return new Response(body, { status: reply.status, headers });
+}

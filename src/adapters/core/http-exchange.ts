@@ -1,0 +1,87 @@
+/**
+ * The framework-neutral view of one HTTP exchange. `jwtkit/express` builds it from Node's
+ * `IncomingMessage`, `jwtkit/fetch` from a `Request`; everything between (credential extraction,
+ * verification, the auth endpoints, the HTTP mapping of errors) is written once against it.
+ *
+ * @internal
+ * @module
+ */
+
+/** What the shared adapter code reads from a request. @internal */
+export interface HttpRequestFacts {
+  /** The method, upper case. */
+  readonly method: string;
+  /**
+   * Every `Authorization` header of the request joined with `", "` (Fetch `Headers.get` joins
+   * them so; the Node side joins `rawHeaders` the same way), or `undefined` when there is none.
+   */
+  readonly authorization: string | undefined;
+  /** The `Cookie` header(s), or `undefined`. */
+  readonly cookie: string | undefined;
+  /** The query string's parameters. */
+  readonly query: URLSearchParams;
+  /**
+   * The request's own origin (`http://host:port`), when the `Host` (or the request URL) gives a
+   * valid one; compared with `Origin` when no allow-list is configured.
+   */
+  readonly ownOrigin: string | undefined;
+  /** Reads one header (lower-case name); several headers of one name are joined with `", "`. */
+  header(name: string): string | undefined;
+  /**
+   * Reads the JSON body within `limits`, holding at most about `limits.maxBytes` bytes for it
+   * however the body is chunked.
+   *
+   * @returns the parsed value, or `undefined` when the request has no body.
+   * @throws ERR_REQUEST_INVALID when the body is not `application/json`, too large, or not JSON;
+   *   ERR_REQUEST_TIMEOUT when it has not all arrived within `limits.timeoutMs`.
+   */
+  readJson(limits: BodyLimits): Promise<unknown>;
+}
+
+/** How much of a request body is read, and for how long. @internal */
+export interface BodyLimits {
+  /** The largest body read, in bytes; a larger one is refused (413). */
+  readonly maxBytes: number;
+  /** How long the whole body may take to arrive once reading starts, in milliseconds (then 408). */
+  readonly timeoutMs: number;
+}
+
+/** What the shared adapter code answers; each adapter writes it out in its own way. @internal */
+export interface HttpReply {
+  /** The status code. */
+  status: number;
+  /** Headers, in order; `Set-Cookie` may appear more than once. */
+  headers: Array<[name: string, value: string]>;
+  /** The body (already serialised), or `undefined` for none. */
+  body?: string;
+}
+
+/** The headers that keep a reply out of every cache, HTTP/1.0 ones included (RFC 6749 §5.1). */
+const NOT_CACHED: ReadonlyArray<[string, string]> = [
+  ['Cache-Control', 'no-store'],
+  ['Pragma', 'no-cache'],
+];
+
+/**
+ * A JSON reply with the headers every jwtkit answer carries: `Cache-Control: no-store` and
+ * `Pragma: no-cache` (tokens and errors must not be cached, RFC 6749 §5.1) and
+ * `X-Content-Type-Options: nosniff`.
+ *
+ * @internal
+ */
+export function jsonReply(status: number, body: unknown, headers: Array<[string, string]> = []): HttpReply {
+  return {
+    status,
+    headers: [['Content-Type', 'application/json; charset=utf-8'], ...NOT_CACHED, ['X-Content-Type-Options', 'nosniff'], ...headers],
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * A bodiless reply (`204`, `405`), with `Cache-Control: no-store` and `Pragma: no-cache`.
+ *
+ * @internal
+ */
+export function emptyReply(status: number, headers: Array<[string, string]> = []): HttpReply {
+  return { status, headers: [...NOT_CACHED, ...headers] };
+}

@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JwtError } from '../../errors.js';
+import { BodyBuffer } from './body-buffer.js';
+import { requestError } from './error-replies.js';
+import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
+import { acceptParsedBody, bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
+
+/**
+ * Node's `IncomingMessage` / `ServerResponse` (and so Express 4 and 5) as a neutral exchange.
+ * Only `node:http` types are used: Express is never imported.
+ *
+ * @internal
+ * @module
+ */
+
+/** A host header value: a DNS name or IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * Every `Authorization` header of the request joined with `", "`. Node keeps only the first of
+ * duplicate `Authorization` headers in `req.headers`; `rawHeaders` still has them all, so a second
+ * header is seen (and refused) exactly as `Headers.get` would show it to the Fetch adapter.
+ */
+function joinedAuthorization(req: IncomingMessage): string | undefined {
+  const values: string[] = [];
+  const raw = req.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    const name = raw[index] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push((raw[index + 1] as string).trim());
+  }
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+function parseQuery(target: string): URLSearchParams {
+  return URL.canParse(target, 'http://request.invalid') ? new URL(target, 'http://request.invalid').searchParams : new URLSearchParams();
+}
+
+function ownUrl(req: IncomingMessage): URL | undefined {
+  const host = req.headers.host;
+  if (host === undefined || !HOST.test(host)) return undefined;
+  const encrypted = (req.socket as { encrypted?: unknown } | undefined)?.encrypted === true;
+  const origin = `${encrypted ? 'https' : 'http'}://${host}`;
+  return URL.canParse(origin) ? new URL(origin) : undefined;
+}
+
+/**
+ * Reads the body into one {@link BodyBuffer} (never a list of chunks), within `limits`: past
+ * `maxBytes` it stops with 413, past `timeoutMs` with `ERR_REQUEST_TIMEOUT`; either way the request
+ * is paused and the reply closes the connection (see {@link writeNodeReply}).
+ */
+function readStream(req: IncomingMessage, limits: BodyLimits, declaredLength: number | undefined): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const body = new BodyBuffer(limits.maxBytes, declaredLength);
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const stop = (error: JwtError): void => {
+      cleanup();
+      req.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (!body.append(chunk)) stop(bodyTooLarge());
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(body.bytes());
+    };
+    const onError = (): void => {
+      cleanup();
+      reject(requestError('the request body could not be read'));
+    };
+    const onClose = (): void => {
+      cleanup();
+      reject(requestError('the request body ended early'));
+    };
+    const timer = setTimeout(() => stop(bodyTimedOut()), limits.timeoutMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+async function readNodeJson(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const contentType = req.headers['content-type'];
+  const consumed = req.readableEnded || req.readableDidRead;
+  if (consumed) {
+    // A body parser ran before us (express.json(), ...): use what it decoded.
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed === undefined) throw requestError('the request body was consumed by another handler');
+    return acceptParsedBody(parsed, contentType);
+  }
+  const declaredLength = declaredBodyLength(req.headers['content-length'], limits.maxBytes);
+  return decodeJsonBody(await readStream(req, limits, declaredLength), contentType);
+}
+
+/**
+ * The neutral view of a Node request.
+ *
+ * @internal
+ */
+export function nodeRequestFacts(req: IncomingMessage): HttpRequestFacts {
+  return new NodeRequestFacts(req);
+}
+
+/**
+ * The facts that need a URL are parsed on first use: most requests (a Bearer header, no query
+ * token, no cookie refresh) never ask for them, and the two WHATWG URL parses cost a measurable
+ * share of an authenticated Express request's throughput (bench: express/HS256). A class, so the getters are
+ * made once on its prototype, not per request. The `Host` header and the URL are read when first
+ * asked (possibly after an await), so code that rewrites `req.headers.host` or `req.url` in the
+ * meantime would be seen; the value is then kept for the rest of the request.
+ */
+class NodeRequestFacts implements HttpRequestFacts {
+  readonly method: string;
+  readonly authorization: string | undefined;
+  readonly cookie: string | undefined;
+  readonly #req: IncomingMessage;
+  #url: URL | undefined | null = null;
+  #query: URLSearchParams | undefined;
+
+  constructor(req: IncomingMessage) {
+    this.#req = req;
+    this.method = (req.method ?? 'GET').toUpperCase();
+    this.authorization = joinedAuthorization(req);
+    this.cookie = headerText(req.headers.cookie);
+  }
+
+  get query(): URLSearchParams {
+    return (this.#query ??= parseQuery(this.#req.url ?? '/'));
+  }
+
+  get ownOrigin(): string | undefined {
+    return this.#ownUrl()?.origin;
+  }
+
+  header(name: string): string | undefined {
+    return headerText(this.#req.headers[name]);
+  }
+
+  readJson(limits: BodyLimits): Promise<unknown> {
+    return readNodeJson(this.#req, limits);
+  }
+
+  #ownUrl(): URL | undefined {
+    if (this.#url === null) this.#url = ownUrl(this.#req);
+    return this.#url;
+  }
+}
+
+/**
+ * Writes a reply on a Node response (and ends it). A reply to a body that was too large (413)
+ * closes the connection, so the rest of that body is not read; a reply to a body that did not
+ * arrive in time (408) closes it too, and destroys the socket once the reply is written, so a
+ * client that stalls its body cannot keep the connection.
+ *
+ * @internal
+ */
+export function writeNodeReply(res: ServerResponse, reply: HttpReply): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.statusCode = reply.status;
+  const cookies: string[] = [];
+  for (const [name, value] of reply.headers) {
+    if (name.toLowerCase() === 'set-cookie') cookies.push(value);
+    else res.setHeader(name, value);
+  }
+  if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
+  if (reply.status === 408 || reply.status === 413) res.setHeader('Connection', 'close');
+  if (reply.body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(reply.body));
+  if (reply.status === 408) {
+    const socket = res.socket;
+    res.end(reply.body, () => socket?.destroy());
+    return;
+  }
+  res.end(reply.body);
+}

@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { normalizeAuthEndpointsOptions } from '../core/auth-endpoints-options.js';
+import type { AuthEndpointsOptions } from '../core/auth-endpoints-options.js';
+import { neutralAuthEndpoints } from '../core/auth-endpoints.js';
+import { endpointErrorReply } from '../core/error-replies.js';
+import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
+import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
+import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
+import { nodeRequestFacts, writeNodeReply } from '../core/node-exchange.js';
+
+/**
+ * A request handler over Node's request and response: Express 4 and 5 accept it as a route
+ * handler, a `node:http` server can call it directly. It answers every request itself.
+ */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The auth endpoint handlers made by {@link createAuthEndpoints}; mount each on a POST route under the cookie path. */
+export interface AuthEndpoints {
+  /** `POST` with a JSON body of credentials: 200 `{ access_token, token_type, expires_in }` (+ refresh token). */
+  login: RequestHandler;
+  /** `POST`: trades the refresh token (cookie or body) for a new pair. */
+  refresh: RequestHandler;
+  /** `POST`: revokes the session of the refresh token and clears the cookie; 204. */
+  logout: RequestHandler;
+  /** `POST` with `Authorization: Bearer <access token>`: revokes every session of its subject; 204. */
+  logoutEverywhere: RequestHandler;
+}
+
+function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>): RequestHandler {
+  return (req, res) => {
+    void answer(nodeRequestFacts(req))
+      .catch((error: unknown) => endpointErrorReply(error))
+      .then((reply) => writeNodeReply(res, reply))
+      .catch(() => res.destroy());
+  };
+}
+
+/**
+ * The issuer side of the token flow for Express and `node:http`: login, refresh, logout and
+ * logout-everywhere handlers over a token service.
+ *
+ * The refresh token travels in an `HttpOnly; Secure; SameSite=Strict` cookie scoped to the auth
+ * path (default) or, for non-browser clients, in the JSON bodies; the access token always comes
+ * back in the JSON body. With the cookie, login, refresh and logout refuse cross-site requests
+ * (403). The handlers read JSON bodies themselves, within `maxBodyBytes` and `bodyTimeout`, unless
+ * `express.json()` already did. Every outcome is answered by the handler: 400/413/415 for malformed
+ * requests, 408 for a body that did not arrive in time (the connection is then closed), 401
+ * `invalid_credentials` or `invalid_grant`, 405 for methods other than POST, 503 when the store is
+ * down, 500 without detail for anything else.
+ *
+ * @typeParam Claims - the claims `verifyCredentials` returns for access tokens.
+ * @param options - see {@link AuthEndpointsOptions}; checked now.
+ * @returns the four handlers.
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createTokenService } from 'jwtkit';
+ * import { createAuthEndpoints } from 'jwtkit/express';
+ *
+ * const tokens = createTokenService({ key: ring, issuer: 'https://auth.example.com', audience: 'api' });
+ * const auth = createAuthEndpoints({
+ *   tokens,
+ *   verifyCredentials: async ({ username, password }) =>
+ *     (await users.check(username, password)) ? { subject: String(username), claims: { scope: 'read' } } : null,
+ *   cookie: { path: '/auth' },
+ * });
+ * const app = express();
+ * app.post('/auth/login', auth.login);
+ * app.post('/auth/refresh', auth.refresh);
+ * app.post('/auth/logout', auth.logout);
+ * app.post('/auth/logout-everywhere', auth.logoutEverywhere);
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie` and `csrf` too) or
+ *   options of the wrong shape. The handlers never throw.
+ */
+export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
+  const endpoints = neutralAuthEndpoints(normalizeAuthEndpointsOptions(options));
+  return Object.freeze({
+    login: nodeHandler(endpoints.login),
+    refresh: nodeHandler(endpoints.refresh),
+    logout: nodeHandler(endpoints.logout),
+    logoutEverywhere: nodeHandler(endpoints.logoutEverywhere),
+  });
+}
+
+/**
+ * A handler serving a JSON Web Key Set (e.g. at `/.well-known/jwks.json`) with
+ * `Content-Type: application/jwk-set+json` and `Cache-Control: public, max-age=...`, for resource
+ * servers that verify through `createRemoteJWKS`. It refuses to serve private or symmetric keys.
+ *
+ * @param options - see {@link JWKSEndpointOptions}; checked now.
+ * @returns the handler (GET and HEAD; 405 otherwise).
+ * @example
+ * ```ts
+ * import { createJWKSEndpoint } from 'jwtkit/express';
+ * app.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '10m' }));
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once for an unknown option name or options of the wrong shape;
+ *   `ERR_KEY_INVALID` at once for a key set given as a document that holds private or symmetric keys.
+ */
+export function createJWKSEndpoint(options: JWKSEndpointOptions): RequestHandler {
+  const policy = normalizeJWKSEndpointOptions(options);
+  return nodeHandler((request) => jwksReply(request, policy));
+}
+
+/**
+ * The former name of {@link createJWKSEndpoint}, which it is.
+ *
+ * @example
+ * ```ts
+ * import { createJWKSEndpoint } from 'jwtkit/express'; // was: createJwksEndpoint
+ * app.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks() }));
+ * ```
+ * @throws as {@link createJWKSEndpoint}.
+ * @deprecated Use {@link createJWKSEndpoint}. Removed in 0.3.
+ */
+export const createJwksEndpoint = createJWKSEndpoint;

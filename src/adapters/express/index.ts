@@ -1,0 +1,19 @@
+/**
+ * `jwtkit/express`: authentication middleware, authorization helpers and the auth endpoints for
+ * Express 4 and 5 and anything built on Node's `IncomingMessage` / `ServerResponse`. Typed over
+ * `node:http` only: Express is never imported.
+ *
+ * @module jwtkit/express
+ */
+
+export { authenticate } from './authenticate.js';
+export type { AuthRequest, Middleware, NextFunction } from './authenticate.js';
+export { requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
+export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
+export type { AuthEndpoints, RequestHandler } from './endpoints.js';
+export type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+export type { RequirementOptions } from '../core/requirements.js';
+export type { CsrfOptions } from '../core/csrf.js';
+export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
+export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
+export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';

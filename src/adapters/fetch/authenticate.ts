@@ -1,0 +1,147 @@
+import { JwtError } from '../../errors.js';
+import type { JwtClaims } from '../../jwt/types.js';
+import { authenticateExchange } from '../core/authenticate-exchange.js';
+import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
+import type { AuthenticateOptions, AuthenticatePolicy, RequestAuth } from '../core/authenticate-options.js';
+import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+
+/** A handler that runs after authentication, with the verified token. */
+export type AuthenticatedHandler<Claims extends object = JwtClaims> = (
+  request: Request,
+  auth: RequestAuth<Claims>,
+) => Response | Promise<Response>;
+
+/** A handler for `credentialsRequired: false`: `auth` is `undefined` for an anonymous request. */
+export type OptionalAuthHandler<Claims extends object = JwtClaims> = (
+  request: Request,
+  auth: RequestAuth<Claims> | undefined,
+) => Response | Promise<Response>;
+
+/** {@link AuthenticateOptions} with anonymous requests let through: handlers get `auth` or `undefined`. */
+export type OptionalAuthenticateOptions = AuthenticateOptions & {
+  /** `false`: a request without credentials reaches the handler with `auth` undefined. */
+  credentialsRequired: false;
+};
+
+/**
+ * {@link AuthenticateOptions} with credentials required (the default). Annotate a shared options
+ * object with this type so that `withAuth` handlers receive `auth` as always defined; an object
+ * typed as plain `AuthenticateOptions` might hold `credentialsRequired: false`, so its handlers get
+ * `auth | undefined`.
+ */
+export type RequiredAuthenticateOptions = AuthenticateOptions & {
+  /** `true` or left out (the default): a request without credentials gets 401. */
+  credentialsRequired?: true;
+};
+
+const policies = new WeakMap<AuthenticateOptions, AuthenticatePolicy>();
+
+/**
+ * Checks an options object once and remembers the result for that object (its names included: an
+ * options object made per call is checked in full at every call, as its first use).
+ */
+function policyFor(options: AuthenticateOptions, subject: string): AuthenticatePolicy {
+  let policy = policies.get(options);
+  if (policy === undefined) {
+    policy = normalizeAuthenticateOptions(options, subject);
+    policies.set(options, policy);
+  }
+  return policy;
+}
+
+/**
+ * Authenticates a Fetch `Request` by its access token: the same reading, verification and
+ * checks as `authenticate` in `jwtkit/express`. It returns the verified `{ payload, header, token }`,
+ * or a ready `Response` to send back as is (401, 400, 403 or 503, RFC 6750), or `undefined` for an
+ * anonymous request with `credentialsRequired: false`.
+ *
+ * The options object is checked on its first use and remembered: reuse one object (changes made
+ * to it later are not seen).
+ *
+ * @typeParam Claims - the shape of your claims (not checked at run time).
+ * @param request - the incoming request.
+ * @param options - see {@link AuthenticateOptions}.
+ * @returns the auth, a `Response`, or `undefined` (anonymous, only with `credentialsRequired: false`).
+ * @example
+ * ```ts
+ * import { authenticateRequest } from 'jwtkit/fetch';
+ * const authOptions = { key: jwks, verify: { algorithms: ['ES256'], issuer, audience: 'api' } } as const;
+ * export async function GET(request: Request): Promise<Response> {
+ *   const auth = await authenticateRequest(request, authOptions);
+ *   if (auth instanceof Response) return auth;
+ *   return Response.json({ user: auth.payload.sub });
+ * }
+ * ```
+ * @throws `ERR_INVALID_OPTION` for an unknown option name or options of the wrong shape (`verify`
+ *   without `audience` included, unless `allowAnyAudience: true`), `ERR_KEY_INVALID` for a key
+ *   given directly that cannot verify: the returned promise rejects with them, on every call with that object, and
+ *   no `Response` is made. Failures of the request are answered with a `Response`, never thrown.
+ */
+export function authenticateRequest<Claims extends object = JwtClaims>(
+  request: Request,
+  options: OptionalAuthenticateOptions,
+): Promise<RequestAuth<Claims> | Response | undefined>;
+export function authenticateRequest<Claims extends object = JwtClaims>(
+  request: Request,
+  options: RequiredAuthenticateOptions,
+): Promise<RequestAuth<Claims> | Response>;
+export function authenticateRequest<Claims extends object = JwtClaims>(
+  request: Request,
+  options: AuthenticateOptions,
+): Promise<RequestAuth<Claims> | Response | undefined>;
+export async function authenticateRequest<Claims extends object = JwtClaims>(
+  request: Request,
+  options: AuthenticateOptions,
+): Promise<RequestAuth<Claims> | Response | undefined> {
+  const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request), policyFor(options, 'authenticateRequest'));
+  return outcome.reply === undefined ? outcome.auth : toResponse(outcome.reply, request.method);
+}
+
+/**
+ * Wraps a Fetch handler so that it runs only for an authenticated request, with the verified token
+ * as its second argument; any other request gets the ready error `Response` (the handler is not
+ * called). What the handler itself throws is left to the application, as it would be without
+ * `withAuth` (so a framework's own exceptions, such as Hono's `HTTPException`, keep working).
+ *
+ * @typeParam Claims - the shape of your claims (not checked at run time).
+ * @param options - see {@link AuthenticateOptions}; checked now.
+ * @param handler - runs after successful authentication.
+ * @returns a `(request) => Promise<Response>` handler.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { withAuth } from 'jwtkit/fetch';
+ * const me = withAuth<{ scope: string }>(authOptions, (request, auth) => Response.json({ user: auth.payload.sub }));
+ * const app = new Hono();
+ * app.get('/me', (c) => me(c.req.raw));
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once for an unknown option name, options of the wrong shape
+ *   (`verify` without `audience` included, unless `allowAnyAudience: true`) or a `handler` that is
+ *   not a function;
+ *   `ERR_KEY_INVALID` at once for a key given directly that cannot verify.
+ */
+export function withAuth<Claims extends object = JwtClaims>(
+  options: OptionalAuthenticateOptions,
+  handler: OptionalAuthHandler<Claims>,
+): (request: Request) => Promise<Response>;
+export function withAuth<Claims extends object = JwtClaims>(
+  options: RequiredAuthenticateOptions,
+  handler: AuthenticatedHandler<Claims>,
+): (request: Request) => Promise<Response>;
+export function withAuth<Claims extends object = JwtClaims>(
+  options: AuthenticateOptions,
+  handler: OptionalAuthHandler<Claims>,
+): (request: Request) => Promise<Response>;
+export function withAuth<Claims extends object = JwtClaims>(
+  options: AuthenticateOptions,
+  handler: AuthenticatedHandler<Claims> | OptionalAuthHandler<Claims>,
+): (request: Request) => Promise<Response> {
+  if (typeof handler !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"handler" must be a function');
+  const policy = policyFor(options, 'withAuth');
+  return async (request) => {
+    const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request), policy);
+    if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);
+    // The overloads pair an `auth` that may be undefined only with credentialsRequired: false.
+    return (handler as OptionalAuthHandler<Claims>)(request, outcome.auth);
+  };
+}

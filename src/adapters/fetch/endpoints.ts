@@ -1,0 +1,105 @@
+import { normalizeAuthEndpointsOptions } from '../core/auth-endpoints-options.js';
+import type { AuthEndpointsOptions } from '../core/auth-endpoints-options.js';
+import { neutralAuthEndpoints } from '../core/auth-endpoints.js';
+import { endpointErrorReply } from '../core/error-replies.js';
+import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
+import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
+import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
+
+/** A Fetch handler: a standard `Request` in, a `Response` out. It never rejects. */
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+/** The auth endpoint handlers made by {@link createAuthEndpoints}; route each POST under the cookie path. */
+export interface AuthEndpoints {
+  /** `POST` with a JSON body of credentials: 200 `{ access_token, token_type, expires_in }` (+ refresh token). */
+  login: FetchHandler;
+  /** `POST`: trades the refresh token (cookie or body) for a new pair. */
+  refresh: FetchHandler;
+  /** `POST`: revokes the session of the refresh token and clears the cookie; 204. */
+  logout: FetchHandler;
+  /** `POST` with `Authorization: Bearer <access token>`: revokes every session of its subject; 204. */
+  logoutEverywhere: FetchHandler;
+}
+
+function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>): FetchHandler {
+  return async (request) => {
+    let reply: HttpReply;
+    try {
+      reply = await answer(fetchRequestFacts(request));
+    } catch (error) {
+      reply = endpointErrorReply(error);
+    }
+    return toResponse(reply, request.method);
+  };
+}
+
+/**
+ * The issuer side of the token flow for Fetch runtimes (Hono, Next.js route handlers, Bun, Deno):
+ * login, refresh, logout and logout-everywhere as `(Request) => Promise<Response>`, over a token
+ * service. Same behaviour and options as `createAuthEndpoints` in `jwtkit/express`: the refresh
+ * token in an `HttpOnly; Secure; SameSite=Strict` cookie scoped to the auth path (or in JSON
+ * bodies), cross-site requests refused (403), bodies read within a size limit and a deadline (408,
+ * the body stream cancelled), and every outcome answered by the handler (400/408/413/415, 401
+ * `invalid_credentials` / `invalid_grant`, 405, 503, 500 without detail).
+ *
+ * @typeParam Claims - the claims `verifyCredentials` returns for access tokens.
+ * @param options - see {@link AuthEndpointsOptions}; checked now.
+ * @returns the four handlers.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { createAuthEndpoints } from 'jwtkit/fetch';
+ * const auth = createAuthEndpoints({ tokens, verifyCredentials, cookie: { path: '/auth' } });
+ * const app = new Hono();
+ * app.post('/auth/login', (c) => auth.login(c.req.raw));
+ * app.post('/auth/refresh', (c) => auth.refresh(c.req.raw));
+ * app.post('/auth/logout', (c) => auth.logout(c.req.raw));
+ * app.post('/auth/logout-everywhere', (c) => auth.logoutEverywhere(c.req.raw));
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie` and `csrf` too) or
+ *   options of the wrong shape. The handlers never reject.
+ */
+export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
+  const endpoints = neutralAuthEndpoints(normalizeAuthEndpointsOptions(options));
+  return Object.freeze({
+    login: fetchHandler(endpoints.login),
+    refresh: fetchHandler(endpoints.refresh),
+    logout: fetchHandler(endpoints.logout),
+    logoutEverywhere: fetchHandler(endpoints.logoutEverywhere),
+  });
+}
+
+/**
+ * A Fetch handler serving a JSON Web Key Set with `Content-Type: application/jwk-set+json` and
+ * `Cache-Control: public, max-age=...`. It refuses to serve private or symmetric keys.
+ *
+ * @param options - see {@link JWKSEndpointOptions}; checked now.
+ * @returns the handler (GET and HEAD; 405 otherwise).
+ * @example
+ * ```ts
+ * import { createJWKSEndpoint } from 'jwtkit/fetch';
+ * const jwks = createJWKSEndpoint({ jwks: () => ring.jwks() });
+ * app.get('/.well-known/jwks.json', (c) => jwks(c.req.raw));
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once for an unknown option name or options of the wrong shape;
+ *   `ERR_KEY_INVALID` at once for a key set given as a document that holds private or symmetric keys.
+ */
+export function createJWKSEndpoint(options: JWKSEndpointOptions): FetchHandler {
+  const policy = normalizeJWKSEndpointOptions(options);
+  return fetchHandler((request) => jwksReply(request, policy));
+}
+
+/**
+ * The former name of {@link createJWKSEndpoint}, which it is.
+ *
+ * @example
+ * ```ts
+ * import { createJWKSEndpoint } from 'jwtkit/fetch'; // was: createJwksEndpoint
+ * const jwks = createJWKSEndpoint({ jwks: () => ring.jwks() });
+ * app.get('/.well-known/jwks.json', (c) => jwks(c.req.raw));
+ * ```
+ * @throws as {@link createJWKSEndpoint}.
+ * @deprecated Use {@link createJWKSEndpoint}. Removed in 0.3.
+ */
+export const createJwksEndpoint = createJWKSEndpoint;

@@ -1,0 +1,23 @@
+/**
+ * `jwtkit/fetch`: authentication, authorization helpers and the auth endpoints for runtimes that
+ * speak the standard `Request` / `Response` (Hono, Next.js route handlers, Bun, Deno, Node).
+ *
+ * @module jwtkit/fetch
+ */
+
+export { authenticateRequest, withAuth } from './authenticate.js';
+export type {
+  AuthenticatedHandler,
+  OptionalAuthHandler,
+  OptionalAuthenticateOptions,
+  RequiredAuthenticateOptions,
+} from './authenticate.js';
+export { requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
+export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
+export type { AuthEndpoints, FetchHandler } from './endpoints.js';
+export type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+export type { RequirementOptions } from '../core/requirements.js';
+export type { CsrfOptions } from '../core/csrf.js';
+export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
+export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
+export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';
