@@ -3,6 +3,7 @@ import { JwtError } from '../errors.js';
 import { BoundedCache } from '../internal/bounded-cache.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
 import { jwkToKeyObject, peekOwnDataProperty, secretKeyFromCopy, type KeyUsage } from './jwk.js';
+import { absentKeyMessage, keyDocumentMessage, type KeyDocument } from './key-near-miss.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
 
 /**
@@ -52,7 +53,7 @@ export function bindKey(input: KeyInput, alg: JwsAlgorithm, options: BindKeyOpti
     throw new JwtError('ERR_INVALID_OPTION', '"kid" must be a string');
   }
   const usage: KeyUsage = isPrivateOrSigningInput(input) ? 'sign' : 'verify';
-  const prepared = prepareKey(input, usage);
+  const prepared = prepareKey(input, usage, alg);
   if (prepared.alg !== undefined && prepared.alg !== alg) {
     throw new JwtError('ERR_KEY_INVALID', `the key is bound to ${prepared.alg}, not ${alg}`);
   }
@@ -112,9 +113,11 @@ function isPrivateOrSigningInput(input: KeyInput): boolean {
  * Turns any {@link KeyInput} into a {@link PreparedKey} for one operation, once per key: the
  * result is remembered by the identity of the input (by value for string secrets).
  * Throws `ERR_KEY_INVALID` for anything that is not a usable key for that operation.
+ * `intended` is the algorithm (or the list of algorithms) the caller means to use, as given: it
+ * is read only to name the fix in a message (`importKey(pem, { alg: 'RS256' })`).
  * @internal
  */
-export function prepareKey(input: unknown, usage: KeyUsage): PreparedKey {
+export function prepareKey(input: unknown, usage: KeyUsage, intended?: unknown): PreparedKey {
   if (typeof input === 'object' && input !== null) {
     const bound = preparedBound.get(input);
     if (bound !== undefined) {
@@ -123,17 +126,18 @@ export function prepareKey(input: unknown, usage: KeyUsage): PreparedKey {
     }
     const cached = preparedByObject[usage].get(input);
     if (cached !== undefined) return cached;
-    const prepared = prepareObject(input, usage);
+    const prepared = prepareObject(input, usage, intended);
     preparedByObject[usage].set(input, prepared);
     return prepared;
   }
   if (typeof input === 'string') {
     const cached = preparedByString.get(input);
     if (cached !== undefined) return cached;
-    const prepared = prepareStringSecret(input);
+    const prepared = prepareStringSecret(input, intended);
     preparedByString.set(input, prepared);
     return prepared;
   }
+  if (input === undefined || input === null) throw new JwtError('ERR_KEY_INVALID', absentKeyMessage(input));
   throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
 }
 
@@ -145,16 +149,15 @@ function prepared(keyObject: KeyObject, alg: JwsAlgorithm | undefined, kid: stri
   return { keyObject, alg, kid, checked: new Set() };
 }
 
-function prepareObject(input: object, usage: KeyUsage): PreparedKey {
+function prepareObject(input: object, usage: KeyUsage, intended: unknown): PreparedKey {
   if (input instanceof KeyObject) {
     assertUsage(input, usage);
     return prepared(input, undefined, undefined);
   }
   if (input instanceof Uint8Array) {
     if (input.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
-    if (bytesLookLikeKeyDocument(input)) {
-      throw new JwtError('ERR_KEY_INVALID', 'the secret bytes hold a PEM or JSON key document: import keys with importKey');
-    }
+    const document = bytesKeyDocument(input);
+    if (document !== undefined) throw new JwtError('ERR_KEY_INVALID', keyDocumentMessage(document, 'bytes', intended));
     return prepared(secretKeyFromCopy(Buffer.from(input)), undefined, undefined);
   }
   if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
@@ -172,57 +175,57 @@ function prepareObject(input: object, usage: KeyUsage): PreparedKey {
 const SECRET_LOOKS_LIKE_KEY = /-----BEGIN|^[\s\u0000-\u001f\u007f\u200b\u200d\u180e\ufeff]*[[{]/;
 
 /**
- * Whether secret bytes are really a key document read from a file (PEM, a JWK or JWKS as JSON):
- * the bytes form of tests B7–B8 in test/jws/key.test.ts. Random secrets almost never begin with `{` and then
- * parse as a JSON object, so the JSON test parses rather than looking at the first byte alone.
+ * The key document secret bytes really are, read from a file (PEM, a JWK or JWKS as JSON), or
+ * `undefined`: the bytes form of tests B7–B8 in test/jws/key.test.ts. Random secrets almost never
+ * begin with `{` and then parse as a JSON object, so the JSON test parses rather than looking at
+ * the first byte alone.
  */
-function bytesLookLikeKeyDocument(input: Uint8Array): boolean {
+function bytesKeyDocument(input: Uint8Array): KeyDocument | undefined {
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.length); // a view, not a copy
   const text = bytes.toString('latin1');
-  if (text.includes('-----BEGIN')) return true;
-  if (!/^\s*[[{]/.test(text)) return false;
+  if (text.includes('-----BEGIN')) return 'pem';
+  if (!/^\s*[[{]/.test(text)) return undefined;
   try {
     const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null;
+    return typeof value === 'object' && value !== null ? 'json' : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function prepareStringSecret(secret: string): PreparedKey {
-  if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty');
+function prepareStringSecret(secret: string, intended: unknown): PreparedKey {
+  // An unset variable read with `?? ''` lands here.
+  if (secret.length === 0) throw new JwtError('ERR_KEY_INVALID', 'the secret is empty: is the environment variable set?');
   // Never let a public key, a certificate or a JWK document become an HMAC secret (tests B7–B8 in test/jws/key.test.ts).
-  if (SECRET_LOOKS_LIKE_KEY.test(secret)) {
-    throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not PEM or JSON: import keys with importKey');
-  }
-  if (isBase64DerKey(secret)) {
-    throw new JwtError('ERR_KEY_INVALID', 'a string key must be an HMAC secret, not a Base64 DER key: import keys with importKey');
-  }
+  const document = SECRET_LOOKS_LIKE_KEY.test(secret) ? (secret.includes('-----BEGIN') ? 'pem' : 'json') : base64DerFormat(secret);
+  if (document !== undefined) throw new JwtError('ERR_KEY_INVALID', keyDocumentMessage(document, 'string', intended));
   return prepared(secretKeyFromCopy(Buffer.from(secret, 'utf8')), undefined, undefined);
 }
 
 /**
- * Whether a string is a DER key in standard Base64 (`MIIBIjAN...`, how public keys often sit in
- * environment variables). DER starts with a SEQUENCE, so the Base64 text starts with `MI`;
- * only such text is tried, once per secret, as the key formats `node:crypto` reads.
+ * The `importKey` format of a DER key in standard Base64 (`MIIBIjAN...`, how public keys often
+ * sit in environment variables), or `undefined` for any other string. DER starts with a
+ * SEQUENCE, so the Base64 text starts with `MI`; only such text is tried, once per secret, as the
+ * key formats `node:crypto` reads.
  */
-function isBase64DerKey(secret: string): boolean {
+function base64DerFormat(secret: string): KeyDocument | undefined {
   const text = secret.trim();
-  if (!/^MI[A-Za-z0-9+/]+={0,2}$/.test(text)) return false;
+  if (!/^MI[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
   const der = Buffer.from(text, 'base64');
-  const attempts = [
-    () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
-    () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }),
-    () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+  const attempts: ReadonlyArray<readonly [KeyDocument, () => unknown]> = [
+    ['spki', () => createPublicKey({ key: der, format: 'der', type: 'spki' })],
+    ['pkcs1-public', () => createPublicKey({ key: der, format: 'der', type: 'pkcs1' })],
+    ['pkcs8', () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })],
   ];
-  return attempts.some((attempt) => {
+  for (const [format, attempt] of attempts) {
     try {
       attempt();
-      return true;
+      return format;
     } catch {
-      return false;
+      // not this format: try the next
     }
-  });
+  }
+  return undefined;
 }
 
 function assertUsage(key: KeyObject, usage: KeyUsage): void {

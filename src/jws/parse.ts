@@ -3,6 +3,7 @@ import { decodeJsonObjectSegment, deepFreeze } from '../encoding/json.js';
 import { JwtError } from '../errors.js';
 import { BoundedCache } from '../internal/bounded-cache.js';
 import { ownValue } from '../internal/own-member.js';
+import { tokenNearMissFix } from './token-near-miss.js';
 import type { JwsHeader } from './types.js';
 
 /** The default longest token, in characters (test J50 in test/jws/parse.test.ts). */
@@ -58,16 +59,25 @@ export function parseCompact(token: unknown, maxLength: number): CompactParts {
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
   if (second < 0 || token.indexOf('.', second + 1) >= 0) {
-    throw new JwtError('ERR_JWT_MALFORMED', 'a compact JWS has exactly three segments');
+    throw malformed(token, 'a compact JWS has exactly three segments');
   }
-  if (first === 0) throw new JwtError('ERR_JWT_MALFORMED', 'the header segment is empty');
+  if (first === 0) throw malformed(token, 'the header segment is empty');
   const header = readHeader(token, first);
   const payload = decodeBase64urlOrUndefined(token.slice(first + 1, second));
   const signature = decodeBase64urlOrUndefined(token.slice(second + 1));
   if (payload === undefined || signature === undefined) {
-    throw new JwtError('ERR_JWT_MALFORMED', 'the payload or signature is not canonical Base64Url');
+    throw malformed(token, 'the payload or signature is not canonical Base64Url');
   }
   return { header, signingInput: token.slice(0, second), payload, signature };
+}
+
+/**
+ * `ERR_JWT_MALFORMED`, its message naming the fix when the text is a token with something pasted
+ * around it (a `Bearer ` prefix, a trailing newline: src/jws/token-near-miss.ts). Never quotes it.
+ */
+function malformed(text: string, reason: string): JwtError {
+  const fix = tokenNearMissFix(text);
+  return new JwtError('ERR_JWT_MALFORMED', fix === undefined ? reason : `${reason}: ${fix}`);
 }
 
 /** The header whose segment is `token.slice(0, end)`, parsed once per distinct segment. */
@@ -80,7 +90,8 @@ function readHeader(token: string, end: number): Readonly<JwsHeader> {
 
 function parseHeader(segment: string): KnownHeader {
   const header = decodeJsonObjectSegment(segment);
-  if (header === undefined) throw new JwtError('ERR_JWT_MALFORMED', 'the protected header is not a Base64Url JSON object');
+  // A prefix or leading whitespace pasted before the token is in this segment.
+  if (header === undefined) throw malformed(segment, 'the protected header is not a Base64Url JSON object');
   // An own `alg`: every later `header.alg` read then sees it, never an inherited one (the other
   // parameters are optional, and read with `ownValue` where they are used).
   if (typeof ownValue(header, 'alg', header['alg']) !== 'string') throw new JwtError('ERR_JWT_MALFORMED', 'the header has no string "alg"');

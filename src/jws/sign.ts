@@ -120,9 +120,10 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
     throw new JwtError('ERR_INVALID_OPTION', 'the JWS payload must be a Uint8Array or a string');
   }
   checkOptionNamesMemoised(options, SIGN_JWS_OPTION_NAMES, 'signJws');
-  const prepared = prepareKey(key, 'sign');
   // Only own members are options (test/jwt/prototype-pollution.test.ts).
-  const alg = assertSigningAlgorithm(prepared, ownValue(options, 'alg', options?.alg));
+  const requestedAlg = ownValue(options, 'alg', options?.alg);
+  const prepared = prepareKey(key, 'sign', requestedAlg);
+  const alg = assertSigningAlgorithm(prepared, requestedAlg);
   const headerSegment = encodeProtectedHeader(
     alg,
     ownValue(options, 'typ', options.typ),

@@ -60,7 +60,7 @@ export function checkMaxTokenLength(value: unknown): number {
  * @internal
  */
 export function checkSignature(parts: CompactParts, keyInput: unknown, allowed: readonly JwsAlgorithm[]): void {
-  const key = prepareKey(keyInput, 'verify');
+  const key = prepareKey(keyInput, 'verify', allowed);
   const alg = selectVerificationAlgorithm(key, parts.header.alg, allowed);
   const valid = takeTrialResult(key.keyObject, alg, parts) ?? verifySignature(alg, key.keyObject, parts.signingInput, parts.signature);
   if (!valid) {

@@ -178,8 +178,9 @@ function encodeClaims(input: unknown, options: SignOptions): string {
 export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions): string {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'sign needs options with "alg"');
   checkOptionNamesMemoised(options, SIGN_OPTION_NAMES, 'sign');
-  const prepared = prepareKey(key, 'sign');
-  const alg = assertSigningAlgorithm(prepared, ownValue(options, 'alg', options.alg));
+  const requestedAlg = ownValue(options, 'alg', options.alg);
+  const prepared = prepareKey(key, 'sign', requestedAlg);
+  const alg = assertSigningAlgorithm(prepared, requestedAlg);
   const claims = encodeClaims(payload, options);
   const headerSegment = encodeProtectedHeader(
     alg,

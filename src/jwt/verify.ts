@@ -84,7 +84,7 @@ function reuseEntry<Claims extends object>(
   keyInput: unknown,
 ): VerifyResult<Claims> | undefined {
   if (entry.key !== keyInput) return undefined;
-  selectVerificationAlgorithm(prepareKey(keyInput, 'verify'), entry.header.alg, context.allowed);
+  selectVerificationAlgorithm(prepareKey(keyInput, 'verify', context.allowed), entry.header.alg, context.allowed);
   validateClaims(entry.payload, entry.header, context.rules, context.now);
   return { payload: entry.payload as Claims & JwtClaims, header: entry.header };
 }

@@ -3,6 +3,7 @@ import { JwtError } from '../errors.js';
 import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
 import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey } from '../jws/key.js';
+import { absentKeyMessage } from '../jws/key-near-miss.js';
 import type { BoundKey, JWK, JwsAlgorithm } from '../jws/types.js';
 
 /**
@@ -88,6 +89,7 @@ export function importKey(input: ImportKeyInput, options: ImportKeyOptions): Bou
   if (passphrase !== undefined && typeof passphrase !== 'string' && !(passphrase instanceof Uint8Array)) {
     throw new JwtError('ERR_INVALID_OPTION', '"passphrase" must be a string or a Uint8Array');
   }
+  if (input === undefined || input === null) throw new JwtError('ERR_KEY_INVALID', absentKeyMessage(input));
   const bindOptions = kid === undefined ? {} : { kid };
   const isHmac = ALGORITHMS[alg].family === 'hmac';
 

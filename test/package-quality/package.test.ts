@@ -21,10 +21,14 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
  * (verify alone 7.7 kB) since the speed-ups of docs/benchmarks.md "Before and after the second
  * round of work" (HMAC over `crypto.hash`, the codec's scratch buffers and chunks) added 0.8 kB.
  * The `clock` option with its deprecated `currentDate` alias (the alias goes in 0.3) and the
- * one-check-per-candidate key trial added 0.23 kB (9.19 kB); the budget has about 200 B of room.
- * The root entry keeps the 20 kB target.
+ * one-check-per-candidate key trial added 0.23 kB (9.19 kB). Strictness for plain JavaScript then
+ * added 2.1 kB (11.34 kB): the list of option names of every function with the pointers for
+ * jsonwebtoken's names, the refusal of millisecond NumericDates, and own-member reads of tokens and
+ * options. The root entry went past its 20 kB target with the same lists for every function
+ * (22.5 kB) and the DPoP / mTLS core (3.4 kB, 25.94 kB). Both budgets keep about 250 B of room:
+ * growth past them needs a reason written here (the aim stays 8 kB and 20 kB).
  */
-export const SIZE_BUDGET = { signAndVerify: 9_400, rootEntry: 20_000 } as const;
+export const SIZE_BUDGET = { signAndVerify: 11_600, rootEntry: 26_200 } as const;
 
 beforeAll(() => ensureBuilt(), 120_000);
 
