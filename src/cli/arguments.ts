@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { JwtError } from '../errors.js';
 import { durationToSeconds } from '../internal/duration.js';
 import { JWS_ALGORITHMS } from '../jws/algorithms.js';
+import { BEARER_PREFIX_FIX, hasBearerPrefix } from '../jws/token-near-miss.js';
 import type { JwsAlgorithm } from '../jws/types.js';
 import type { CliIo } from './io.js';
 
@@ -52,12 +53,17 @@ export function readTextFile(path: string, flag: string): string {
 /**
  * The token a command works on: the one positional argument, or standard input when it is `-`
  * (safer: a token on the command line lands in the shell history and the process list).
+ * A token pasted with its `Bearer ` scheme (or a whole `Authorization:` header) is refused as a
+ * usage error (exit 2) naming the fix, not stripped: the library refuses it the same way
+ * (`ERR_JWT_MALFORMED`, src/jws/token-near-miss.ts), so what works here works in code.
  */
 export async function readToken(positionals: readonly string[], io: CliIo): Promise<string> {
   if (positionals.length !== 1) throw new JwtError('ERR_INVALID_OPTION', 'give one token, or - to read it from standard input');
   const argument = positionals[0] as string;
   const token = argument === '-' ? (await io.readStdin()).trim() : argument;
   if (token === '') throw new JwtError('ERR_INVALID_OPTION', 'the token is empty');
+  if (hasBearerPrefix(token))
+    throw new JwtError('ERR_INVALID_OPTION', `the token starts with "Bearer": ${BEARER_PREFIX_FIX} and pass the token alone`);
   return token;
 }
 

@@ -17,7 +17,7 @@ export interface KeySource {
   key?: string | undefined;
   /** `--secret-env`: the name of an environment variable holding an HMAC secret. */
   secretEnv?: string | undefined;
-  /** `--secret-encoding`: how that variable encodes the secret. */
+  /** `--secret-encoding`: how that variable encodes the secret: `base64url` (the default), `utf8` or `hex`. */
   secretEncoding?: string | undefined;
   /** `--passphrase-env`: the name of an environment variable holding the private key's passphrase. */
   passphraseEnv?: string | undefined;
@@ -27,7 +27,12 @@ export interface KeySource {
 export type KeyMaterial =
   { kind: 'pem'; text: string } | { kind: 'jwk'; jwk: JWK } | { kind: 'jwks'; jwks: JsonWebKeySet } | { kind: 'secret'; bytes: Uint8Array };
 
-const SECRET_ENCODINGS = ['utf8', 'base64url'] as const;
+/**
+ * How `--secret-env` reads its variable. The first is the default: base64url, the form
+ * `jwtkit secret` prints (`--base64url`, and the `k` of its JWK), so a secret it makes works as is.
+ */
+const SECRET_ENCODINGS = ['base64url', 'utf8', 'hex'] as const;
+type SecretEncoding = (typeof SECRET_ENCODINGS)[number];
 
 export function parseKeyFile(text: string, path: string): KeyMaterial {
   const trimmed = text.trim();
@@ -51,14 +56,29 @@ function readSecretEnv(source: KeySource, env: Readonly<Record<string, string | 
   const name = source.secretEnv as string;
   const value = env[name];
   if (value === undefined || value === '') throw new JwtError('ERR_INVALID_OPTION', `--secret-env: the variable ${name} is not set`);
-  const encoding = source.secretEncoding ?? 'utf8';
-  if (!(SECRET_ENCODINGS as readonly string[]).includes(encoding)) {
+  const encoding = source.secretEncoding ?? SECRET_ENCODINGS[0];
+  if (!isSecretEncoding(encoding)) {
     throw new JwtError('ERR_INVALID_OPTION', `--secret-encoding must be one of ${SECRET_ENCODINGS.join(', ')}`);
   }
   if (encoding === 'utf8') return new TextEncoder().encode(value);
-  const bytes = decodeBase64urlOrUndefined(value);
-  if (bytes === undefined) throw new JwtError('ERR_KEY_INVALID', `the variable ${name} is not canonical base64url`);
+  const bytes = encoding === 'hex' ? decodeHexOrUndefined(value) : decodeBase64urlOrUndefined(value);
+  if (bytes === undefined) {
+    // Name the fix, never the value.
+    const fix = /^\s|\s$/.test(value)
+      ? 'remove the whitespace around it (a trailing newline?)'
+      : 'if it holds the secret as text, add --secret-encoding utf8';
+    throw new JwtError('ERR_KEY_INVALID', `--secret-env: the variable ${name} is not canonical ${encoding}: ${fix}`);
+  }
   return new Uint8Array(bytes);
+}
+
+function isSecretEncoding(value: string): value is SecretEncoding {
+  return (SECRET_ENCODINGS as readonly string[]).includes(value);
+}
+
+/** Hex text (either case, an even number of digits) as bytes, or `undefined`. */
+function decodeHexOrUndefined(text: string): Buffer | undefined {
+  return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, 'hex') : undefined;
 }
 
 /** Reads `--key` or `--secret-env` (exactly one) into key material. */

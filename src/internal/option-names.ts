@@ -40,6 +40,8 @@ export interface OptionNames<Options> {
    * references, overwritten in turn from `next`).
    */
   readonly recent: { readonly slots: (object | undefined)[]; next: number };
+  /** The object remembered last: compared before the `WeakSet`, the common case of one options object reused. */
+  last: object | undefined;
 }
 
 /** How many recently checked objects {@link checkOptionNamesMemoised} compares with. */
@@ -61,6 +63,7 @@ export function optionNames<Options = never>(
     hints: new Map(Object.entries(hints)),
     passed: new WeakSet(),
     recent: { slots: new Array<object | undefined>(RECENT_SLOTS).fill(undefined), next: 0 },
+    last: undefined,
   };
 }
 
@@ -102,7 +105,11 @@ export function checkOptionNames<Options>(options: unknown, names: OptionNames<O
  * @internal
  */
 export function checkOptionNamesMemoised<Options>(options: unknown, names: OptionNames<Options>, subject: string): void {
-  if (typeof options !== 'object' || options === null || names.passed.has(options)) return;
+  if (options === names.last || typeof options !== 'object' || options === null) return;
+  if (names.passed.has(options)) {
+    names.last = options;
+    return;
+  }
   checkOptionNames(options, names, subject);
   const { recent } = names;
   const index = recent.slots.indexOf(options);
@@ -112,6 +119,7 @@ export function checkOptionNamesMemoised<Options>(options: unknown, names: Optio
   } else {
     recent.slots[index] = undefined;
     names.passed.add(options);
+    names.last = options;
   }
 }
 

@@ -108,11 +108,8 @@ export function assertKeyForAlgorithm(key: KeyObject, alg: JwsAlgorithm): void {
   switch (algorithm.family) {
     case 'hmac':
       if ((key.symmetricKeySize ?? 0) < algorithm.hashLength) {
-        throw new JwtError(
-          'ERR_KEY_INVALID',
-          `${alg} needs a secret of at least ${algorithm.hashLength} bytes: make a random one with \`npx jwtkit secret --alg ${alg} --base64url\` ` +
-            `(load it with importKey(Buffer.from(text, 'base64url'), { alg: '${alg}' })) or generateSecret('${alg}')`,
-        );
+        const fix = `make one with \`npx jwtkit secret --alg ${alg} --base64url\` or generateSecret('${alg}')`;
+        throw new JwtError('ERR_KEY_INVALID', `${alg} needs a secret of at least ${algorithm.hashLength} bytes: ${fix}`);
       }
       return;
     case 'rsa':

@@ -7,7 +7,7 @@ import type { JwsAlgorithm } from './types.js';
  * @internal
  */
 export function absentKeyMessage(value: null | undefined): string {
-  return `got ${value === null ? 'null' : 'undefined'} instead of a key: is the environment variable set, and the key loaded before use?`;
+  return `got ${String(value)}: is the environment variable set?`;
 }
 
 /**
@@ -36,14 +36,10 @@ export type KeyDocument = 'pem' | 'json' | 'spki' | 'pkcs1-public' | 'pkcs8';
  */
 export function keyDocumentMessage(document: KeyDocument, input: 'string' | 'bytes', intended: unknown): string {
   const alg = asymmetricAlgorithm(intended);
-  switch (document) {
-    case 'pem':
-      return input === 'string'
-        ? `the key is PEM text, which sign and verify do not read: import it first with importKey(pem, { alg: '${alg}' })`
-        : `the key bytes hold PEM text, which sign and verify do not read: import them first with importKey(bytes, { alg: '${alg}', format: 'pem' })`;
-    case 'json':
-      return `the key is a JSON document (a JWK?), which sign and verify do not read as text: pass the parsed object, or import it with importKey(JSON.parse(text), { alg: '${alg}' })`;
-    default:
-      return `the key is a Base64 DER key, not an HMAC secret: import it first with importKey(Buffer.from(text, 'base64'), { alg: '${alg}', format: '${document}' })`;
+  if (document === 'pem') {
+    const call = input === 'string' ? `pem, { alg: '${alg}' }` : `bytes, { alg: '${alg}', format: 'pem' }`;
+    return `the key is PEM text, not an HMAC secret: use importKey(${call})`;
   }
+  if (document === 'json') return `the key is JSON text, not an HMAC secret: use importKey(JSON.parse(text), { alg: '${alg}' })`;
+  return `the key is Base64 DER, not an HMAC secret: use importKey(Buffer.from(text, 'base64'), { alg: '${alg}', format: '${document}' })`;
 }

@@ -18,6 +18,8 @@ interface TrialResult {
  * another one on the same key only computes its signature again.
  */
 const lastTrial = new WeakMap<KeyObject, TrialResult>();
+/** Whether any trial was ever remembered: until then, a verification skips the lookup (bench: verify/HS256/sync). */
+let anyTrial = false;
 
 /**
  * Of several candidate keys for a token (a token without `kid` against a key set), the first
@@ -45,6 +47,7 @@ export function firstVerifyingKey(parts: CompactParts, candidates: readonly [Bou
  * @internal
  */
 export function takeTrialResult(key: KeyObject, alg: JwsAlgorithm, parts: CompactParts): boolean | undefined {
+  if (!anyTrial) return undefined;
   const trial = lastTrial.get(key);
   if (trial === undefined || trial.alg !== alg || trial.signingInput !== parts.signingInput || !trial.signature.equals(parts.signature)) {
     return undefined;
@@ -54,5 +57,6 @@ export function takeTrialResult(key: KeyObject, alg: JwsAlgorithm, parts: Compac
 }
 
 function remember(key: BoundKey, parts: CompactParts, valid: boolean): void {
+  anyTrial = true;
   lastTrial.set(key.keyObject, { alg: key.alg, signingInput: parts.signingInput, signature: parts.signature, valid });
 }

@@ -5,6 +5,14 @@
  */
 const BEARER_PREFIX = /^\s*(?:authorization\s*:\s*)?bearer(?:\s|$)/i;
 
+/** The fix for a token pasted with its `Bearer ` scheme; the `jwtkit` command says the same. @internal */
+export const BEARER_PREFIX_FIX = 'remove the "Bearer " prefix';
+
+/** Whether text starts with the `Bearer` scheme (any case, any spacing), or a whole `Authorization: Bearer` header. @internal */
+export function hasBearerPrefix(text: string): boolean {
+  return BEARER_PREFIX.test(text);
+}
+
 /**
  * The fix for a token that is a compact JWS with something pasted around it, or `undefined`.
  * Called only once a token has been refused as malformed (never on the accepted path), and its
@@ -13,12 +21,10 @@ const BEARER_PREFIX = /^\s*(?:authorization\s*:\s*)?bearer(?:\s|$)/i;
  * @internal
  */
 export function tokenNearMissFix(token: string): string | undefined {
-  if (BEARER_PREFIX.test(token)) {
-    return 'remove the "Bearer " prefix (the scheme of the Authorization header): pass only the token after it';
-  }
-  const fixes: string[] = [];
-  if (/^\s/.test(token)) fixes.push('remove the leading whitespace');
-  if (/[\r\n]\s*$/.test(token)) fixes.push('remove the trailing newline');
-  else if (/\s$/.test(token)) fixes.push('remove the trailing whitespace');
-  return fixes.length === 0 ? undefined : fixes.join(' and ');
+  if (hasBearerPrefix(token)) return BEARER_PREFIX_FIX;
+  const found: string[] = [];
+  if (/^\s/.test(token)) found.push('leading whitespace');
+  if (/[\r\n]\s*$/.test(token)) found.push('trailing newline');
+  else if (/\s$/.test(token)) found.push('trailing whitespace');
+  return found.length === 0 ? undefined : `remove the ${found.join(' and the ')}`;
 }

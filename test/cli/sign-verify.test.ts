@@ -111,8 +111,8 @@ describe('jwtkit sign', () => {
     expect(errorOf(missing.json).code).toBe('ERR_KEY_INVALID');
   });
 
-  it('signs with a secret from the environment (utf8 or base64url)', async () => {
-    const utf8 = await runJwtkit(['sign', '--secret-env', 'JWT_SECRET', '--alg', 'HS256', '--exp', '5m'], {
+  it('signs with a secret from the environment (base64url by default, or utf8)', async () => {
+    const utf8 = await runJwtkit(['sign', '--secret-env', 'JWT_SECRET', '--secret-encoding', 'utf8', '--alg', 'HS256', '--exp', '5m'], {
       env: { JWT_SECRET: HS_SECRET_TEXT },
     });
     expect(utf8.code).toBe(0);
@@ -120,7 +120,7 @@ describe('jwtkit sign', () => {
     expect(fromText.header.alg).toBe('HS256');
     expect((fromText.payload.exp as number) - (fromText.payload.iat as number)).toBe(300);
     const bytes = new Uint8Array(48).fill(9);
-    const b64 = await runJwtkit(['sign', '--secret-env', 'S', '--secret-encoding', 'base64url', '--alg', 'HS384', '--exp', '5m'], {
+    const b64 = await runJwtkit(['sign', '--secret-env', 'S', '--alg', 'HS384', '--exp', '5m'], {
       env: { S: Buffer.from(bytes).toString('base64url') },
     });
     expect(b64.code).toBe(0);
@@ -141,7 +141,7 @@ describe('jwtkit sign', () => {
     [['--secret-env', 'SHORT', '--alg', 'HS256'], 'ERR_KEY_INVALID'], // a secret shorter than the hash
   ])('refuses %j with exit 2 and %s', async (args, code) => {
     const resolved = args.map((arg) => (arg === 'KEY' ? file('hs.jwk.json') : arg));
-    const run = await runJwtkitJson(['sign', ...resolved], { env: { SHORT: 'too short' } });
+    const run = await runJwtkitJson(['sign', ...resolved], { env: { SHORT: Buffer.from('too short').toString('base64url') } });
     expect(run.code).toBe(2);
     expect(errorOf(run.json).code).toBe(code);
   });
@@ -255,7 +255,9 @@ describe('jwtkit verify', () => {
 
   it('verifies with a secret from the environment', async () => {
     const good = await sign({}, HS_SECRET_TEXT, { alg: 'HS256', expiresIn: '5m' });
-    const run = await runJwtkit(['verify', good, '--secret-env', 'S', '--alg', 'HS256'], { env: { S: HS_SECRET_TEXT } });
+    const run = await runJwtkit(['verify', good, '--secret-env', 'S', '--secret-encoding', 'utf8', '--alg', 'HS256'], {
+      env: { S: HS_SECRET_TEXT },
+    });
     expect(run.code).toBe(0);
   });
 

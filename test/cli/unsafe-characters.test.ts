@@ -18,7 +18,7 @@ const RAW =
 
 const SECRET = 'a shared secret for the unsafe-character tests, 32+ bytes';
 const ENV = { JWTKIT_TEST_SECRET: SECRET };
-const KEY_FLAGS = ['--secret-env', 'JWTKIT_TEST_SECRET', '--alg', 'HS256'];
+const KEY_FLAGS = ['--secret-env', 'JWTKIT_TEST_SECRET', '--secret-encoding', 'utf8', '--alg', 'HS256'];
 
 const claimName = `role${TRICKY}`;
 const PAYLOAD = {

@@ -18,13 +18,13 @@ never leaves this machine.
 
 Arguments:
   <token|->   the compact JWT, or - to read it from standard input (keeps it out of
-              the shell history)
+              the shell history); without a "Bearer " prefix (refused, exit 2)
 
 Options:
   --json      print one JSON document: { "verified": false, "header", "payload", "times" }
   -h, --help  show this help
 
-Exit codes: 0 decoded, 1 malformed token, 2 bad arguments.
+Exit codes: 0 decoded, 1 malformed token, 2 bad arguments (a "Bearer " prefix too).
 `,
   async run(args, io, output) {
     const { positionals } = parseCommandArgs({ args: [...args], options: COMMON_OPTIONS, allowPositionals: true, strict: true });

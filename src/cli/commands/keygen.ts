@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { JwtError } from '../../errors.js';
 import type { JWK } from '../../jws/types.js';
 import { exportJWK } from '../../keys/export-jwk.js';
@@ -34,6 +35,23 @@ function writeNewFile(path: string, text: string, mode: number): void {
   }
 }
 
+/** Creates the folder `--out keys/auth` writes into (and its parents), as `mkdir -p` does. */
+function createParentDirectory(prefix: string): void {
+  const directory = dirname(prefix);
+  try {
+    mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code;
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      `--out: cannot create the folder ${directory}${typeof reason === 'string' ? ` (${reason})` : ''}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 /** `jwtkit keygen`: a new key pair as PEM and as a public JWK whose `kid` is its thumbprint. */
 export const keygenCommand: CliCommand = {
   name: 'keygen',
@@ -50,7 +68,8 @@ Options:
   --kid <kid>      the key id (default: the thumbprint)
   --bits <n>       RSA modulus length, a multiple of 8 from 2048 to 8192 (default 2048)
   --out <prefix>   write <prefix>.private.pem (mode 600), <prefix>.public.pem and
-                   <prefix>.public.jwk.json instead of printing; never overwrites a file
+                   <prefix>.public.jwk.json instead of printing, creating the folder of
+                   <prefix> (keys/auth: keys/) if needed; never overwrites a file
   --json           print { "alg", "kid", "privateKeyPem", "publicKeyPem", "publicJwk" }
   -h, --help       show this help
 
@@ -75,6 +94,7 @@ Exit codes: 0 generated, 2 bad arguments or an existing output file.
         publicKey: `${values.out}.public.pem`,
         publicJwk: `${values.out}.public.jwk.json`,
       };
+      createParentDirectory(values.out);
       writeNewFile(paths.privateKey, privateKeyPem, 0o600);
       writeNewFile(paths.publicKey, publicKeyPem, 0o644);
       writeNewFile(paths.publicJwk, toJson(publicJwk), 0o644);

@@ -25,8 +25,8 @@ RFC 7518 section 3.2) and prints it as an oct JWK, the form \`jwtkit sign --key\
 Options:
   --alg <alg>    HS256, HS384 or HS512 (required)
   --kid <kid>    a key id for the JWK (default: none)
-  --base64url    print only the secret as base64url (for an environment variable;
-                 read it back with --secret-env NAME --secret-encoding base64url)
+  --base64url    print only the secret as base64url, for an environment variable:
+                 \`jwtkit sign\` and \`jwtkit verify\` read it with --secret-env NAME
   --json         print { "alg", "bytes", "base64url", "jwk" }
   -h, --help     show this help
 

@@ -38,8 +38,10 @@ Key (exactly one):
   --key <file>             a PEM private key or a private JWK, or an HMAC secret as an
                            oct JWK (what \`jwtkit secret\` prints)
   --passphrase-env <NAME>  the passphrase of an encrypted PEM key, in variable NAME
-  --secret-env <NAME>      an HMAC secret in environment variable NAME
-  --secret-encoding <enc>  how NAME encodes it: utf8 (default) or base64url
+  --secret-env <NAME>      an HMAC secret in environment variable NAME, as
+                           \`jwtkit secret --base64url\` prints it
+  --secret-encoding <enc>  how NAME encodes it: base64url (default), utf8 (the
+                           variable's text is the secret) or hex
 
 Options:
   --alg <alg>              the algorithm (required: there is no default)

@@ -23,6 +23,15 @@ const OPTIONS = {
   'exp-optional': { type: 'boolean' },
 } as const;
 
+/**
+ * A note for a signature that does not verify with a secret read in the default encoding: in
+ * jwtkit 0.1 `--secret-env` read the variable as text, and a script written then fails here.
+ */
+function secretEncodingHint(code: string, values: { 'secret-env'?: string; 'secret-encoding'?: string }): string {
+  if (code !== 'ERR_JWT_SIGNATURE_INVALID' || values['secret-env'] === undefined || values['secret-encoding'] !== undefined) return '';
+  return '  --secret-env reads the variable as base64url: if it holds the secret as text, add --secret-encoding utf8\n';
+}
+
 /** `jwtkit verify`: checks a token's signature and claims, exit code 0 or 1. */
 export const verifyCommand: CliCommand = {
   name: 'verify',
@@ -34,14 +43,17 @@ exactly as jwtkit's verify() does. Prints the verified header and payload, or th
 error code. Only a JWKS URL is ever fetched: the token is never sent anywhere.
 
 Arguments:
-  <token|->                the compact JWT, or - to read it from standard input
+  <token|->                the compact JWT, or - to read it from standard input;
+                           without a "Bearer " prefix (refused, exit 2)
 
 Key (exactly one):
   --key <file>             a PEM public key, certificate or private key (its public half
                            is used), a JWK, or a JWKS (JSON) file
   --key <url>              a JWKS URL (https:, or http: on loopback)
-  --secret-env <NAME>      an HMAC secret in environment variable NAME
-  --secret-encoding <enc>  how NAME encodes it: utf8 (default) or base64url
+  --secret-env <NAME>      an HMAC secret in environment variable NAME, as
+                           \`jwtkit secret --base64url\` prints it
+  --secret-encoding <enc>  how NAME encodes it: base64url (default), utf8 (the
+                           variable's text is the secret) or hex
 
 Options:
   --alg <alg>              an accepted algorithm; repeat or comma-separate for several
@@ -87,7 +99,7 @@ Exit codes: 0 valid, 1 rejected (the error code is printed), 2 bad arguments or 
     } catch (error) {
       const report = reportOf(error);
       if (output.json) io.stdout(toJson({ valid: false, error: report }));
-      else io.stderr(`INVALID ${describeError(report)}`);
+      else io.stderr(`INVALID ${describeError(report)}${secretEncodingHint(report.code, values)}`);
       return report.code === 'ERR_INVALID_OPTION' ? EXIT_USAGE : EXIT_REJECTED;
     }
     const { header, payload } = result;
