@@ -371,3 +371,37 @@ describe('certificate-bound tokens (RFC 8705) over a real TLS server', () => {
     expect(codes.at(-1)).toBe('ERR_TOKEN_BINDING_MISMATCH');
   });
 });
+
+describe('the dpop option is checked when the middleware is made', () => {
+  const base = { key: secret, verify: verifyOptions };
+  const refusal = (dpop: unknown, extra: Partial<AuthenticateOptions> = {}): string | undefined => {
+    try {
+      expressAdapter.authenticate({ ...base, ...extra, dpop } as AuthenticateOptions);
+      return undefined;
+    } catch (error) {
+      return isJwtError(error) ? error.code : 'not a JwtError';
+    }
+  };
+
+  it('refuses misuse with ERR_INVALID_OPTION', () => {
+    expect(refusal({ mode: 'allowed' })).toBe('ERR_INVALID_OPTION'); // no replayCache
+    expect(refusal({ mode: 'on', replayCache: false })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', replayCache: false, htu: 'https://api.example' })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', replayCache: false, algorithms: ['HS256'] })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', replayCache: false, maxAge: 3600 })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', replayCache: {} })).toBe('ERR_INVALID_OPTION');
+    expect(refusal('allowed')).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'required', replayCache: false }, { cookie: 'access' })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'required', replayCache: false }, { allowQueryToken: true })).toBe('ERR_INVALID_OPTION');
+    expect(() => fetchAdapter.withAuth({ ...base, dpop: { mode: 'allowed' } } as AuthenticateOptions, () => new Response())).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
+    );
+  });
+
+  it('accepts the valid shapes', () => {
+    expect(refusal({ mode: 'off' })).toBeUndefined();
+    expect(refusal({ mode: 'allowed', replayCache: false })).toBeUndefined();
+    expect(refusal({ mode: 'required', replayCache: new MemoryDPoPReplayCache() })).toBeUndefined();
+    expect(refusal({ mode: 'allowed', replayCache: false }, { cookie: 'access' })).toBeUndefined();
+  });
+});
