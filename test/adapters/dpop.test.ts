@@ -405,3 +405,30 @@ describe('the dpop option is checked when the middleware is made', () => {
     expect(refusal({ mode: 'allowed', replayCache: false }, { cookie: 'access' })).toBeUndefined();
   });
 });
+
+describe('the order of the checks', () => {
+  it('verifies the access token before the proof: an invalid token adds nothing to the replay cache', async () => {
+    let calls = 0;
+    const counting: DPoPReplayCache = {
+      checkAndRemember: () => {
+        calls += 1;
+        return Promise.resolve(true);
+      },
+    };
+    const counted = options({ mode: 'allowed', replayCache: counting, algorithms: ['ES256'], clock: NOW_CLOCK });
+    const url = 'https://api.example/orders';
+    const forged = `${(await token({ cnf: { jkt: JKT } })).slice(0, -4)}AAAA`;
+    const refused = await fetchAdapter.authenticateRequest(
+      new Request(url, { headers: { authorization: `DPoP ${forged}`, dpop: makeProof({ claims: { htu: url, ath: tokenHash(forged) } }) } }),
+      counted,
+    );
+    expect([(refused as Response).status, codes.at(-1), calls]).toEqual([401, 'ERR_JWT_SIGNATURE_INVALID', 0]);
+    const jwt = await token({ cnf: { jkt: JKT } });
+    const accepted = await fetchAdapter.authenticateRequest(
+      new Request(url, { headers: { authorization: `DPoP ${jwt}`, dpop: makeProof({ claims: { htu: url, ath: tokenHash(jwt) } }) } }),
+      counted,
+    );
+    expect(accepted).not.toBeInstanceOf(Response);
+    expect(calls).toBe(1);
+  });
+});
