@@ -118,6 +118,7 @@ export const PUBLIC_EXPORTS: Record<string, readonly string[]> = {
     'AuthEndpoints',
     'AuthEndpointsOptions',
     'AuthRequest',
+    'AuthenticateDPoPOptions',
     'AuthenticateOptions',
     'CsrfOptions',
     'JWKSEndpointOptions',
@@ -143,6 +144,7 @@ export const PUBLIC_EXPORTS: Record<string, readonly string[]> = {
   './fetch': [
     'AuthEndpoints',
     'AuthEndpointsOptions',
+    'AuthenticateDPoPOptions',
     'AuthenticateOptions',
     'AuthenticatedHandler',
     'CsrfOptions',

@@ -1,4 +1,10 @@
+import type { DPoPAlgorithm } from '../../dpop/algorithms.js';
+import type { DPoPNonces } from '../../dpop/nonces.js';
+import type { DPoPReplayCache } from '../../dpop/replay-cache.js';
+import { readDPoPProofRules, type DPoPProofRules } from '../../dpop/verify-proof.js';
 import { JwtError } from '../../errors.js';
+import type { Clock } from '../../internal/clock.js';
+import type { Duration } from '../../internal/duration.js';
 import { checkOptionNames, optionNames } from '../../internal/option-names.js';
 import { prepareKey } from '../../jws/key.js';
 import type { JwsHeader, KeyInput, KeyResolver } from '../../jws/types.js';
@@ -95,6 +101,90 @@ export interface AuthenticateOptions {
    * are ignored. Default: none.
    */
   onError?: (error: unknown) => void;
+  /**
+   * DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', replayCache, ... }`; see
+   * {@link AuthenticateDPoPOptions}. Whatever this option says, a token with `cnf.jkt` sent as
+   * `Bearer`, a certificate-bound token (`cnf["x5t#S256"]`) without its TLS client certificate,
+   * and a token with a `cnf` member jwtkit cannot check are refused (401 `invalid_token`).
+   * Default: `undefined`, the same as `{ mode: 'off' }`.
+   */
+  dpop?: AuthenticateDPoPOptions;
+}
+
+/**
+ * The `dpop` option of {@link AuthenticateOptions}: whether requests may (or must) use the `DPoP`
+ * authorization scheme (RFC 9449 §7), and the rules their proofs are checked with (those of
+ * `verifyDPoPProof`). Whatever `mode` says, a DPoP-bound token (`cnf.jkt`) sent as `Bearer` is
+ * refused.
+ */
+export interface AuthenticateDPoPOptions {
+  /**
+   * - `'off'`: only `Bearer` is read; `Authorization: DPoP ...` is another scheme (no credentials).
+   * - `'allowed'`: `Bearer` and `DPoP` are both read; a `DPoP` request needs a valid proof and a
+   *   DPoP-bound token; challenges name both schemes.
+   * - `'required'`: only `DPoP` is read (`Bearer ...` is another scheme); cannot be combined with
+   *   `cookie` or `allowQueryToken`, which carry bearer tokens.
+   *
+   * Required.
+   */
+  mode: 'off' | 'allowed' | 'required';
+  /**
+   * Where the `jti`s of accepted proofs are remembered: a `MemoryDPoPReplayCache` made once per
+   * process, a shared one (`RedisDPoPReplayCache` from `jwtkit/redis`), or `false` to accept a
+   * replayed proof within its lifetime. Required unless `mode` is `'off'`.
+   */
+  replayCache?: DPoPReplayCache | false;
+  /**
+   * The proof algorithms accepted (asymmetric only), also advertised as `algs` in the `DPoP`
+   * challenge. Default: `DEFAULT_DPOP_ALGORITHMS`.
+   */
+  algorithms?: readonly DPoPAlgorithm[];
+  /** How long after its `iat` a proof is accepted, at most 5 minutes. Default: `60` seconds. */
+  maxAge?: Duration;
+  /** Leeway for the client's clock, in seconds (0 to 300). Default: `5`. */
+  clockTolerance?: number;
+  /**
+   * Server nonces (`createDPoPNonces`): a proof without a current nonce is answered 401
+   * `use_dpop_nonce` with a `DPoP-Nonce` header (RFC 9449 §9). Default: none.
+   */
+  nonces?: DPoPNonces;
+  /** The clock a proof's `iat` is compared with. Default: the system clock. */
+  clock?: Clock;
+}
+
+const DPOP_OPTION_NAMES = optionNames<AuthenticateDPoPOptions>(
+  { mode: true, replayCache: true, algorithms: true, maxAge: true, clockTolerance: true, nonces: true, clock: true },
+  { htm: "the method is the request's", htu: "the URL is the request's full original URL" },
+);
+
+/** {@link AuthenticateDPoPOptions} checked once, for a mode other than `'off'`. @internal */
+export interface DPoPPolicy {
+  /** `true` for `'required'`: `Bearer` is not read. */
+  readonly required: boolean;
+  readonly rules: DPoPProofRules;
+  /** The `algs` attribute of the `DPoP` challenge: the algorithms, space-separated. */
+  readonly algs: string;
+}
+
+function normalizeDPoPOptions(options: unknown): DPoPPolicy | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new JwtError('ERR_INVALID_OPTION', '"dpop" must be an object such as { mode: \'allowed\', replayCache }');
+  }
+  checkOptionNames(options, DPOP_OPTION_NAMES, 'dpop');
+  const { mode, ...rest } = options as AuthenticateDPoPOptions;
+  if (mode === 'off') return undefined;
+  if (mode !== 'allowed' && mode !== 'required') {
+    throw new JwtError('ERR_INVALID_OPTION', "\"dpop.mode\" must be 'off', 'allowed' or 'required'");
+  }
+  if (!Object.hasOwn(rest, 'replayCache')) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"dpop.replayCache" is required: a MemoryDPoPReplayCache made once per process, a shared cache such as RedisDPoPReplayCache, or false',
+    );
+  }
+  const rules = readDPoPProofRules(rest as Parameters<typeof readDPoPProofRules>[0]);
+  return Object.freeze({ required: mode === 'required', rules, algs: rules.algorithms.join(' ') });
 }
 
 /**
@@ -140,6 +230,7 @@ const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
     isRevoked: true,
     allowQueryToken: true,
     onError: true,
+    dpop: true,
   },
   AUTHENTICATE_HINTS,
 );
@@ -157,6 +248,8 @@ export interface AuthenticatePolicy {
   readonly isRevoked: AuthenticateOptions['isRevoked'];
   readonly allowQueryToken: boolean;
   readonly onError: AuthenticateOptions['onError'];
+  /** `undefined` when DPoP is off. */
+  readonly dpop: DPoPPolicy | undefined;
 }
 
 const REALM = /^[\x20-\x7e]{1,200}$/;
@@ -235,6 +328,13 @@ export function normalizeAuthenticateOptions(options: AuthenticateOptions, subje
   if (options.cookie !== undefined && (typeof options.cookie !== 'string' || !isCookieName(options.cookie))) {
     throw new JwtError('ERR_INVALID_OPTION', '"cookie" must be a cookie name');
   }
+  const dpop = normalizeDPoPOptions(options.dpop);
+  if (dpop?.required === true && (options.cookie !== undefined || options.allowQueryToken === true)) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"dpop: { mode: \'required\' }" cannot be combined with "cookie" or "allowQueryToken", which carry bearer tokens',
+    );
+  }
   const requirements: Requirement[] = [];
   if (options.requiredScopes !== undefined) requirements.push(scopesRequirement(options.requiredScopes));
   if (options.requiredRoles !== undefined) requirements.push(rolesRequirement(options.requiredRoles));
@@ -249,6 +349,7 @@ export function normalizeAuthenticateOptions(options: AuthenticateOptions, subje
     isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
     allowQueryToken: optionalBoolean(options.allowQueryToken, 'allowQueryToken', false),
     onError: optionalFunction(options.onError, 'onError'),
+    dpop,
   });
 }
 

@@ -35,6 +35,44 @@ export function readBearerCredential(authorization: string | undefined): string 
   return undefined;
 }
 
+/** `DPoP`, any case, one or more spaces, one b64token, nothing else (RFC 9449 §7.1: token68). */
+const DPOP_CREDENTIAL = /^dpop +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** A header value that starts with `dpop` (any case), or holds a `dpop` credential after a comma. */
+const MENTIONS_DPOP = /^dpop|,[ \t]*dpop(?:[ \t,]|$)/i;
+
+/** The credential of an `Authorization` header and the scheme it came with. @internal */
+export interface AuthorizationCredential {
+  readonly scheme: 'bearer' | 'dpop';
+  readonly token: string;
+}
+
+/**
+ * Reads a `Bearer` or (when `dpop` is true) a `DPoP` credential from the joined `Authorization`
+ * header value, with the same strictness for both: exactly one credential, one b64token.
+ *
+ * @returns the credential; `undefined` when the header is absent or uses another scheme (with
+ *   `dpop` false, `DPoP ...` is another scheme).
+ * @throws ERR_REQUEST_INVALID when the header mentions a scheme read here but is not exactly one
+ *   `<scheme> <b64token>` credential, or is empty.
+ * @internal
+ */
+export function readAuthorizationCredential(authorization: string | undefined, dpop: boolean): AuthorizationCredential | undefined {
+  if (!dpop || authorization === undefined) {
+    const token = readBearerCredential(authorization);
+    return token === undefined ? undefined : { scheme: 'bearer', token };
+  }
+  const value = authorization.trim();
+  if (value === '') throw new JwtError('ERR_REQUEST_INVALID', 'the Authorization header is empty');
+  const match = DPOP_CREDENTIAL.exec(value);
+  if (match !== null) return { scheme: 'dpop', token: match[1] as string };
+  if (MENTIONS_DPOP.test(value)) {
+    throw new JwtError('ERR_REQUEST_INVALID', 'the Authorization header is not a single "DPoP <token>" credential');
+  }
+  const token = readBearerCredential(value);
+  return token === undefined ? undefined : { scheme: 'bearer', token };
+}
+
 /**
  * Checks that a credential taken from a cookie, a query parameter or a JSON body is one b64token.
  *

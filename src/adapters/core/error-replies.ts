@@ -81,25 +81,93 @@ function ownAttributes(challenge: BearerChallenge): Omit<BearerChallenge, 'realm
   return { error: read('error') as BearerChallenge['error'], description: read('description'), scope: read('scope') };
 }
 
-function challengeReply(status: number, challenge: BearerChallenge): HttpReply {
-  const { error, description, scope } = ownAttributes(challenge);
+/**
+ * The authorization schemes a protected resource reads, for its challenges (RFC 9449 §7.1: a
+ * `DPoP` challenge beside the `Bearer` one when both are accepted), and the scheme the refused
+ * request used. Without it, the challenge is `Bearer` alone.
+ * @internal
+ */
+export interface ChallengeSchemes {
+  /** Whether the `Bearer` scheme is read (a `Bearer` challenge is sent). */
+  readonly bearer: boolean;
+  /** The `algs` of the `DPoP` challenge, when the `DPoP` scheme is read. */
+  readonly dpopAlgs: string | undefined;
+  /** The scheme of the refused credential: the error goes into its challenge. */
+  readonly used: 'bearer' | 'dpop' | undefined;
+  /** A fresh server nonce: sent as `DPoP-Nonce` with a `use_dpop_nonce` answer (RFC 9449 §9). */
+  readonly nonce?: (() => string) | undefined;
+}
+
+/** The error codes of a `DPoP` challenge (RFC 9449 §7.1, §9) beside those of RFC 6750 §3.1. */
+type ChallengeError = NonNullable<BearerChallenge['error']> | 'invalid_dpop_proof' | 'use_dpop_nonce';
+
+/** A `DPoP` challenge (RFC 9449 §7.1): `realm`, then the error, then `algs`. */
+function dpopChallenge(challenge: BearerChallenge, error: ChallengeError | undefined, algs: string): string {
+  const { description, scope } = ownAttributes(challenge);
+  const parts = [`realm=${quoteHeaderValue(challenge.realm)}`];
+  if (error !== undefined) parts.push(`error=${quoteHeaderValue(error)}`);
+  if (description !== undefined) parts.push(`error_description=${quoteHeaderValue(description)}`);
+  if (scope !== undefined) parts.push(`scope=${quoteHeaderValue(scope)}`);
+  parts.push(`algs=${quoteHeaderValue(algs)}`);
+  return `DPoP ${parts.join(', ')}`;
+}
+
+/**
+ * The `WWW-Authenticate` value: the challenge of each scheme read, the error in the one the
+ * request used (`errorScheme` overrides it: DPoP proof errors belong to the `DPoP` challenge).
+ */
+function challengeHeader(
+  challenge: BearerChallenge,
+  error: ChallengeError | undefined,
+  schemes: ChallengeSchemes | undefined,
+  errorScheme?: 'dpop',
+): string {
+  if (schemes === undefined || schemes.dpopAlgs === undefined)
+    return bearerChallenge({ ...challenge, error: error as BearerChallenge['error'] });
+  const inScheme = errorScheme ?? schemes.used ?? (schemes.bearer ? 'bearer' : 'dpop');
+  const challenges: string[] = [];
+  if (schemes.bearer) {
+    challenges.push(
+      inScheme === 'bearer'
+        ? bearerChallenge({ ...challenge, error: error as BearerChallenge['error'] })
+        : bearerChallenge({ realm: challenge.realm }),
+    );
+  }
+  challenges.push(
+    inScheme === 'dpop'
+      ? dpopChallenge(challenge, error, schemes.dpopAlgs)
+      : dpopChallenge({ realm: challenge.realm }, undefined, schemes.dpopAlgs),
+  );
+  return challenges.join(', ');
+}
+
+function challengeReply(
+  status: number,
+  challenge: BearerChallenge,
+  schemes?: ChallengeSchemes,
+  dpopError?: 'invalid_dpop_proof' | 'use_dpop_nonce',
+): HttpReply {
+  const { description, scope } = ownAttributes(challenge);
+  const error: ChallengeError | undefined = dpopError ?? ownAttributes(challenge).error;
   const body: Record<string, string> = { error: error ?? 'unauthorized' };
   if (description !== undefined) body['error_description'] = description;
   if (scope !== undefined) body['scope'] = scope;
-  return jsonReply(status, body, [['WWW-Authenticate', bearerChallenge(challenge)]]);
+  const headers: Array<[string, string]> = [['WWW-Authenticate', challengeHeader(challenge, error, schemes, dpopError && 'dpop')]];
+  if (dpopError === 'use_dpop_nonce' && schemes?.nonce !== undefined) headers.push(['DPoP-Nonce', schemes.nonce()]);
+  return jsonReply(status, body, headers);
 }
 
 function unavailableReply(): HttpReply {
   return jsonReply(503, { error: 'temporarily_unavailable' });
 }
 
-function invalidRequestReply(error: JwtError, realm: string | undefined): HttpReply {
+function invalidRequestReply(error: JwtError, realm: string | undefined, schemes?: ChallengeSchemes): HttpReply {
   const status = statusHints.get(error) ?? 400;
   const description = REQUEST_DESCRIPTIONS[status] ?? 'The request is malformed';
   if (realm === undefined || status !== 400) {
     return jsonReply(status, { error: 'invalid_request', error_description: description });
   }
-  return challengeReply(400, { realm, error: 'invalid_request', description });
+  return challengeReply(400, { realm, error: 'invalid_request', description }, schemes);
 }
 
 /** The answer to a request whose body did not arrive within `bodyTimeout`. */
@@ -117,14 +185,14 @@ function csrfReply(): HttpReply {
  *
  * @internal
  */
-export function insufficientScopeReply(realm: string, scope: string | undefined): HttpReply {
+export function insufficientScopeReply(realm: string, scope: string | undefined, schemes?: ChallengeSchemes): HttpReply {
   const challenge: BearerChallenge = {
     realm,
     error: 'insufficient_scope',
     description: 'The access token does not grant access to this resource',
   };
   if (scope !== undefined) challenge.scope = scope;
-  return challengeReply(403, challenge);
+  return challengeReply(403, challenge, schemes);
 }
 
 /**
@@ -133,23 +201,34 @@ export function insufficientScopeReply(realm: string, scope: string | undefined)
  * - no credentials → 401, `Bearer realm="..."`, no error code;
  * - malformed request → 400 `invalid_request`;
  * - cookie credential on a cross-site state change → 403;
- * - token store or key set down → 503 without detail;
- * - anything else (bad, expired or revoked token; a resolver that threw) → 401 `invalid_token`.
+ * - token store, key set or DPoP replay cache down → 503 without detail;
+ * - a DPoP proof that fails a check (RFC 9449 §4.3) → 401 `invalid_dpop_proof` in the `DPoP`
+ *   challenge; a proof without a current server nonce → 401 `use_dpop_nonce` in the `DPoP`
+ *   challenge, with a `DPoP-Nonce` header (RFC 9449 §9);
+ * - anything else (bad, expired or revoked token; a token not used with the key or certificate it
+ *   is bound to; a resolver that threw) → 401 `invalid_token` in the challenge of the scheme used.
  *
+ * @param schemes - the schemes read and the one used; without it, `Bearer` alone.
  * @internal
  */
-export function authenticationErrorReply(error: unknown, realm: string): HttpReply {
+export function authenticationErrorReply(error: unknown, realm: string, schemes?: ChallengeSchemes): HttpReply {
   if (isJwtError(error)) {
-    if (error.code === 'ERR_CREDENTIALS_MISSING') return challengeReply(401, { realm });
-    if (error.code === 'ERR_REQUEST_INVALID') return invalidRequestReply(error, realm);
+    if (error.code === 'ERR_CREDENTIALS_MISSING') return challengeReply(401, { realm }, schemes);
+    if (error.code === 'ERR_REQUEST_INVALID') return invalidRequestReply(error, realm, schemes);
     if (error.code === 'ERR_CSRF') return csrfReply();
-    if (error.code === 'ERR_INSUFFICIENT_SCOPE') return insufficientScopeReply(realm, undefined);
+    if (error.code === 'ERR_INSUFFICIENT_SCOPE') return insufficientScopeReply(realm, undefined, schemes);
     if (UNAVAILABLE.has(error.code)) return unavailableReply();
     if (error.code === 'ERR_JWT_EXPIRED') {
-      return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token expired' });
+      return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token expired' }, schemes);
+    }
+    if (error.code === 'ERR_DPOP_PROOF_INVALID' && schemes?.dpopAlgs !== undefined) {
+      return challengeReply(401, { realm, description: 'The DPoP proof is not valid' }, schemes, 'invalid_dpop_proof');
+    }
+    if (error.code === 'ERR_DPOP_NONCE_REQUIRED' && schemes?.dpopAlgs !== undefined) {
+      return challengeReply(401, { realm, description: 'The DPoP proof must carry the server nonce' }, schemes, 'use_dpop_nonce');
     }
   }
-  return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token is not valid' });
+  return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token is not valid' }, schemes);
 }
 
 /**

@@ -94,6 +94,14 @@ class FetchRequestFacts implements HttpRequestFacts {
     return origin === undefined || origin === 'null' ? undefined : origin;
   }
 
+  get requestUrl(): string | undefined {
+    return this.#parsedUrl()?.href;
+  }
+
+  clientCertificate(): Uint8Array | undefined {
+    return undefined; // no socket: see HttpRequestFacts.clientCertificate
+  }
+
   header(name: string): string | undefined {
     return optionalHeader(this.#request.headers, name);
   }

@@ -25,6 +25,20 @@ export interface HttpRequestFacts {
    * valid one; compared with `Origin` when no allow-list is configured.
    */
   readonly ownOrigin: string | undefined;
+  /**
+   * The request's full original URL (scheme, host, port, path and query), as the client addressed
+   * this server: compared with a DPoP proof's `htu`. On Node, the scheme comes from the socket
+   * (TLS or not), the host from the `Host` header and the path from Express's `originalUrl` (the
+   * URL before any mount point was stripped) or `url`; on Fetch, it is `request.url`. `undefined`
+   * when the `Host` header is missing or malformed. Forwarded headers are never read.
+   */
+  readonly requestUrl: string | undefined;
+  /**
+   * The DER bytes of the TLS client certificate of the connection, when the request came over TLS
+   * with a client certificate the server authorized (`getPeerCertificate().raw` on Node); always
+   * `undefined` on Fetch, which has no socket.
+   */
+  clientCertificate(): Uint8Array | undefined;
   /** Reads one header (lower-case name); several headers of one name are joined with `", "`. */
   header(name: string): string | undefined;
   /**

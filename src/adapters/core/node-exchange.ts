@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { JwtError } from '../../errors.js';
 import { BodyBuffer } from './body-buffer.js';
 import { requestError } from './error-replies.js';
@@ -46,6 +47,20 @@ function ownUrl(req: IncomingMessage): URL | undefined {
   const encrypted = (req.socket as { encrypted?: unknown } | undefined)?.encrypted === true;
   const origin = `${encrypted ? 'https' : 'http'}://${host}`;
   return URL.canParse(origin) ? new URL(origin) : undefined;
+}
+
+/**
+ * The DER of the client certificate of a TLS connection the server authorized (its chain checked
+ * against the server's `ca`, `requestCert: true`): `undefined` on a plain socket, without a
+ * certificate, or when the certificate was not authorized.
+ */
+function peerCertificate(req: IncomingMessage): Uint8Array | undefined {
+  const socket = req.socket as Partial<TLSSocket> | undefined;
+  if (socket === undefined || socket.encrypted !== true || socket.authorized !== true || typeof socket.getPeerCertificate !== 'function') {
+    return undefined;
+  }
+  const raw: unknown = socket.getPeerCertificate(false)?.raw;
+  return raw instanceof Uint8Array && raw.length > 0 ? raw : undefined;
 }
 
 /**
@@ -142,6 +157,20 @@ class NodeRequestFacts implements HttpRequestFacts {
 
   get ownOrigin(): string | undefined {
     return this.#ownUrl()?.origin;
+  }
+
+  get requestUrl(): string | undefined {
+    const own = this.#ownUrl();
+    if (own === undefined) return undefined;
+    // Express sets `originalUrl` (the target before a router stripped its mount path); plain
+    // node:http has only `url`. Only an origin-form target ("/...") is used.
+    const original: unknown = (this.#req as { originalUrl?: unknown }).originalUrl;
+    const target = typeof original === 'string' && original.startsWith('/') ? original : (this.#req.url ?? '/');
+    return target.startsWith('/') ? `${own.origin}${target}` : undefined;
+  }
+
+  clientCertificate(): Uint8Array | undefined {
+    return peerCertificate(this.#req);
   }
 
   header(name: string): string | undefined {

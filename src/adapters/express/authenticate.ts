@@ -32,7 +32,8 @@ export type AuthRequest<Claims extends object = JwtClaims, Base extends Incoming
 /**
  * Express (and `node:http`) middleware that authenticates a request by its access token.
  *
- * It reads the token from `Authorization: Bearer` (and, when configured, a cookie or the
+ * It reads the token from `Authorization: Bearer` (with the `dpop` option, `Authorization: DPoP`
+ * and its `DPoP` proof, checked against `req.originalUrl`; and, when configured, a cookie or the
  * `access_token` query parameter), verifies it with the core `verify`, asks `isRevoked`, checks
  * `requiredScopes` and `requiredRoles`, and sets `req.auth = { payload, header, token }`. Every
  * failure is answered by the middleware itself (RFC 6750), never passed to `next(err)`, so no
@@ -44,7 +45,9 @@ export type AuthRequest<Claims extends object = JwtClaims, Base extends Incoming
  * | malformed header, duplicate headers, token in two places | 400 `invalid_request` |
  * | bad, expired or revoked token; a resolver that threw | 401 `invalid_token` |
  * | missing scope or role | 403 `insufficient_scope` (`scope="..."` for scopes) |
- * | token store or key set unreachable | 503, no detail |
+ * | token store, key set or DPoP replay cache unreachable | 503, no detail |
+ * | with `dpop`: a DPoP proof that fails a check; no current server nonce | 401 `invalid_dpop_proof`; 401 `use_dpop_nonce` with `DPoP-Nonce` |
+ * | a bound token (`cnf`) not used with its DPoP key or TLS client certificate | 401 `invalid_token` |
  *
  * With a key given directly and no `isRevoked`, nothing is asynchronous: the middleware answers or
  * calls `next` before it returns. With a key resolver (a JWKS) or `isRevoked`, it does so once

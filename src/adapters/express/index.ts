@@ -11,7 +11,7 @@ export type { AuthRequest, Middleware, NextFunction } from './authenticate.js';
 export { requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
 export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
 export type { AuthEndpoints, RequestHandler } from './endpoints.js';
-export type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';

@@ -9,7 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as expressAdapter from '../../../src/adapters/express/index.js';
 import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
 import type { AuthEndpointsOptions, AuthenticateOptions, JWKSEndpointOptions } from '../../../src/adapters/fetch/index.js';
-import { createTokenService, exportJWK, generateKeyPair, generateSecret, isJwtError, type JsonWebKeySet } from '../../../src/index.js';
+import {
+  createDPoPNonces,
+  createTokenService,
+  exportJWK,
+  generateKeyPair,
+  generateSecret,
+  isJwtError,
+  type JsonWebKeySet,
+} from '../../../src/index.js';
 
 let authOptions: AuthenticateOptions;
 let endpointOptions: AuthEndpointsOptions;
@@ -150,6 +158,15 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
       isRevoked: () => false,
       allowQueryToken: true,
       onError: () => undefined,
+      dpop: {
+        mode: 'allowed',
+        replayCache: false,
+        algorithms: ['ES256'],
+        maxAge: 30,
+        clockTolerance: 5,
+        nonces: createDPoPNonces({ secret: new Uint8Array(32) }),
+        clock: () => new Date(),
+      },
     };
     expect(() => expressAdapter.authenticate(all)).not.toThrow();
     expect(() => fetchAdapter.withAuth(all, () => new Response())).not.toThrow();
