@@ -46,7 +46,7 @@ const proofKeys = new WeakMap<object, ProofKey>();
  * @internal
  */
 export function readProofKey(header: Readonly<JwsHeader>, alg: DPoPAlgorithm): ProofKey {
-  const jwk = header['jwk'];
+  const jwk = Object.hasOwn(header, 'jwk') ? header['jwk'] : undefined;
   if (jwk === undefined) throw proofError('the proof has no "jwk" header', { claim: 'jwk', reason: 'missing' });
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw proofError('the proof\'s "jwk" header is not a JSON object', { claim: 'jwk', reason: 'type' });
@@ -60,7 +60,9 @@ export function readProofKey(header: Readonly<JwsHeader>, alg: DPoPAlgorithm): P
     }
   }
   const wanted = proofKeyTypeOf(alg);
-  if (members['kty'] !== wanted.kty || (wanted.crv !== undefined && members['crv'] !== wanted.crv)) {
+  const kty = Object.hasOwn(members, 'kty') ? members['kty'] : undefined;
+  const crv = Object.hasOwn(members, 'crv') ? members['crv'] : undefined;
+  if (kty !== wanted.kty || (wanted.crv !== undefined && crv !== wanted.crv)) {
     throw proofError('the proof\'s "jwk" is not a key of the type its "alg" needs', { claim: 'jwk', reason: 'mismatch' });
   }
   if (Object.hasOwn(members, 'alg') && members['alg'] !== alg) {

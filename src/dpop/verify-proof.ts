@@ -11,6 +11,7 @@ import { JwtError, isJwtError } from '../errors.js';
 import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
 import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.js';
+import { ownValue } from '../internal/own-member.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
 import { verifySignature } from '../jws/signature.js';
 import type { JwsHeader } from '../jws/types.js';
@@ -231,9 +232,37 @@ export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOpt
   }
   checkOptionNamesMemoised(options, VERIFY_DPOP_PROOF_OPTION_NAMES, 'verifyDPoPProof');
   const rules = readDPoPProofRules(options);
-  const method = readMethod(options.method);
-  const url = readRequestUrl(options.url);
-  const accessToken = readAccessToken(options.accessToken);
+  const checked = await checkDPoPProof(proof, options, rules);
+  await rememberDPoPProof(checked, rules);
+  return { thumbprint: checked.thumbprint, header: checked.header, payload: checked.payload };
+}
+
+/** A DPoP proof that passed every check but the replay cache: what {@link rememberDPoPProof} needs. @internal */
+export interface CheckedDPoPProof extends VerifiedDPoPProof {
+  /** The key the proof is remembered under in the replay cache ({@link replayKey}). */
+  readonly replayKey: string;
+  /** Until when the replay cache must remember the proof, in integer seconds since the epoch. */
+  readonly expiresAt: number;
+  /** The time of the check, in integer seconds since the epoch. */
+  readonly now: number;
+}
+
+/**
+ * Checks 1 to 8 of {@link verifyDPoPProof}, without touching the replay cache, so that a resource
+ * server can check the token's binding and revocation before a proof is remembered (the adapters:
+ * only the holder of the key a valid, unrevoked token is bound to adds entries to the cache).
+ *
+ * @throws as {@link verifyDPoPProof}, but never for a replay.
+ * @internal
+ */
+export async function checkDPoPProof(
+  proof: string,
+  request: Pick<VerifyDPoPProofOptions, 'method' | 'url' | 'accessToken'>,
+  rules: DPoPProofRules,
+): Promise<CheckedDPoPProof> {
+  const method = readMethod(request.method);
+  const url = readRequestUrl(request.url);
+  const accessToken = readAccessToken(request.accessToken);
   const now = readClock(rules.clock, 'clock') / 1000;
 
   const parts = parseProof(proof);
@@ -249,11 +278,27 @@ export async function verifyDPoPProof(proof: string, options: VerifyDPoPProofOpt
   const iat = checkIssuedAt(claims, rules, now);
   if (accessToken !== undefined) checkAccessTokenHash(claims, accessToken);
   if (rules.nonces !== undefined) await checkNonce(claims, rules.nonces);
-  if (rules.replayCache !== false) {
-    const expiresAt = Math.floor(iat + rules.maxAge + rules.clockTolerance) + 1;
-    await checkReplay(rules.replayCache, replayKey(key.thumbprint, jti), expiresAt, Math.floor(now));
-  }
-  return { thumbprint: key.thumbprint, header: parts.header, payload: deepFreeze(claims) as Readonly<DPoPProofClaims> };
+  return {
+    thumbprint: key.thumbprint,
+    header: parts.header,
+    payload: deepFreeze(claims) as Readonly<DPoPProofClaims>,
+    replayKey: replayKey(key.thumbprint, jti),
+    expiresAt: Math.floor(iat + rules.maxAge + rules.clockTolerance) + 1,
+    now: Math.floor(now),
+  };
+}
+
+/**
+ * Check 9 of {@link verifyDPoPProof}: remembers a proof {@link checkDPoPProof} accepted in the
+ * replay cache (unless `replayCache` is `false`), refusing it when it was already there.
+ *
+ * @throws `ERR_DPOP_PROOF_INVALID` (`claim: 'jti'`, `reason: 'replayed'`) for a replay;
+ *   `ERR_STORE_UNAVAILABLE` when the cache fails.
+ * @internal
+ */
+export async function rememberDPoPProof(checked: CheckedDPoPProof, rules: DPoPProofRules): Promise<void> {
+  if (rules.replayCache === false) return;
+  await checkReplay(rules.replayCache, checked.replayKey, checked.expiresAt, checked.now);
 }
 
 function readMethod(method: unknown): string {
@@ -303,8 +348,10 @@ function parseProof(proof: unknown): CompactParts {
 
 /** Checks `typ`, `alg` and `jwk` (RFC 9449 §4.3 checks 4, 5 and 7), and returns the proof key. */
 function readHeader(header: Readonly<JwsHeader>, rules: DPoPProofRules): ProofKey {
-  if (header.typ === undefined) throw proofError('the DPoP proof has no "typ"', { claim: 'typ', reason: 'missing' });
-  if (header.typ !== DPOP_TYP) throw proofError('the DPoP proof\'s "typ" is not "dpop+jwt"', { claim: 'typ', reason: 'mismatch' });
+  // Own members only (docs/security.md): a polluted Object.prototype supplies no `typ` or `jwk`.
+  const typ = ownValue(header, 'typ', header.typ);
+  if (typ === undefined) throw proofError('the DPoP proof has no "typ"', { claim: 'typ', reason: 'missing' });
+  if (typ !== DPOP_TYP) throw proofError('the DPoP proof\'s "typ" is not "dpop+jwt"', { claim: 'typ', reason: 'mismatch' });
   const alg = header.alg;
   if (!isDPoPAlgorithm(alg) || !rules.algorithms.includes(alg)) {
     throw proofError('the DPoP proof\'s "alg" is not an allowed algorithm', { claim: 'alg', reason: 'mismatch' });

@@ -31,6 +31,10 @@ const secret = generateSecret('HS256');
 const JKT = thumbprint(publicJwk(proofKeyPair('ES256').publicKey) as Parameters<typeof thumbprint>[0]);
 const OTHER_JKT = thumbprint(publicJwk(proofKeyPair('ES384').publicKey) as Parameters<typeof thumbprint>[0]);
 const verifyOptions = { algorithms: ['HS256'], audience: 'api', clock: NOW_CLOCK } as const;
+/** The public origin of the test servers: the requests send `Host: api.example` (see `get`). */
+const HOST = 'api.example';
+const ORIGIN = `http://${HOST}`;
+const origins = [ORIGIN];
 
 function token(claims: Record<string, unknown>): Promise<string> {
   return sign({ sub: 'user-1', ...claims }, secret, { alg: 'HS256', audience: 'api', expiresIn: '5m', clock: NOW_CLOCK });
@@ -56,22 +60,22 @@ const routes: RouteSpec[] = [
   {
     method: 'GET',
     path: '/allowed',
-    options: options({ mode: 'allowed', replayCache: new MemoryDPoPReplayCache(), algorithms: ['ES256'], clock: NOW_CLOCK }),
+    options: options({ mode: 'allowed', origins, replayCache: new MemoryDPoPReplayCache(), algorithms: ['ES256'], clock: NOW_CLOCK }),
   },
   {
     method: 'GET',
     path: '/required',
-    options: options({ mode: 'required', replayCache: new MemoryDPoPReplayCache(), algorithms: ['ES256'], clock: NOW_CLOCK }),
+    options: options({ mode: 'required', origins, replayCache: new MemoryDPoPReplayCache(), algorithms: ['ES256'], clock: NOW_CLOCK }),
   },
   {
     method: 'GET',
     path: '/nonce',
-    options: options({ mode: 'allowed', replayCache: false, algorithms: ['ES256'], nonces, clock: NOW_CLOCK }),
+    options: options({ mode: 'allowed', origins, replayCache: false, algorithms: ['ES256'], nonces, clock: NOW_CLOCK }),
   },
   {
     method: 'GET',
     path: '/cache-down',
-    options: options({ mode: 'allowed', replayCache: failingCache, algorithms: ['ES256'], clock: NOW_CLOCK }),
+    options: options({ mode: 'allowed', origins, replayCache: failingCache, algorithms: ['ES256'], clock: NOW_CLOCK }),
   },
 ];
 
@@ -82,10 +86,15 @@ interface Answer {
   body: string;
 }
 
-/** A GET with the given headers (an array value sends the header several times). */
+/**
+ * A GET with the given headers (an array value sends the header several times), with `Host:
+ * api.example` unless `headers` says otherwise. The path is sent as written (`/a/../b` too).
+ */
 function get(url: string, headers: Record<string, string | string[]>): Promise<Answer> {
+  const { hostname, port, origin } = new URL(url);
+  const path = url.slice(origin.length) || '/';
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'GET', headers }, (res) => {
+    const req = httpRequest({ host: hostname, port, path, method: 'GET', headers: { host: HOST, ...headers } }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -114,7 +123,7 @@ describe.each(SERVER_FACTORIES)('DPoP on %s', (_name, start) => {
   afterAll(() => server.close());
 
   const proofFor = (path: string, jwt: string, claims: Record<string, unknown> = {}, spec: Parameters<typeof makeProof>[0] = {}): string =>
-    makeProof({ ...spec, claims: { htu: `${server.url}${path}`, ath: tokenHash(jwt), ...claims } });
+    makeProof({ ...spec, claims: { htu: `${ORIGIN}${path}`, ath: tokenHash(jwt), ...claims } });
 
   it('accepts a DPoP-bound token with a valid proof (allowed and required)', async () => {
     const jwt = await token({ cnf: { jkt: JKT } });
@@ -206,6 +215,16 @@ describe.each(SERVER_FACTORIES)('DPoP on %s', (_name, start) => {
     expect(answer.challenge).toBe('Bearer realm="api"');
   });
 
+  it('refuses a token and proof made for another server, replayed here with its Host (dpop.origins)', async () => {
+    const jwt = await token({ cnf: { jkt: JKT } });
+    const other = makeProof({ claims: { htu: 'http://b.example/allowed', ath: tokenHash(jwt) } });
+    const answer = await get(`${server.url}/allowed`, { host: 'b.example', authorization: `DPoP ${jwt}`, dpop: other });
+    expect([answer.status, codes.at(-1)]).toEqual([401, 'ERR_DPOP_PROOF_INVALID']);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_dpop_proof' });
+    // The same kind of request addressed to the listed origin passes.
+    expect((await get(`${server.url}/allowed`, { authorization: `DPoP ${jwt}`, dpop: proofFor('/allowed', jwt) })).status).toBe(200);
+  });
+
   it('refuses a malformed DPoP credential with 400', async () => {
     const jwt = await token({ cnf: { jkt: JKT } });
     const answer = await get(`${server.url}/allowed`, { authorization: `DPoP ${jwt} extra`, dpop: proofFor('/allowed', jwt) });
@@ -246,9 +265,13 @@ describe('DPoP behind an Express router mounted under a path', () => {
   beforeAll(async () => {
     const app = express();
     const router = express.Router();
-    router.get('/orders', expressAdapter.authenticate(options({ mode: 'allowed', replayCache: false, clock: NOW_CLOCK })), (_req, res) => {
-      res.json({ ok: true });
-    });
+    router.get(
+      '/orders',
+      expressAdapter.authenticate(options({ mode: 'allowed', origins, replayCache: false, clock: NOW_CLOCK })),
+      (_req, res) => {
+        res.json({ ok: true });
+      },
+    );
     app.use('/api', router);
     server = createHttpServer(app);
     origin = `http://${await listen(server)}`;
@@ -261,8 +284,8 @@ describe('DPoP behind an Express router mounted under a path', () => {
   it('compares htu with the original URL (req.originalUrl), not the mount-relative one', async () => {
     const jwt = await token({ cnf: { jkt: JKT } });
     const proof = (htu: string): string => makeProof({ claims: { htu, ath: tokenHash(jwt) } });
-    expect((await get(`${origin}/api/orders`, { authorization: `DPoP ${jwt}`, dpop: proof(`${origin}/api/orders`) })).status).toBe(200);
-    const relative = await get(`${origin}/api/orders`, { authorization: `DPoP ${jwt}`, dpop: proof(`${origin}/orders`) });
+    expect((await get(`${origin}/api/orders`, { authorization: `DPoP ${jwt}`, dpop: proof(`${ORIGIN}/api/orders`) })).status).toBe(200);
+    const relative = await get(`${origin}/api/orders`, { authorization: `DPoP ${jwt}`, dpop: proof(`${ORIGIN}/orders`) });
     expect([relative.status, codes.at(-1)]).toEqual([401, 'ERR_DPOP_PROOF_INVALID']);
   });
 });
@@ -276,7 +299,7 @@ describe.each(SERVER_FACTORIES.filter(([name]) => name === 'express 5' || name =
       const interopOptions: AuthenticateOptions = {
         key: secret,
         verify: { algorithms: ['HS256'], audience: 'api' },
-        dpop: { mode: 'required', replayCache: new MemoryDPoPReplayCache(), nonces: interopNonces },
+        dpop: { mode: 'required', origins, replayCache: new MemoryDPoPReplayCache(), nonces: interopNonces },
       };
       server = await start([{ method: 'GET', path: '/orders', options: interopOptions }]);
     });
@@ -289,8 +312,17 @@ describe.each(SERVER_FACTORIES.filter(([name]) => name === 'express 5' || name =
         audience: 'api',
         expiresIn: '5m',
       });
-      const url = new URL(`${server.url}/orders`);
-      const requestOptions = { DPoP: handle, [oauth.allowInsecureRequests]: true };
+      const url = new URL(`${ORIGIN}/orders`);
+      // The client addresses http://api.example/orders; it reaches the test server with that Host.
+      const viaHost = async (target: string, init?: RequestInit): Promise<Response> => {
+        const answer = await get(`${server.url}${new URL(target).pathname}`, Object.fromEntries(new Headers(init?.headers)));
+        const headers = new Headers();
+        if (answer.challenge !== undefined) headers.set('www-authenticate', answer.challenge);
+        if (answer.nonce !== undefined) headers.set('dpop-nonce', answer.nonce);
+        headers.set('content-type', 'application/json');
+        return new Response(answer.body, { status: answer.status, headers });
+      };
+      const requestOptions = { DPoP: handle, [oauth.allowInsecureRequests]: true, [oauth.customFetch]: viaHost };
       const first = await oauth
         .protectedResourceRequest(jwt, 'GET', url, undefined, undefined, requestOptions)
         .catch((error: unknown) => error);
@@ -299,7 +331,11 @@ describe.each(SERVER_FACTORIES.filter(([name]) => name === 'express 5' || name =
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ sub: 'user-1' });
 
-      const other = { DPoP: oauth.DPoP({}, await oauth.generateKeyPair('ES256')), [oauth.allowInsecureRequests]: true };
+      const other = {
+        DPoP: oauth.DPoP({}, await oauth.generateKeyPair('ES256')),
+        [oauth.allowInsecureRequests]: true,
+        [oauth.customFetch]: viaHost,
+      };
       await oauth.protectedResourceRequest(jwt, 'GET', url, undefined, undefined, other).catch(() => undefined);
       const refused = await oauth.protectedResourceRequest(jwt, 'GET', url, undefined, undefined, other).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
@@ -384,25 +420,39 @@ describe('the dpop option is checked when the middleware is made', () => {
   };
 
   it('refuses misuse with ERR_INVALID_OPTION', () => {
-    expect(refusal({ mode: 'allowed' })).toBe('ERR_INVALID_OPTION'); // no replayCache
-    expect(refusal({ mode: 'on', replayCache: false })).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'allowed', replayCache: false, htu: 'https://api.example' })).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'allowed', replayCache: false, algorithms: ['HS256'] })).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'allowed', replayCache: false, maxAge: 3600 })).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'allowed', replayCache: {} })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', origins })).toBe('ERR_INVALID_OPTION'); // no replayCache
+    expect(refusal({ mode: 'on', origins, replayCache: false })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', origins, replayCache: false, htu: 'https://api.example' })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', origins, replayCache: false, algorithms: ['HS256'] })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', origins, replayCache: false, maxAge: 3600 })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'allowed', origins, replayCache: {} })).toBe('ERR_INVALID_OPTION');
     expect(refusal('allowed')).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'required', replayCache: false }, { cookie: 'access' })).toBe('ERR_INVALID_OPTION');
-    expect(refusal({ mode: 'required', replayCache: false }, { allowQueryToken: true })).toBe('ERR_INVALID_OPTION');
-    expect(() => fetchAdapter.withAuth({ ...base, dpop: { mode: 'allowed' } } as AuthenticateOptions, () => new Response())).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_OPTION' }),
-    );
+    expect(refusal({ mode: 'required', origins, replayCache: false }, { cookie: 'access' })).toBe('ERR_INVALID_OPTION');
+    expect(refusal({ mode: 'required', origins, replayCache: false }, { allowQueryToken: true })).toBe('ERR_INVALID_OPTION');
+    expect(() =>
+      fetchAdapter.withAuth({ ...base, dpop: { mode: 'allowed', origins } } as AuthenticateOptions, () => new Response()),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+  });
+
+  it('requires dpop.origins, http(s) origins without path, unless the mode is off', () => {
+    for (const bad of [undefined, [], 'https://api.example', ['api.example'], ['ftp://api.example'], ['https://api.example/v1']]) {
+      expect(refusal({ mode: 'allowed', origins: bad, replayCache: false })).toBe('ERR_INVALID_OPTION');
+    }
+    for (const bad of [['https://api.example?x'], ['https://user@api.example'], [42]]) {
+      expect(refusal({ mode: 'required', origins: bad, replayCache: false })).toBe('ERR_INVALID_OPTION');
+    }
+    expect(refusal({ mode: 'allowed', origins: ['https://API.example:443/', 'http://[::1]:8080'], replayCache: false })).toBeUndefined();
+  });
+
+  it('refuses nonces without an issue function (the adapters send DPoP-Nonce)', () => {
+    expect(refusal({ mode: 'allowed', origins, replayCache: false, nonces: { check: () => true } })).toBe('ERR_INVALID_OPTION');
   });
 
   it('accepts the valid shapes', () => {
     expect(refusal({ mode: 'off' })).toBeUndefined();
-    expect(refusal({ mode: 'allowed', replayCache: false })).toBeUndefined();
-    expect(refusal({ mode: 'required', replayCache: new MemoryDPoPReplayCache() })).toBeUndefined();
-    expect(refusal({ mode: 'allowed', replayCache: false }, { cookie: 'access' })).toBeUndefined();
+    expect(refusal({ mode: 'allowed', origins, replayCache: false })).toBeUndefined();
+    expect(refusal({ mode: 'required', origins, replayCache: new MemoryDPoPReplayCache() })).toBeUndefined();
+    expect(refusal({ mode: 'allowed', origins, replayCache: false }, { cookie: 'access' })).toBeUndefined();
   });
 });
 
@@ -415,7 +465,13 @@ describe('the order of the checks', () => {
         return Promise.resolve(true);
       },
     };
-    const counted = options({ mode: 'allowed', replayCache: counting, algorithms: ['ES256'], clock: NOW_CLOCK });
+    const counted = options({
+      mode: 'allowed',
+      origins: ['https://api.example'],
+      replayCache: counting,
+      algorithms: ['ES256'],
+      clock: NOW_CLOCK,
+    });
     const url = 'https://api.example/orders';
     const forged = `${(await token({ cnf: { jkt: JKT } })).slice(0, -4)}AAAA`;
     const refused = await fetchAdapter.authenticateRequest(
@@ -430,5 +486,123 @@ describe('the order of the checks', () => {
     );
     expect(accepted).not.toBeInstanceOf(Response);
     expect(calls).toBe(1);
+  });
+});
+
+describe('the replay cache is written last', () => {
+  const counting = (): DPoPReplayCache & { keys: string[] } => {
+    const keys: string[] = [];
+    return {
+      keys,
+      checkAndRemember: (key) => {
+        keys.push(key);
+        return Promise.resolve(true);
+      },
+    };
+  };
+  const url = 'https://api.example/orders';
+  const send = (jwt: string, dpop: AuthenticateOptions['dpop'], extra: Partial<AuthenticateOptions> = {}): Promise<unknown> =>
+    fetchAdapter.authenticateRequest(
+      new Request(url, { headers: { authorization: `DPoP ${jwt}`, dpop: makeProof({ claims: { htu: url, ath: tokenHash(jwt) } }) } }),
+      { ...options(dpop), ...extra },
+    );
+
+  it('leaves the cache empty for a valid token without cnf.jkt and attacker proofs', async () => {
+    const cache = counting();
+    const dpop = { mode: 'allowed' as const, origins: ['https://api.example'], replayCache: cache, clock: NOW_CLOCK };
+    const unbound = await token({});
+    for (let i = 0; i < 5; i += 1) {
+      expect(((await send(unbound, dpop)) as Response).status).toBe(401);
+      expect(codes.at(-1)).toBe('ERR_TOKEN_BINDING_MISMATCH');
+    }
+    expect(cache.keys).toEqual([]);
+  });
+
+  it('leaves the cache empty for a revoked bound token, and a MemoryDPoPReplayCache too', async () => {
+    const cache = counting();
+    const memory = new MemoryDPoPReplayCache();
+    const bound = await token({ cnf: { jkt: JKT } });
+    for (const replayCache of [cache, memory]) {
+      const dpop = { mode: 'allowed' as const, origins: ['https://api.example'], replayCache, clock: NOW_CLOCK };
+      for (let i = 0; i < 5; i += 1) {
+        expect(((await send(bound, dpop, { isRevoked: () => true })) as Response).status).toBe(401);
+        expect(codes.at(-1)).toBe('ERR_JWT_REVOKED');
+      }
+      // Not revoked: the proof is remembered, once.
+      expect(await send(bound, dpop)).not.toBeInstanceOf(Response);
+    }
+    expect(cache.keys).toHaveLength(1);
+    expect(memory.size).toBe(1);
+  });
+});
+
+describe('a nonce that cannot be issued', () => {
+  it('refuses with the same 401 use_dpop_nonce, without a DPoP-Nonce header', async () => {
+    const broken = {
+      check: () => false,
+      issue: (): string => {
+        throw new Error('the nonce secret is gone');
+      },
+    };
+    const url = 'https://api.example/orders';
+    const jwt = await token({ cnf: { jkt: JKT } });
+    const dpop = {
+      mode: 'allowed' as const,
+      origins: ['https://api.example'],
+      replayCache: false as const,
+      nonces: broken,
+      clock: NOW_CLOCK,
+    };
+    const request = (): Request =>
+      new Request(url, {
+        headers: { authorization: `DPoP ${jwt}`, dpop: makeProof({ claims: { htu: url, ath: tokenHash(jwt), nonce: 'n' } }) },
+      });
+    const response = (await fetchAdapter.authenticateRequest(request(), options(dpop))) as Response;
+    expect([response.status, codes.at(-1), response.headers.get('dpop-nonce')]).toEqual([401, 'ERR_DPOP_NONCE_REQUIRED', null]);
+    expect(((await response.json()) as { error: string }).error).toBe('use_dpop_nonce');
+    const viaWithAuth = await fetchAdapter.withAuth(options(dpop), () => new Response('ok'))(request());
+    expect(viaWithAuth.status).toBe(401);
+  });
+});
+
+describe('a DPoP request whose path has dot segments or a backslash', () => {
+  let server: Server;
+  let origin: string;
+  beforeAll(async () => {
+    const middleware = expressAdapter.authenticate(options({ mode: 'allowed', origins, replayCache: false, clock: NOW_CLOCK }));
+    // Every path reaches the middleware as sent, as a route with parameters or a wildcard would.
+    server = createHttpServer((req, res) => middleware(req, res, () => res.end('{}')));
+    origin = `http://${await listen(server)}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('refuses /a/../b, /a/%2e%2e/b, /a\\..\\b, ... with 400 invalid_request on Node, even with a proof for /b', async () => {
+    const jwt = await token({ cnf: { jkt: JKT } });
+    const headers = (): Record<string, string> => ({
+      authorization: `DPoP ${jwt}`,
+      dpop: makeProof({ claims: { htu: `${ORIGIN}/b`, ath: tokenHash(jwt) } }),
+    });
+    expect((await get(`${origin}/b?x=/../`, headers())).status).toBe(200);
+    for (const path of ['/a/../b', '/a/%2e%2e/b', '/a/%2E%2e/b', '/a/.%2E/b', '/./b', '/a\\..\\b', '/a/b/..', '/a/b/.']) {
+      const answer = await get(`${origin}${path}`, headers());
+      expect([path, answer.status, codes.at(-1)]).toEqual([path, 400, 'ERR_REQUEST_INVALID']);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: 'invalid_request' });
+      expect(answer.challenge).toContain('DPoP realm="api", error="invalid_request"');
+    }
+  });
+
+  it('on Fetch, reads request.url, which the runtime already normalised (as the router reads it)', async () => {
+    expect(new Request('http://api.example/a/%2e%2E/b').url).toBe('http://api.example/b');
+    expect(new Request('http://api.example/a\\..\\b').url).toBe('http://api.example/b');
+    const jwt = await token({ cnf: { jkt: JKT } });
+    const request = new Request('http://api.example/a/../b', {
+      headers: { authorization: `DPoP ${jwt}`, dpop: makeProof({ claims: { htu: `${ORIGIN}/b`, ath: tokenHash(jwt) } }) },
+    });
+    expect(
+      await fetchAdapter.authenticateRequest(request, options({ mode: 'allowed', origins, replayCache: false, clock: NOW_CLOCK })),
+    ).not.toBeInstanceOf(Response);
   });
 });

@@ -51,7 +51,7 @@ describe('docs/errors.md', () => {
           throw new JwtError(row.code as JwtErrorCode, 'thrown by the test resolver');
         },
         verify: { algorithms: ['HS256'], audience: 'api' },
-        ...(dpop ? { dpop: { mode: 'allowed' as const, replayCache: false as const, nonces } } : {}),
+        ...(dpop ? { dpop: { mode: 'allowed' as const, origins: ['https://api.example'], replayCache: false as const, nonces } } : {}),
       });
       expect(response).toBeInstanceOf(Response);
       const { status } = response as Response;

@@ -91,6 +91,31 @@ describe('§4.3 check 2: a single well-formed JWT', () => {
   });
 });
 
+describe('a polluted Object.prototype supplies no header member (docs/security.md)', () => {
+  it('typ, jwk, kty and crv are read as own members only', async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    const { publicKey } = proofKeyPair('ES256');
+    const withoutTyp = makeProof({ header: { typ: undefined } });
+    const withoutJwk = makeProof({ header: { jwk: undefined } });
+    const { kty: _kty, crv: _crv, ...keyWithoutType } = publicJwk(publicKey);
+    const untypedKey = makeProof({ header: { jwk: keyWithoutType } });
+    polluted['typ'] = 'dpop+jwt';
+    polluted['jwk'] = publicJwk(publicKey);
+    polluted['kty'] = 'EC';
+    polluted['crv'] = 'P-256';
+    try {
+      expectError(await refusal(withoutTyp), 'ERR_DPOP_PROOF_INVALID', 'typ', 'missing');
+      expectError(await refusal(withoutJwk), 'ERR_DPOP_PROOF_INVALID', 'jwk', 'missing');
+      expectError(await refusal(untypedKey), 'ERR_DPOP_PROOF_INVALID', 'jwk', 'mismatch');
+    } finally {
+      delete polluted['typ'];
+      delete polluted['jwk'];
+      delete polluted['kty'];
+      delete polluted['crv'];
+    }
+  });
+});
+
 describe('§4.3 check 4: typ is dpop+jwt', () => {
   it('missing typ → claim typ, missing', async () => {
     expectError(await refusal(makeProof({ header: { typ: undefined } })), 'ERR_DPOP_PROOF_INVALID', 'typ', 'missing');

@@ -25,10 +25,13 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
  * added 2.1 kB (11.34 kB): the list of option names of every function with the pointers for
  * jsonwebtoken's names, the refusal of millisecond NumericDates, and own-member reads of tokens and
  * options. The root entry went past its 20 kB target with the same lists for every function
- * (22.5 kB) and the DPoP / mTLS core (3.4 kB, 25.94 kB). Both budgets keep about 250 B of room:
- * growth past them needs a reason written here (the aim stays 8 kB and 20 kB).
+ * (22.5 kB) and the DPoP / mTLS core (3.4 kB, 25.94 kB). The messages that name the fix for
+ * common near-misses (a `Bearer ` prefix, a trailing newline, an unset key, PEM text given to
+ * sign/verify, a short secret) added 0.32 kB (11.66 kB), the DPoP wiring of the adapters 0.53 kB
+ * to the root entry (26.47 kB). Both budgets keep about 250 B of room: growth past them needs a
+ * reason written here (the aim stays 8 kB and 20 kB).
  */
-export const SIZE_BUDGET = { signAndVerify: 11_600, rootEntry: 26_200 } as const;
+export const SIZE_BUDGET = { signAndVerify: 11_900, rootEntry: 26_750 } as const;
 
 beforeAll(() => ensureBuilt(), 120_000);
 

@@ -12,6 +12,7 @@ const options: AuthenticateOptions = {
   verify: { algorithms: ['ES256'], audience: 'api' },
   dpop: {
     mode: 'allowed', // 'off' (the default), 'allowed' (Bearer and DPoP) or 'required' (DPoP only)
+    origins: ['https://api.example.com'], // where clients reach this API: htu must name one of them
     replayCache: new MemoryDPoPReplayCache(),
     nonces: createDPoPNonces({ secret: randomBytes(32) }), // the same secret on every instance
   },

@@ -5,6 +5,7 @@ import type { Duration } from '../../internal/duration.js';
 import type { TokenService } from '../../tokens/types.js';
 import { normalizeRealm, report } from './authenticate-options.js';
 import { normalizeCsrfOptions } from './csrf.js';
+import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOptions } from './trusted-proxies.js';
 import type { CsrfOptions, CsrfPolicy } from './csrf.js';
 import type { BodyLimits } from './http-exchange.js';
 import { normalizeRefreshCookieOptions } from './refresh-cookie.js';
@@ -48,6 +49,17 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
   cookie?: RefreshCookieOptions;
   /** Cross-site request check for the cookie transport. Default: see {@link CsrfOptions}. */
   csrf?: CsrfOptions;
+  /**
+   * The proxies trusted to forward the client's address, the scheme and host it addressed
+   * (`Forwarded` or `X-Forwarded-For` / `-Proto` / `-Host`) and its TLS client certificate
+   * (RFC 9440 `Client-Cert`): `{ addresses: ['10.0.0.0/8', '::1'] }` or `{ hops: 1 }` (on
+   * `jwtkit/fetch`, with `clientAddress(request)`). They are read only when the peer of the
+   * connection is trusted; `Forwarded` wins over `X-Forwarded-*`. Used for the CSRF own-origin
+   * check. A proxy that does not overwrite these
+   * headers lets clients spoof them (docs/sender-constrained-tokens.md, "Behind a proxy").
+   * Default: none; forwarded headers and `Client-Cert` are never read.
+   */
+  trustedProxies?: TrustedProxiesOptions;
   /** The largest JSON request body read, in bytes (1 to 1 048 576); larger ones get 413. Default: `16384`. */
   maxBodyBytes?: number;
   /**
@@ -92,6 +104,7 @@ const AUTH_ENDPOINTS_OPTION_NAMES = optionNames<AuthEndpointsOptions>(
     bodyTimeout: true,
     realm: true,
     onError: true,
+    trustedProxies: true,
   },
   AUTH_ENDPOINTS_HINTS,
 );
@@ -106,6 +119,8 @@ export interface AuthEndpointsPolicy<Claims extends object> {
   readonly body: BodyLimits;
   readonly realm: string;
   readonly report: (error: unknown) => void;
+  /** `undefined` when no proxy is trusted. */
+  readonly trustedProxies: TrustedProxies | undefined;
 }
 
 const TOKEN_SERVICE_METHODS = ['issue', 'refresh', 'revoke', 'revokeAll', 'verifyAccessToken'] as const;
@@ -141,7 +156,10 @@ function readBodyTimeout(value: unknown): number {
  *   token service or any option of the wrong shape.
  * @internal
  */
-export function normalizeAuthEndpointsOptions<Claims extends object>(options: AuthEndpointsOptions<Claims>): AuthEndpointsPolicy<Claims> {
+export function normalizeAuthEndpointsOptions<Claims extends object>(
+  options: AuthEndpointsOptions<Claims>,
+  platform: 'node' | 'fetch',
+): AuthEndpointsPolicy<Claims> {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'the options must be an object');
   checkOptionNames(options, AUTH_ENDPOINTS_OPTION_NAMES, 'createAuthEndpoints');
   const transport = options.refreshTokenTransport ?? 'cookie';
@@ -168,5 +186,6 @@ export function normalizeAuthEndpointsOptions<Claims extends object>(options: Au
     body: Object.freeze({ maxBytes: maxBodyBytes, timeoutMs: readBodyTimeout(options.bodyTimeout) }),
     realm: normalizeRealm(options.realm),
     report: (error: unknown) => report(onError, error),
+    trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
   });
 }

@@ -1,5 +1,7 @@
+import type { DPoPNonces } from '../../dpop/nonces.js';
+import { proofError } from '../../dpop/proof-error.js';
 import { checkTokenBinding } from '../../dpop/token-binding.js';
-import { verifyDPoPProof } from '../../dpop/verify-proof.js';
+import { checkDPoPProof, rememberDPoPProof, type CheckedDPoPProof } from '../../dpop/verify-proof.js';
 import { JwtError, isJwtError } from '../../errors.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { VerifyResult } from '../../jwt/types.js';
@@ -96,59 +98,81 @@ function readProofHeader(request: HttpRequestFacts): string {
   return value.trim();
 }
 
+/** A path segment `.` or `..`, raw or percent-encoded (`%2e`, any case), or a backslash. */
+const DOT_SEGMENT_OR_BACKSLASH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|\\/i;
+
 /**
- * Checks that the verified token is used as its `cnf` says (RFC 9449 §7.1, RFC 8705 §3): with the
- * `DPoP` scheme, the proof is verified against the request first. Runs for every request, so that
- * a bound token never passes as a bearer token.
+ * The URL a DPoP proof's `htu` is compared with: the request's, addressed to one of `dpop.origins`
+ * (the `Host` header is the client's to choose: a server that received a token and proof made for
+ * it must not replay them here with its own `Host`), and with a path the router reads as the proof
+ * names it: URL normalisation (RFC 3986 §6.2.2.3) collapses dot segments that Express routes as
+ * written, so `/a/../b` would match a proof for `/b`. On Fetch, `request.url` is already normalised
+ * (WHATWG URL), and so is what the router reads.
  *
- * @throws ERR_DPOP_PROOF_INVALID, ERR_DPOP_NONCE_REQUIRED, ERR_STORE_UNAVAILABLE (replay cache),
+ * @throws ERR_REQUEST_INVALID when the request has no valid `Host`, or a path with a `.` or `..`
+ *   segment or a backslash; ERR_DPOP_PROOF_INVALID (`claim: 'htu'`) for an origin not listed.
+ */
+function proofTargetUrl(request: HttpRequestFacts, origins: ReadonlySet<string>): string {
+  const url = request.requestUrl;
+  if (url === undefined || !URL.canParse(url)) throw new JwtError('ERR_REQUEST_INVALID', 'the request has no valid Host header');
+  const origin = new URL(url).origin;
+  // `requestUrl` is `origin` + the raw request target: the path is what follows the origin.
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  const path = pathStart === -1 ? '' : url.slice(pathStart).replace(/[?#].*$/s, '');
+  if (DOT_SEGMENT_OR_BACKSLASH.test(path)) {
+    throw new JwtError('ERR_REQUEST_INVALID', 'the path of a DPoP request has a dot segment or a backslash');
+  }
+  if (!origins.has(origin)) {
+    throw proofError('the request is addressed to an origin not in "dpop.origins"', { claim: 'htu', reason: 'mismatch' });
+  }
+  return url;
+}
+
+/**
+ * Checks a `DPoP` request's token binding and proof (RFC 9449 §7.1, RFC 8705 §3): a token without
+ * `cnf.jkt` is refused before the proof is read; then the proof is checked against the request
+ * (everything but the replay cache) and the token's `cnf` against the proof's key. The proof is
+ * remembered in the replay cache later, by {@link rememberDPoPProof}, once `isRevoked` passed.
+ *
+ * @throws ERR_REQUEST_INVALID, ERR_DPOP_PROOF_INVALID, ERR_DPOP_NONCE_REQUIRED,
  *   ERR_TOKEN_BINDING_MISMATCH.
  */
-async function checkSenderConstraint(
+async function checkDPoPRequest(
   request: HttpRequestFacts,
-  policy: AuthenticatePolicy,
+  dpop: NonNullable<AuthenticatePolicy['dpop']>,
   credential: Credential,
   payload: object,
-  proof: string | undefined,
-): Promise<void> {
-  const dpop = policy.dpop;
-  if (credential.scheme !== 'dpop' || dpop === undefined || proof === undefined) {
-    checkBearerBinding(request, payload);
-    return;
+  proof: string,
+): Promise<CheckedDPoPProof> {
+  if (!hasConfirmation(payload, 'jkt')) {
+    throw new JwtError('ERR_TOKEN_BINDING_MISMATCH', 'a DPoP request needs a DPoP-bound access token', {
+      claim: 'cnf.jkt',
+      reason: 'missing',
+    });
   }
-  const url = request.requestUrl;
-  if (url === undefined) throw new JwtError('ERR_REQUEST_INVALID', 'the request has no valid Host header');
-  const { rules } = dpop;
-  const verified = await verifyDPoPProof(proof, {
-    method: request.method,
-    url,
-    accessToken: credential.token,
-    replayCache: rules.replayCache,
-    algorithms: rules.algorithms,
-    maxAge: rules.maxAge,
-    clockTolerance: rules.clockTolerance,
-    ...(rules.nonces === undefined ? {} : { nonces: rules.nonces }),
-    ...(rules.clock === undefined ? {} : { clock: rules.clock }),
-  });
-  const certificate = hasCertificateBinding(payload) ? request.clientCertificate() : undefined;
+  const url = proofTargetUrl(request, dpop.origins);
+  const checked = await checkDPoPProof(proof, { method: request.method, url, accessToken: credential.token }, dpop.rules);
+  const certificate = hasConfirmation(payload, 'x5t#S256') ? request.clientCertificate() : undefined;
   checkTokenBinding(
     payload,
     certificate === undefined
-      ? { dpopThumbprint: verified.thumbprint }
-      : { dpopThumbprint: verified.thumbprint, clientCertificate: certificate },
+      ? { dpopThumbprint: checked.thumbprint }
+      : { dpopThumbprint: checked.thumbprint, clientCertificate: certificate },
   );
+  return checked;
 }
 
 /** A `Bearer` (header, cookie or query) token: bound tokens need their TLS client certificate. */
 function checkBearerBinding(request: HttpRequestFacts, payload: object): void {
   if (!Object.hasOwn(payload, 'cnf')) return;
-  const certificate = hasCertificateBinding(payload) ? request.clientCertificate() : undefined;
+  const certificate = hasConfirmation(payload, 'x5t#S256') ? request.clientCertificate() : undefined;
   checkTokenBinding(payload, certificate === undefined ? {} : { clientCertificate: certificate });
 }
 
-function hasCertificateBinding(payload: object): boolean {
-  const cnf: unknown = (payload as { cnf?: unknown }).cnf;
-  return typeof cnf === 'object' && cnf !== null && Object.hasOwn(cnf, 'x5t#S256');
+/** Whether the token's own `cnf` object has the confirmation member `member`. */
+function hasConfirmation(payload: object, member: 'jkt' | 'x5t#S256'): boolean {
+  const cnf: unknown = Object.hasOwn(payload, 'cnf') ? (payload as { cnf?: unknown }).cnf : undefined;
+  return typeof cnf === 'object' && cnf !== null && Object.hasOwn(cnf, member);
 }
 
 /** The challenges of a refusal: the schemes the policy reads, and the one the request used. */
@@ -160,8 +184,21 @@ function schemesOf(policy: AuthenticatePolicy, credential: Credential | undefine
     bearer: !dpop.required,
     dpopAlgs: dpop.algs,
     used: credential?.scheme,
-    nonce: nonces === undefined ? undefined : () => nonces.issue(),
+    nonce: nonces === undefined ? undefined : () => issueNonce(nonces),
   };
+}
+
+/**
+ * A fresh nonce for a `use_dpop_nonce` answer, or `undefined` when `issue` throws or returns no
+ * string: the request is refused all the same, without a `DPoP-Nonce` header.
+ */
+function issueNonce(nonces: DPoPNonces): string | undefined {
+  try {
+    const nonce: unknown = nonces.issue();
+    return typeof nonce === 'string' ? nonce : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The outcome for a verified token: the required scopes and roles, then `auth`. */
@@ -190,9 +227,10 @@ function failedExchange(policy: AuthenticatePolicy, error: unknown, credential?:
 /**
  * Authenticates one request: finds the credential, verifies it with the core `verify`, then (for
  * the `DPoP` scheme) the proof, and the token's binding (`cnf`) whatever the scheme, asks
- * `isRevoked`, then checks the required scopes and roles. The token is verified before the proof,
- * so that only the holder of a valid token can add entries to the replay cache. Every failure
- * becomes a reply (RFC 6750, RFC 9449 §7.1); nothing is thrown.
+ * `isRevoked`, remembers the proof in the replay cache, then checks the required scopes and roles.
+ * The replay cache comes last, so that only the holder of the key a valid, unrevoked token is
+ * bound to can add entries to it. Every failure becomes a reply (RFC 6750, RFC 9449 §7.1);
+ * nothing is thrown.
  *
  * @internal
  */
@@ -207,8 +245,12 @@ export async function authenticateExchange<Claims extends object>(
     credential = started;
     const proof = started.scheme === 'dpop' ? readProofHeader(request) : undefined;
     const result = await verify<Claims>(started.token, policy.key, policy.verify);
-    await checkSenderConstraint(request, policy, started, result.payload, proof);
+    const dpop = policy.dpop;
+    const checked =
+      dpop === undefined || proof === undefined ? undefined : await checkDPoPRequest(request, dpop, started, result.payload, proof);
+    if (checked === undefined) checkBearerBinding(request, result.payload);
     if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
+    if (checked !== undefined && dpop !== undefined) await rememberDPoPProof(checked, dpop.rules);
     return finishExchange(policy, started, result);
   } catch (error) {
     return failedExchange(policy, error, credential);

@@ -14,6 +14,7 @@ import { isCookieName } from './cookie-header.js';
 import { normalizeCsrfOptions } from './csrf.js';
 import type { CsrfOptions, CsrfPolicy } from './csrf.js';
 import { rolesRequirement, scopesRequirement } from './requirements.js';
+import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOptions } from './trusted-proxies.js';
 import type { Requirement } from './requirements.js';
 
 /**
@@ -102,13 +103,24 @@ export interface AuthenticateOptions {
    */
   onError?: (error: unknown) => void;
   /**
-   * DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', replayCache, ... }`; see
+   * DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', origins, replayCache, ... }`; see
    * {@link AuthenticateDPoPOptions}. Whatever this option says, a token with `cnf.jkt` sent as
    * `Bearer`, a certificate-bound token (`cnf["x5t#S256"]`) without its TLS client certificate,
    * and a token with a `cnf` member jwtkit cannot check are refused (401 `invalid_token`).
    * Default: `undefined`, the same as `{ mode: 'off' }`.
    */
   dpop?: AuthenticateDPoPOptions;
+  /**
+   * The proxies trusted to forward the client's address, the scheme and host it addressed
+   * (`Forwarded` or `X-Forwarded-For` / `-Proto` / `-Host`) and its TLS client certificate
+   * (RFC 9440 `Client-Cert`): `{ addresses: ['10.0.0.0/8', '::1'] }` or `{ hops: 1 }` (on
+   * `jwtkit/fetch`, with `clientAddress(request)`). They are read only when the peer of the
+   * connection is trusted; `Forwarded` wins over `X-Forwarded-*`. Used for DPoP's `htu`, the
+   * CSRF own-origin check and certificate-bound tokens. A proxy that does not overwrite these
+   * headers lets clients spoof them (docs/sender-constrained-tokens.md, "Behind a proxy").
+   * Default: none; forwarded headers and `Client-Cert` are never read.
+   */
+  trustedProxies?: TrustedProxiesOptions;
 }
 
 /**
@@ -128,6 +140,16 @@ export interface AuthenticateDPoPOptions {
    * Required.
    */
   mode: 'off' | 'allowed' | 'required';
+  /**
+   * The public origins this resource server is reached at, such as `['https://api.example.com']`
+   * (scheme, host and port only: no path). A `DPoP` request whose origin (the scheme and host the
+   * adapter reads from the connection and the `Host` header, or from a trusted proxy) is not one
+   * of them is refused (401 `invalid_dpop_proof`): the `Host` header is the client's to choose, so
+   * without this list a server that received a token and proof made for it could replay them here
+   * with its own `Host`, whenever this server accepts the token too (a shared audience, or
+   * `allowAnyAudience`). Required unless `mode` is `'off'`.
+   */
+  origins?: readonly string[];
   /**
    * Where the `jti`s of accepted proofs are remembered: a `MemoryDPoPReplayCache` made once per
    * process, a shared one (`RedisDPoPReplayCache` from `jwtkit/redis`), or `false` to accept a
@@ -153,8 +175,8 @@ export interface AuthenticateDPoPOptions {
 }
 
 const DPOP_OPTION_NAMES = optionNames<AuthenticateDPoPOptions>(
-  { mode: true, replayCache: true, algorithms: true, maxAge: true, clockTolerance: true, nonces: true, clock: true },
-  { htm: "the method is the request's", htu: "the URL is the request's full original URL" },
+  { mode: true, origins: true, replayCache: true, algorithms: true, maxAge: true, clockTolerance: true, nonces: true, clock: true },
+  { htm: "the method is the request's", htu: 'list the public origins in "origins"; the path is the request\'s' },
 );
 
 /** {@link AuthenticateDPoPOptions} checked once, for a mode other than `'off'`. @internal */
@@ -162,6 +184,8 @@ export interface DPoPPolicy {
   /** `true` for `'required'`: `Bearer` is not read. */
   readonly required: boolean;
   readonly rules: DPoPProofRules;
+  /** The origins (`URL.origin` form) a `DPoP` request may be addressed to. */
+  readonly origins: ReadonlySet<string>;
   /** The `algs` attribute of the `DPoP` challenge: the algorithms, space-separated. */
   readonly algs: string;
 }
@@ -172,7 +196,7 @@ function normalizeDPoPOptions(options: unknown): DPoPPolicy | undefined {
     throw new JwtError('ERR_INVALID_OPTION', '"dpop" must be an object such as { mode: \'allowed\', replayCache }');
   }
   checkOptionNames(options, DPOP_OPTION_NAMES, 'dpop');
-  const { mode, ...rest } = options as AuthenticateDPoPOptions;
+  const { mode, origins, ...rest } = options as AuthenticateDPoPOptions;
   if (mode === 'off') return undefined;
   if (mode !== 'allowed' && mode !== 'required') {
     throw new JwtError('ERR_INVALID_OPTION', "\"dpop.mode\" must be 'off', 'allowed' or 'required'");
@@ -184,7 +208,46 @@ function normalizeDPoPOptions(options: unknown): DPoPPolicy | undefined {
     );
   }
   const rules = readDPoPProofRules(rest as Parameters<typeof readDPoPProofRules>[0]);
-  return Object.freeze({ required: mode === 'required', rules, algs: rules.algorithms.join(' ') });
+  // The adapters answer `use_dpop_nonce` with a fresh `DPoP-Nonce`: they need `issue` too.
+  if (rules.nonces !== undefined && typeof (rules.nonces as { issue?: unknown }).issue !== 'function') {
+    throw new JwtError('ERR_INVALID_OPTION', '"dpop.nonces" must be what createDPoPNonces returns (with "issue" and "check")');
+  }
+  return Object.freeze({ required: mode === 'required', rules, origins: readOrigins(origins), algs: rules.algorithms.join(' ') });
+}
+
+const ORIGINS_REQUIRED =
+  '"dpop.origins" is required: the public origins this API is reached at, such as ' +
+  "origins: ['https://api.example.com'] (scheme, host and port, no path)";
+
+/**
+ * `dpop.origins`, as `URL.origin` gives them (lower-case host, no default port).
+ *
+ * @throws ERR_INVALID_OPTION when it is missing, empty, or holds anything but an http(s) origin.
+ */
+function readOrigins(origins: unknown): ReadonlySet<string> {
+  if (!Array.isArray(origins) || origins.length === 0) throw new JwtError('ERR_INVALID_OPTION', ORIGINS_REQUIRED);
+  const read = new Set<string>();
+  for (const origin of origins as unknown[]) {
+    const url = typeof origin === 'string' && URL.canParse(origin) ? new URL(origin) : undefined;
+    // Only "scheme://host[:port]", optionally with one trailing "/": a path would be ignored silently.
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || !isBareOrigin(origin as string, url)) {
+      throw new JwtError('ERR_INVALID_OPTION', `${ORIGINS_REQUIRED}; each entry must be an http(s) origin without path, query or user`);
+    }
+    read.add(url.origin);
+  }
+  return read;
+}
+
+function isBareOrigin(text: string, url: URL): boolean {
+  return (
+    url.username === '' &&
+    url.password === '' &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !/[?#]/.test(text) &&
+    !/^[a-z]+:\/\/[^/]*\/./i.test(text)
+  );
 }
 
 /**
@@ -231,8 +294,9 @@ const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
     allowQueryToken: true,
     onError: true,
     dpop: true,
+    trustedProxies: true,
   },
-  AUTHENTICATE_HINTS,
+  { ...AUTHENTICATE_HINTS, trustProxy: 'use "trustedProxies: { addresses }" or "trustedProxies: { hops }"' },
 );
 
 /** {@link AuthenticateOptions} checked once. @internal */
@@ -250,6 +314,8 @@ export interface AuthenticatePolicy {
   readonly onError: AuthenticateOptions['onError'];
   /** `undefined` when DPoP is off. */
   readonly dpop: DPoPPolicy | undefined;
+  /** `undefined` when no proxy is trusted. */
+  readonly trustedProxies: TrustedProxies | undefined;
 }
 
 const REALM = /^[\x20-\x7e]{1,200}$/;
@@ -306,13 +372,18 @@ function assertAudienceChecked(verify: VerifyOptions, allowAnyAudience: unknown)
  * Validates {@link AuthenticateOptions} once, so misuse fails when the middleware is made.
  *
  * @param subject - the public function that takes them, as a refusal names it (`authenticate`, `withAuth`).
+ * @param platform - where the peer address comes from (`trustedProxies`): the socket, or a callback.
  * @throws ERR_INVALID_OPTION for an unknown option name (in `csrf` and `verify` too), a missing
  *   `key`, `verify` options the core refuses (no `algorithms`, ...), `verify` options without
  *   `audience` (unless `allowAnyAudience: true`), or any other option of the wrong shape;
  *   ERR_KEY_INVALID for a key given directly that cannot verify anything.
  * @internal
  */
-export function normalizeAuthenticateOptions(options: AuthenticateOptions, subject: string): AuthenticatePolicy {
+export function normalizeAuthenticateOptions(
+  options: AuthenticateOptions,
+  subject: string,
+  platform: 'node' | 'fetch',
+): AuthenticatePolicy {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'the options must be an object');
   }
@@ -350,6 +421,7 @@ export function normalizeAuthenticateOptions(options: AuthenticateOptions, subje
     allowQueryToken: optionalBoolean(options.allowQueryToken, 'allowQueryToken', false),
     onError: optionalFunction(options.onError, 'onError'),
     dpop,
+    trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
   });
 }
 

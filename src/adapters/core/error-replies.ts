@@ -94,8 +94,11 @@ export interface ChallengeSchemes {
   readonly dpopAlgs: string | undefined;
   /** The scheme of the refused credential: the error goes into its challenge. */
   readonly used: 'bearer' | 'dpop' | undefined;
-  /** A fresh server nonce: sent as `DPoP-Nonce` with a `use_dpop_nonce` answer (RFC 9449 §9). */
-  readonly nonce?: (() => string) | undefined;
+  /**
+   * A fresh server nonce: sent as `DPoP-Nonce` with a `use_dpop_nonce` answer (RFC 9449 §9);
+   * `undefined` when none could be issued (the answer then has no `DPoP-Nonce`).
+   */
+  readonly nonce?: (() => string | undefined) | undefined;
 }
 
 /** The error codes of a `DPoP` challenge (RFC 9449 §7.1, §9) beside those of RFC 6750 §3.1. */
@@ -153,7 +156,8 @@ function challengeReply(
   if (description !== undefined) body['error_description'] = description;
   if (scope !== undefined) body['scope'] = scope;
   const headers: Array<[string, string]> = [['WWW-Authenticate', challengeHeader(challenge, error, schemes, dpopError && 'dpop')]];
-  if (dpopError === 'use_dpop_nonce' && schemes?.nonce !== undefined) headers.push(['DPoP-Nonce', schemes.nonce()]);
+  const nonce = dpopError === 'use_dpop_nonce' ? schemes?.nonce?.() : undefined;
+  if (nonce !== undefined) headers.push(['DPoP-Nonce', nonce]);
   return jsonReply(status, body, headers);
 }
 

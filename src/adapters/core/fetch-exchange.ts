@@ -3,6 +3,7 @@ import { BodyBuffer } from './body-buffer.js';
 import { requestError } from './error-replies.js';
 import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
+import { clientCertHeader, forwardedFacts, type ForwardedFacts, type TrustedProxies } from './trusted-proxies.js';
 
 /**
  * The standard `Request` / `Response` as a neutral exchange (Hono, Next.js route handlers, Bun,
@@ -66,8 +67,28 @@ async function readFetchJson(request: Request, limits: BodyLimits): Promise<unkn
  *
  * @internal
  */
-export function fetchRequestFacts(request: Request): HttpRequestFacts {
-  return new FetchRequestFacts(request);
+export function fetchRequestFacts(request: Request, proxies?: TrustedProxies): HttpRequestFacts {
+  return new FetchRequestFacts(request, proxies);
+}
+
+/** The peer address the `clientAddress` callback gives; one that throws gives none (not trusted). */
+function peerAddress(request: Request, proxies: TrustedProxies | undefined): string | undefined {
+  if (proxies?.clientAddress === undefined) return undefined;
+  try {
+    const address: unknown = proxies.clientAddress(request);
+    return typeof address === 'string' ? address : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `request.url`, with the scheme and host a trusted proxy forwarded. */
+function forwardedUrl(href: string, forwarded: ForwardedFacts): URL | undefined {
+  if (!URL.canParse(href)) return undefined;
+  const url = new URL(href);
+  if (forwarded.proto === undefined && forwarded.host === undefined) return url;
+  const origin = `${forwarded.proto ?? url.protocol.slice(0, -1)}://${forwarded.host ?? url.host}`;
+  return URL.canParse(origin) ? new URL(`${url.pathname}${url.search}`, origin) : undefined;
 }
 
 /** The URL is parsed on first use, as on the Node side: a Bearer-header request never needs it. */
@@ -76,10 +97,13 @@ class FetchRequestFacts implements HttpRequestFacts {
   readonly authorization: string | undefined;
   readonly cookie: string | undefined;
   readonly #request: Request;
+  readonly #proxies: TrustedProxies | undefined;
+  #forwarded: ForwardedFacts | undefined;
   #url: URL | undefined | null = null;
 
-  constructor(request: Request) {
+  constructor(request: Request, proxies: TrustedProxies | undefined) {
     this.#request = request;
+    this.#proxies = proxies;
     this.method = request.method.toUpperCase();
     this.authorization = optionalHeader(request.headers, 'authorization');
     this.cookie = optionalHeader(request.headers, 'cookie');
@@ -98,8 +122,13 @@ class FetchRequestFacts implements HttpRequestFacts {
     return this.#parsedUrl()?.href;
   }
 
+  get clientAddress(): string | undefined {
+    return this.#forwardedFacts().clientAddress;
+  }
+
   clientCertificate(): Uint8Array | undefined {
-    return undefined; // no socket: see HttpRequestFacts.clientCertificate
+    // No socket: only a trusted proxy's RFC 9440 header (see HttpRequestFacts.clientCertificate).
+    return this.#forwardedFacts().fromTrustedProxy ? clientCertHeader(this.header('client-cert')) : undefined;
   }
 
   header(name: string): string | undefined {
@@ -111,8 +140,12 @@ class FetchRequestFacts implements HttpRequestFacts {
   }
 
   #parsedUrl(): URL | undefined {
-    if (this.#url === null) this.#url = URL.canParse(this.#request.url) ? new URL(this.#request.url) : undefined;
+    if (this.#url === null) this.#url = forwardedUrl(this.#request.url, this.#forwardedFacts());
     return this.#url;
+  }
+
+  #forwardedFacts(): ForwardedFacts {
+    return (this.#forwarded ??= forwardedFacts(this.#proxies, peerAddress(this.#request, this.#proxies), (name) => this.header(name)));
   }
 }
 

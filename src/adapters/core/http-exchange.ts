@@ -30,13 +30,21 @@ export interface HttpRequestFacts {
    * this server: compared with a DPoP proof's `htu`. On Node, the scheme comes from the socket
    * (TLS or not), the host from the `Host` header and the path from Express's `originalUrl` (the
    * URL before any mount point was stripped) or `url`; on Fetch, it is `request.url`. `undefined`
-   * when the `Host` header is missing or malformed. Forwarded headers are never read.
+   * when the `Host` header is missing or malformed. Forwarded headers (`Forwarded`,
+   * `X-Forwarded-Proto` / `-Host`) replace the scheme and host only when the peer is a trusted
+   * proxy (the `trustedProxies` option); `ownOrigin` follows the same rule.
    */
   readonly requestUrl: string | undefined;
   /**
+   * The client's IP address: the peer of the connection, or, behind trusted proxies, the first
+   * untrusted address of the forwarded chain; `undefined` when not known.
+   */
+  readonly clientAddress: string | undefined;
+  /**
    * The DER bytes of the TLS client certificate of the connection, when the request came over TLS
-   * with a client certificate the server authorized (`getPeerCertificate().raw` on Node); always
-   * `undefined` on Fetch, which has no socket.
+   * with a client certificate the server authorized (`getPeerCertificate().raw` on Node). When
+   * the peer is a trusted proxy (on Node too), only the RFC 9440 `Client-Cert` header is read;
+   * without the `trustedProxies` option, always `undefined` on Fetch, which has no socket.
    */
   clientCertificate(): Uint8Array | undefined;
   /** Reads one header (lower-case name); several headers of one name are joined with `", "`. */

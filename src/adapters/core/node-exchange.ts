@@ -5,6 +5,7 @@ import { BodyBuffer } from './body-buffer.js';
 import { requestError } from './error-replies.js';
 import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { acceptParsedBody, bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
+import { clientCertHeader, forwardedFacts, type ForwardedFacts, type TrustedProxies } from './trusted-proxies.js';
 
 /**
  * Node's `IncomingMessage` / `ServerResponse` (and so Express 4 and 5) as a neutral exchange.
@@ -41,11 +42,12 @@ function parseQuery(target: string): URLSearchParams {
   return URL.canParse(target, 'http://request.invalid') ? new URL(target, 'http://request.invalid').searchParams : new URLSearchParams();
 }
 
-function ownUrl(req: IncomingMessage): URL | undefined {
-  const host = req.headers.host;
+/** The request's own origin: from the socket and `Host`, or what a trusted proxy forwarded. */
+function ownUrl(req: IncomingMessage, forwarded: ForwardedFacts): URL | undefined {
+  const host = forwarded.host ?? req.headers.host;
   if (host === undefined || !HOST.test(host)) return undefined;
   const encrypted = (req.socket as { encrypted?: unknown } | undefined)?.encrypted === true;
-  const origin = `${encrypted ? 'https' : 'http'}://${host}`;
+  const origin = `${forwarded.proto ?? (encrypted ? 'https' : 'http')}://${host}`;
   return URL.canParse(origin) ? new URL(origin) : undefined;
 }
 
@@ -124,8 +126,8 @@ async function readNodeJson(req: IncomingMessage, limits: BodyLimits): Promise<u
  *
  * @internal
  */
-export function nodeRequestFacts(req: IncomingMessage): HttpRequestFacts {
-  return new NodeRequestFacts(req);
+export function nodeRequestFacts(req: IncomingMessage, proxies?: TrustedProxies): HttpRequestFacts {
+  return new NodeRequestFacts(req, proxies);
 }
 
 /**
@@ -141,11 +143,14 @@ class NodeRequestFacts implements HttpRequestFacts {
   readonly authorization: string | undefined;
   readonly cookie: string | undefined;
   readonly #req: IncomingMessage;
+  readonly #proxies: TrustedProxies | undefined;
+  #forwarded: ForwardedFacts | undefined;
   #url: URL | undefined | null = null;
   #query: URLSearchParams | undefined;
 
-  constructor(req: IncomingMessage) {
+  constructor(req: IncomingMessage, proxies: TrustedProxies | undefined) {
     this.#req = req;
+    this.#proxies = proxies;
     this.method = (req.method ?? 'GET').toUpperCase();
     this.authorization = joinedAuthorization(req);
     this.cookie = headerText(req.headers.cookie);
@@ -169,7 +174,13 @@ class NodeRequestFacts implements HttpRequestFacts {
     return target.startsWith('/') ? `${own.origin}${target}` : undefined;
   }
 
+  get clientAddress(): string | undefined {
+    return this.#forwardedFacts().clientAddress;
+  }
+
   clientCertificate(): Uint8Array | undefined {
+    // Behind a trusted proxy that terminates TLS, the socket's certificate (if any) is the proxy's.
+    if (this.#forwardedFacts().fromTrustedProxy) return clientCertHeader(this.header('client-cert'));
     return peerCertificate(this.#req);
   }
 
@@ -182,8 +193,12 @@ class NodeRequestFacts implements HttpRequestFacts {
   }
 
   #ownUrl(): URL | undefined {
-    if (this.#url === null) this.#url = ownUrl(this.#req);
+    if (this.#url === null) this.#url = ownUrl(this.#req, this.#forwardedFacts());
     return this.#url;
+  }
+
+  #forwardedFacts(): ForwardedFacts {
+    return (this.#forwarded ??= forwardedFacts(this.#proxies, this.#req.socket?.remoteAddress, (name) => this.header(name)));
   }
 }
 

@@ -79,7 +79,7 @@ export type AuthRequest<Claims extends object = JwtClaims, Base extends Incoming
  *   never throws.
  */
 export function authenticate<Claims extends object = JwtClaims>(options: AuthenticateOptions): Middleware {
-  const policy = normalizeAuthenticateOptions(options, 'authenticate');
+  const policy = normalizeAuthenticateOptions(options, 'authenticate', 'node');
   return (req, res, next) => {
     const finish = (outcome: AuthenticationOutcome<Claims>): void => {
       if (outcome.reply !== undefined) {
@@ -89,7 +89,7 @@ export function authenticate<Claims extends object = JwtClaims>(options: Authent
       if (outcome.auth !== undefined) (req as AuthRequest<Claims>).auth = outcome.auth;
       handOn(next);
     };
-    const facts = nodeRequestFacts(req);
+    const facts = nodeRequestFacts(req, policy.trustedProxies);
     const outcome = authenticateExchangeSync<Claims>(facts, policy);
     if (outcome !== undefined) {
       try {

@@ -7,6 +7,7 @@ import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
 import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
 import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
 import { nodeRequestFacts, writeNodeReply } from '../core/node-exchange.js';
+import type { TrustedProxies } from '../core/trusted-proxies.js';
 
 /**
  * A request handler over Node's request and response: Express 4 and 5 accept it as a route
@@ -26,9 +27,9 @@ export interface AuthEndpoints {
   logoutEverywhere: RequestHandler;
 }
 
-function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>): RequestHandler {
+function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, proxies?: TrustedProxies): RequestHandler {
   return (req, res) => {
-    void answer(nodeRequestFacts(req))
+    void answer(nodeRequestFacts(req, proxies))
       .catch((error: unknown) => endpointErrorReply(error))
       .then((reply) => writeNodeReply(res, reply))
       .catch(() => res.destroy());
@@ -74,12 +75,13 @@ function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>):
  *   options of the wrong shape. The handlers never throw.
  */
 export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
-  const endpoints = neutralAuthEndpoints(normalizeAuthEndpointsOptions(options));
+  const policy = normalizeAuthEndpointsOptions(options, 'node');
+  const endpoints = neutralAuthEndpoints(policy);
   return Object.freeze({
-    login: nodeHandler(endpoints.login),
-    refresh: nodeHandler(endpoints.refresh),
-    logout: nodeHandler(endpoints.logout),
-    logoutEverywhere: nodeHandler(endpoints.logoutEverywhere),
+    login: nodeHandler(endpoints.login, policy.trustedProxies),
+    refresh: nodeHandler(endpoints.refresh, policy.trustedProxies),
+    logout: nodeHandler(endpoints.logout, policy.trustedProxies),
+    logoutEverywhere: nodeHandler(endpoints.logoutEverywhere, policy.trustedProxies),
   });
 }
 

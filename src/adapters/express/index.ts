@@ -14,6 +14,7 @@ export type { AuthEndpoints, RequestHandler } from './endpoints.js';
 export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
+export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
 export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
 export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';

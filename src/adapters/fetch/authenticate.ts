@@ -43,7 +43,7 @@ const policies = new WeakMap<AuthenticateOptions, AuthenticatePolicy>();
 function policyFor(options: AuthenticateOptions, subject: string): AuthenticatePolicy {
   let policy = policies.get(options);
   if (policy === undefined) {
-    policy = normalizeAuthenticateOptions(options, subject);
+    policy = normalizeAuthenticateOptions(options, subject, 'fetch');
     policies.set(options, policy);
   }
   return policy;
@@ -93,7 +93,8 @@ export async function authenticateRequest<Claims extends object = JwtClaims>(
   request: Request,
   options: AuthenticateOptions,
 ): Promise<RequestAuth<Claims> | Response | undefined> {
-  const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request), policyFor(options, 'authenticateRequest'));
+  const policy = policyFor(options, 'authenticateRequest');
+  const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
   return outcome.reply === undefined ? outcome.auth : toResponse(outcome.reply, request.method);
 }
 
@@ -139,7 +140,7 @@ export function withAuth<Claims extends object = JwtClaims>(
   if (typeof handler !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"handler" must be a function');
   const policy = policyFor(options, 'withAuth');
   return async (request) => {
-    const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request), policy);
+    const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
     if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);
     // The overloads pair an `auth` that may be undefined only with credentialsRequired: false.
     return (handler as OptionalAuthHandler<Claims>)(request, outcome.auth);

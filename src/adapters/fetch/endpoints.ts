@@ -3,6 +3,7 @@ import type { AuthEndpointsOptions } from '../core/auth-endpoints-options.js';
 import { neutralAuthEndpoints } from '../core/auth-endpoints.js';
 import { endpointErrorReply } from '../core/error-replies.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+import type { TrustedProxies } from '../core/trusted-proxies.js';
 import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
 import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
 import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
@@ -22,11 +23,11 @@ export interface AuthEndpoints {
   logoutEverywhere: FetchHandler;
 }
 
-function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>): FetchHandler {
+function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, proxies?: TrustedProxies): FetchHandler {
   return async (request) => {
     let reply: HttpReply;
     try {
-      reply = await answer(fetchRequestFacts(request));
+      reply = await answer(fetchRequestFacts(request, proxies));
     } catch (error) {
       reply = endpointErrorReply(error);
     }
@@ -61,12 +62,13 @@ function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>)
  *   options of the wrong shape. The handlers never reject.
  */
 export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
-  const endpoints = neutralAuthEndpoints(normalizeAuthEndpointsOptions(options));
+  const policy = normalizeAuthEndpointsOptions(options, 'fetch');
+  const endpoints = neutralAuthEndpoints(policy);
   return Object.freeze({
-    login: fetchHandler(endpoints.login),
-    refresh: fetchHandler(endpoints.refresh),
-    logout: fetchHandler(endpoints.logout),
-    logoutEverywhere: fetchHandler(endpoints.logoutEverywhere),
+    login: fetchHandler(endpoints.login, policy.trustedProxies),
+    refresh: fetchHandler(endpoints.refresh, policy.trustedProxies),
+    logout: fetchHandler(endpoints.logout, policy.trustedProxies),
+    logoutEverywhere: fetchHandler(endpoints.logoutEverywhere, policy.trustedProxies),
   });
 }
 

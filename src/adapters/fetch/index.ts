@@ -18,6 +18,7 @@ export type { AuthEndpoints, FetchHandler } from './endpoints.js';
 export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
+export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
 export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
 export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';

@@ -160,6 +160,7 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
       onError: () => undefined,
       dpop: {
         mode: 'allowed',
+        origins: ['https://api.example'],
         replayCache: false,
         algorithms: ['ES256'],
         maxAge: 30,
@@ -167,6 +168,7 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
         nonces: createDPoPNonces({ secret: new Uint8Array(32) }),
         clock: () => new Date(),
       },
+      trustedProxies: { hops: 1 },
     };
     expect(() => expressAdapter.authenticate(all)).not.toThrow();
     expect(() => fetchAdapter.withAuth(all, () => new Response())).not.toThrow();
@@ -214,6 +216,7 @@ describe('createAuthEndpoints: unknown option names', () => {
       bodyTimeout: '5s',
       realm: 'api',
       onError: () => undefined,
+      trustedProxies: { hops: 1 },
     };
     const legacy = { ...endpointOptions, cookie: { insecureLoopback: true } };
     for (const options of [all, legacy]) {
