@@ -8,6 +8,7 @@
  * @module
  */
 import { isJwtError } from '../errors.js';
+import { ownValue } from '../internal/own-member.js';
 import type { BoundKey, JWK, JwsHeader } from '../jws/types.js';
 import { importKey } from '../keys/import-key.js';
 import { thumbprint } from '../keys/thumbprint.js';
@@ -46,7 +47,7 @@ const proofKeys = new WeakMap<object, ProofKey>();
  * @internal
  */
 export function readProofKey(header: Readonly<JwsHeader>, alg: DPoPAlgorithm): ProofKey {
-  const jwk = Object.hasOwn(header, 'jwk') ? header['jwk'] : undefined;
+  const jwk = ownValue(header, 'jwk', header['jwk']);
   if (jwk === undefined) throw proofError('the proof has no "jwk" header', { claim: 'jwk', reason: 'missing' });
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) {
     throw proofError('the proof\'s "jwk" header is not a JSON object', { claim: 'jwk', reason: 'type' });
@@ -60,8 +61,8 @@ export function readProofKey(header: Readonly<JwsHeader>, alg: DPoPAlgorithm): P
     }
   }
   const wanted = proofKeyTypeOf(alg);
-  const kty = Object.hasOwn(members, 'kty') ? members['kty'] : undefined;
-  const crv = Object.hasOwn(members, 'crv') ? members['crv'] : undefined;
+  const kty = ownValue(members, 'kty', members['kty']);
+  const crv = ownValue(members, 'crv', members['crv']);
   if (kty !== wanted.kty || (wanted.crv !== undefined && crv !== wanted.crv)) {
     throw proofError('the proof\'s "jwk" is not a key of the type its "alg" needs', { claim: 'jwk', reason: 'mismatch' });
   }

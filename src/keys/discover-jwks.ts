@@ -53,7 +53,8 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   checkOptionNames(options, DISCOVER_JWKS_OPTION_NAMES, 'discoverJWKS');
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
-  if (typeof issuer !== 'string' || acceptableFetchUrl(issuer, allowInsecureHttp === true) === undefined) {
+  const checkedIssuer = typeof issuer === 'string' ? acceptableFetchUrl(issuer, allowInsecureHttp === true) : undefined;
+  if (checkedIssuer === undefined) {
     throw new JwtError(
       'ERR_INVALID_OPTION',
       'the issuer must be an https: URL without credentials (http: only for loopback or with allowInsecureHttp)',
@@ -70,7 +71,8 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
   const allowedOrigins = readJwksOrigins(options.jwksOrigins, allowInsecureHttp === true);
   const settings = fetchSettings(options);
   // Built from the URL as parsed and checked, never from the raw string (a custom fetch may parse differently).
-  const configurationUrl = `${new URL(issuer).href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const issuerUrl = new URL(checkedIssuer);
+  const configurationUrl = `${checkedIssuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const { value } = await fetchJson(configurationUrl, settings);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtError('ERR_JWKS_INVALID', 'the discovery document is not a JSON object');
@@ -81,7 +83,7 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
   if (named !== issuer) throw new JwtError('ERR_JWKS_INVALID', 'the discovery document names another issuer');
   const jwksUri = acceptableJwksUri(
     ownValue(document, 'jwks_uri', document['jwks_uri']),
-    new URL(issuer),
+    issuerUrl,
     allowedOrigins,
     allowInsecureHttp === true,
   );

@@ -14,12 +14,11 @@ import {
   generateKeyPair,
   generateSecret,
   importKey,
-  isJwtError,
   type FetchFunction,
   type GeneratedKeyPair,
-  type JwtError,
 } from '../../src/index.js';
 import { expectCode, expectCodeSync } from './helpers.js';
+import { expectCodeSync as expectThrownCode } from '../helpers/core.js';
 
 let a: GeneratedKeyPair;
 let b: GeneratedKeyPair;
@@ -34,15 +33,7 @@ function loose<T>(options: Record<string, unknown>): T {
 }
 
 /** The ERR_INVALID_OPTION that `run` throws synchronously. */
-function refused(run: () => unknown): JwtError {
-  try {
-    run();
-  } catch (error) {
-    expect(isJwtError(error, 'ERR_INVALID_OPTION'), String(error)).toBe(true);
-    return error as JwtError;
-  }
-  return expect.fail('expected ERR_INVALID_OPTION');
-}
+const refused = (run: () => unknown) => expectThrownCode(run, 'ERR_INVALID_OPTION');
 
 /** A fetch that counts its requests and serves `documents` by URL. */
 function fakeFetch(documents: Record<string, unknown>): { fetch: FetchFunction; requests: string[] } {

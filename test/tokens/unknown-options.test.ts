@@ -4,26 +4,12 @@
  * `maxAccessTokenTtl` (default '24h', e.g. 15 minutes written in milliseconds) is refused too.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createTokenService,
-  isJwtError,
-  MemoryRefreshTokenStore,
-  MemoryRevocationStore,
-  type JwtError,
-  type TokenServiceOptions,
-} from '../../src/index.js';
+import { createTokenService, MemoryRefreshTokenStore, MemoryRevocationStore, type TokenServiceOptions } from '../../src/index.js';
 import { AUDIENCE, ISSUER, keys } from './helpers.js';
+import { expectCodeSync as expectThrownCode } from '../helpers/core.js';
 
 /** The ERR_INVALID_OPTION that `run` throws synchronously. */
-function refused(run: () => unknown): JwtError {
-  try {
-    run();
-  } catch (error) {
-    expect(isJwtError(error, 'ERR_INVALID_OPTION'), String(error)).toBe(true);
-    return error as JwtError;
-  }
-  return expect.fail('expected ERR_INVALID_OPTION');
-}
+const refused = (run: () => unknown) => expectThrownCode(run, 'ERR_INVALID_OPTION');
 
 /** Options as plain JavaScript passes them: no type checks. */
 function service(extra: Record<string, unknown>) {

@@ -3,6 +3,7 @@ import { proofError } from '../../dpop/proof-error.js';
 import { checkTokenBinding } from '../../dpop/token-binding.js';
 import { checkDPoPProof, rememberDPoPProof, type CheckedDPoPProof } from '../../dpop/verify-proof.js';
 import { JwtError, isJwtError } from '../../errors.js';
+import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { VerifyResult } from '../../jwt/types.js';
 import { verify, verifySync } from '../../jwt/verify.js';
@@ -114,8 +115,8 @@ const DOT_SEGMENT_OR_BACKSLASH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|\\/i;
  */
 function proofTargetUrl(request: HttpRequestFacts, origins: ReadonlySet<string>): string {
   const url = request.requestUrl;
-  if (url === undefined || !URL.canParse(url)) throw new JwtError('ERR_REQUEST_INVALID', 'the request has no valid Host header');
-  const origin = new URL(url).origin;
+  const origin = url === undefined ? undefined : originOf(url);
+  if (url === undefined || origin === undefined) throw new JwtError('ERR_REQUEST_INVALID', 'the request has no valid Host header');
   // `requestUrl` is `origin` + the raw request target: the path is what follows the origin.
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
   const path = pathStart === -1 ? '' : url.slice(pathStart).replace(/[?#].*$/s, '');
@@ -126,6 +127,15 @@ function proofTargetUrl(request: HttpRequestFacts, origins: ReadonlySet<string>)
     throw proofError('the request is addressed to an origin not in "dpop.origins"', { claim: 'htu', reason: 'mismatch' });
   }
   return url;
+}
+
+/** The origin of an absolute URL, parsed once; `undefined` when it does not parse. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -171,7 +181,8 @@ function checkBearerBinding(request: HttpRequestFacts, payload: object): void {
 
 /** Whether the token's own `cnf` object has the confirmation member `member`. */
 function hasConfirmation(payload: object, member: 'jkt' | 'x5t#S256'): boolean {
-  const cnf: unknown = Object.hasOwn(payload, 'cnf') ? (payload as { cnf?: unknown }).cnf : undefined;
+  const claims = payload as { cnf?: unknown };
+  const cnf = ownValue(claims, 'cnf', claims.cnf);
   return typeof cnf === 'object' && cnf !== null && Object.hasOwn(cnf, member);
 }
 

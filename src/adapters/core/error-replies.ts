@@ -1,5 +1,6 @@
 import { JwtError, isJwtError } from '../../errors.js';
 import type { JwtErrorCode } from '../../errors.js';
+import { ownValue } from '../../internal/own-member.js';
 import { jsonReply } from './http-exchange.js';
 import type { HttpReply } from './http-exchange.js';
 
@@ -76,9 +77,11 @@ export function bearerChallenge(challenge: BearerChallenge): string {
 
 /** The optional attributes, read as own properties: a polluted `Object.prototype` adds none. */
 function ownAttributes(challenge: BearerChallenge): Omit<BearerChallenge, 'realm'> {
-  const read = (name: 'error' | 'description' | 'scope'): string | undefined =>
-    Object.hasOwn(challenge, name) ? challenge[name] : undefined;
-  return { error: read('error') as BearerChallenge['error'], description: read('description'), scope: read('scope') };
+  return {
+    error: ownValue(challenge, 'error', challenge.error),
+    description: ownValue(challenge, 'description', challenge.description),
+    scope: ownValue(challenge, 'scope', challenge.scope),
+  };
 }
 
 /**

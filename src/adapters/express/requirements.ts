@@ -1,4 +1,5 @@
 import { JwtError } from '../../errors.js';
+import { ownValue } from '../../internal/own-member.js';
 import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
@@ -24,7 +25,7 @@ function requirementMiddleware(requirement: Requirement, options: RequirementOpt
   const realm = options?.realm === undefined ? undefined : normalizeRealm(options.realm);
   return (req, res, next) => {
     // Own property only, and only an auth object `authenticate` made (docs/security.md, "Authorization checks").
-    const auth = Object.hasOwn(req, 'auth') ? (req as AuthRequest).auth : undefined;
+    const auth = ownValue(req as AuthRequest, 'auth', (req as AuthRequest).auth);
     if (!isIssuedAuth(auth)) {
       const missing = new JwtError('ERR_CREDENTIALS_MISSING', 'the request was not authenticated');
       writeNodeReply(res, authenticationErrorReply(missing, realm ?? 'api'));
