@@ -2,6 +2,7 @@
 // (as a string and as migrate(), serialised between concurrent callers), its indexes, schemas, the
 // write fence, writes as transactions on a lent connection, and error mapping. On PGlite always,
 // and on a real PostgreSQL server when installed.
+import { EventEmitter } from 'node:events';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -131,6 +132,28 @@ describe('PostgreSQL writes on a client with connect()', () => {
     await store.find(randomHash());
     expect(log.poolQueries).toBe(1);
     expect(log.connects).toBe(1);
+  });
+
+  it('a lent connection whose socket dies between statements: its error event is heard, the call fails closed, the connection is discarded', async () => {
+    const releases: unknown[][] = [];
+    const connection = Object.assign(new EventEmitter(), {
+      query: async (text: string) => {
+        // pg: the socket closes while no query is running, the client emits 'error', and every later query rejects.
+        if (text === 'BEGIN') {
+          queueMicrotask(() => connection.emit('error', new Error('Connection terminated unexpectedly')));
+          await new Promise((resolve) => setImmediate(resolve));
+          return { rows: [] };
+        }
+        throw new Error('Client was closed and is not queryable');
+      },
+      release: (...args: unknown[]) => void releases.push(args),
+    });
+    const client: PostgresQueryable = { query: async () => ({ rows: [] }), connect: async () => connection };
+    expect(await codeOf(new PostgresRefreshTokenStore({ client }).revokeFamily('family', 'admin'))).toBe('ERR_STORE_UNAVAILABLE');
+    expect(releases).toHaveLength(1);
+    expect(releases[0]?.[0]).toBeInstanceOf(Error);
+    // The store's listener is gone once the connection is given back.
+    expect(connection.listenerCount('error')).toBe(0);
   });
 
   it('roll back and give the connection back when the statement fails; a failed ROLLBACK discards the connection', async () => {

@@ -105,6 +105,13 @@ export async function inLentTransaction(
     giveBack(connection, undefined);
     throw abandonedError();
   }
+  // A `pg` Client emits 'error' when its socket dies between two statements; while the pool has
+  // lent it, no pool listener is attached, so an unheard event would crash the process. The
+  // failure reaches the caller through the next query; the connection goes back as broken.
+  let connectionFailure: unknown;
+  const stopWatching = onConnectionError(connection, (error) => {
+    connectionFailure = error ?? new Error('the connection failed');
+  });
   let rollbackFailure: unknown;
   try {
     await connection.query('BEGIN', []);
@@ -126,6 +133,19 @@ export async function inLentTransaction(
       );
     throw error;
   } finally {
-    giveBack(connection, rollbackFailure);
+    giveBack(connection, rollbackFailure ?? connectionFailure);
+    stopWatching();
   }
+}
+
+/**
+ * Listens to the connection's 'error' events (an EventEmitter such as a `pg` Client) until the
+ * returned function is called; a connection without `on`/`off` is not watched.
+ */
+function onConnectionError(connection: object, listener: (error: unknown) => void): () => void {
+  const emitter = connection as { on?: unknown; off?: unknown };
+  const { on, off } = emitter;
+  if (typeof on !== 'function' || typeof off !== 'function') return () => undefined;
+  on.call(connection, 'error', listener);
+  return () => void off.call(connection, 'error', listener);
 }
