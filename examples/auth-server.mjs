@@ -1,8 +1,11 @@
 // The authorization server of the demo: Express 5 with jwtkit/express.
 //
 // - POST /auth/login              JSON { username, password } -> access token in the body,
-//                                 refresh token in an HttpOnly; SameSite=Strict cookie (Path=/auth)
-// - POST /auth/refresh            rotates the refresh token (cookie) -> new access token
+//                                 refresh token in an HttpOnly; SameSite=Strict cookie (Path=/auth);
+//                                 with a `DPoP` proof header, the session is bound to the client's
+//                                 key (token_type "DPoP", RFC 9449)
+// - POST /auth/refresh            rotates the refresh token (cookie) -> new access token; a bound
+//                                 session needs a proof of its key
 // - POST /auth/logout             revokes the session, clears the cookie
 // - POST /auth/logout-everywhere  Bearer access token -> every session of the user revoked
 // - GET  /.well-known/jwks.json   the public keys, for resource servers
@@ -16,7 +19,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express from 'express';
-import { MemoryRefreshTokenStore, createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
+import { MemoryDPoPReplayCache, MemoryRefreshTokenStore, createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
 import { createAuthEndpoints, createJWKSEndpoint } from 'jwtkit/express';
 
 /**
@@ -58,6 +61,15 @@ function listen(server, host, port) {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
+ * The token-service events an application sends to its alerting: a used refresh token came back
+ * (outside the grace window), or a refresh token of a DPoP-bound session came with a proof of
+ * another key (it was copied to a device without the key). Either way the session is revoked.
+ */
+function isTheftSignal(event) {
+  return (event.type === 'reuse_detected' && !event.withinGrace) || event.type === 'dpop_key_mismatch';
+}
+
+/**
  * Starts the auth server.
  *
  * `insecureDevCookie: true` is for development over plain `http://` only: the refresh cookie then
@@ -88,7 +100,7 @@ export async function startAuthServer(options = {}) {
     refreshTokenTtl: '1d',
     store: new MemoryRefreshTokenStore(),
     onEvent: (event) => {
-      if (event.type === 'reuse_detected' && !event.withinGrace) options.onSecurityEvent?.(event);
+      if (isTheftSignal(event)) options.onSecurityEvent?.(event);
     },
   });
   const users = await createUserTable();
@@ -99,6 +111,10 @@ export async function startAuthServer(options = {}) {
     // `Secure` (and the `__Secure-` name) unless the caller explicitly asked for a development
     // cookie: configuration decides, never the request's Host header.
     cookie: { path: '/auth', secure: !insecureDevCookie },
+    // DPoP (RFC 9449): a client that sends a proof at login gets a session bound to its key. The
+    // origins are where clients address this server (the proofs' `htu`); the replay cache is made
+    // once per process (RedisDPoPReplayCache from jwtkit/redis for several instances).
+    dpop: { origins: [url], replayCache: new MemoryDPoPReplayCache() },
   });
 
   const app = express();

@@ -1,5 +1,7 @@
 // The scripted client of the demo: it plays a browser app against the two servers and checks
 // every answer. A browser keeps the refresh cookie by itself; here a one-cookie jar does it.
+// Its DPoP keys and proofs (RFC 9449) come from the `dpop` client package, as a browser app's would.
+import { generateKeyPair, generateProof } from 'dpop';
 import { decode } from 'jwtkit';
 
 const REFRESH_COOKIE = 'jwtkit-refresh';
@@ -31,7 +33,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the flow: login, protected call, expiry, refresh, replay of the old refresh token (the
- * session is revoked), login again, logout. Returns one trace entry per step.
+ * session is revoked), login again, logout; then a DPoP-bound session whose access token and
+ * refresh token are stolen and replayed from a second device (another key): both are refused, and
+ * the refresh revokes the session. Returns one trace entry per step.
  * @param {{ authUrl: string, resourceUrl: string, log?: (line: string) => void }} options
  */
 export async function runClient({ authUrl, resourceUrl, log = () => {} }) {
@@ -53,10 +57,10 @@ export async function runClient({ authUrl, resourceUrl, log = () => {} }) {
 
   // Auth endpoints are called like a browser page would: JSON body, and the custom header that a
   // cross-site form cannot send (the CSRF defence of the cookie-based endpoints).
-  const authPost = (path, body) =>
+  const authPost = (path, body, headers = {}) =>
     fetch(`${authUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-requested-with': 'demo-client', ...jar.header() },
+      headers: { 'content-type': 'application/json', 'x-requested-with': 'demo-client', ...jar.header(), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const getProfile = () => fetch(`${resourceUrl}/api/profile`, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -134,6 +138,61 @@ export async function runClient({ authUrl, resourceUrl, log = () => {} }) {
     '11. wrong password',
     401,
     () => authPost('/auth/login', { username: 'alice', password: 'guess' }),
+    (response, error) => error.error,
+  );
+
+  // DPoP: this device makes a key pair (in a browser: non-extractable, kept in IndexedDB) and signs
+  // a proof for each request with it. The session is bound to the key at login.
+  const device = await generateKeyPair('ES256');
+  const secondDevice = await generateKeyPair('ES256');
+  const proofFor = (key, url, method, token) => generateProof(key, url, method, undefined, token);
+  const profileUrl = `${resourceUrl}/api/profile`;
+  const getProfileWith = async (key, token) =>
+    fetch(profileUrl, { headers: { authorization: `DPoP ${token}`, dpop: await proofFor(key, profileUrl, 'GET', token) } });
+
+  body = await step(
+    '12. login with a DPoP key (proof at login)',
+    200,
+    async () =>
+      authPost(
+        '/auth/login',
+        { username: 'alice', password: 'wonderland' },
+        { dpop: await proofFor(device, `${authUrl}/auth/login`, 'POST') },
+      ),
+    (response, tokens) =>
+      `token_type ${tokens.token_type}, access token bound to the key (cnf.jkt ${decode(tokens.access_token).payload.cnf.jkt.slice(0, 8)}…)`,
+  );
+  if (body.token_type !== 'DPoP') throw new Error('the session was not bound to the DPoP key');
+  accessToken = body.access_token;
+  await step(
+    '13. GET /api/profile, DPoP token and proof',
+    200,
+    () => getProfileWith(device, accessToken),
+    (response, profile) => `hello ${profile.subject}`,
+  );
+
+  // Malware copies both tokens to a second device, which has its own key but not this one.
+  const stolenAccessToken = accessToken;
+  const stolenRefreshToken = jar.get();
+  await step('14. stolen access token, from a second device', 401, () => getProfileWith(secondDevice, stolenAccessToken), challenge);
+  await step(
+    '15. stolen refresh token, from a second device',
+    400,
+    async () =>
+      fetch(`${authUrl}/auth/refresh`, {
+        method: 'POST',
+        headers: {
+          'x-requested-with': 'demo-client',
+          cookie: `${REFRESH_COOKIE}=${stolenRefreshToken}`,
+          dpop: await proofFor(secondDevice, `${authUrl}/auth/refresh`, 'POST'),
+        },
+      }),
+    (response, error) => `${error.error}: another key, session revoked`,
+  );
+  await step(
+    '16. refresh on the first device: revoked too',
+    401,
+    async () => authPost('/auth/refresh', undefined, { dpop: await proofFor(device, `${authUrl}/auth/refresh`, 'POST') }),
     (response, error) => error.error,
   );
 

@@ -19,8 +19,14 @@ const auth = await startAuthServer({
   // The demo serves plain http on 127.0.0.1, so it asks for the development cookie (no `Secure`)
   // explicitly. Without this flag the refresh cookie is `Secure`, as it must be in production.
   insecureDevCookie: true,
-  // What an application would send to its alerting: a used refresh token came back.
-  onSecurityEvent: (event) => console.log(`  ! auth server: refresh token reuse for ${event.subject}, session revoked`),
+  // What an application would send to its alerting: a used refresh token came back, or a refresh
+  // token of a DPoP-bound session came from a device without its key.
+  onSecurityEvent: (event) =>
+    console.log(
+      event.type === 'dpop_key_mismatch'
+        ? `  ! auth server: dpop_key_mismatch for ${event.subject}: a refresh token used with another device's key, session revoked`
+        : `  ! auth server: refresh token reuse for ${event.subject}, session revoked`,
+    ),
 });
 const resource = await startResourceServer({ authUrl: auth.url, port: serve ? 8301 : 0 });
 auth.setResourceUrl(resource.url);

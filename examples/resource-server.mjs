@@ -1,14 +1,15 @@
 // The resource server of the demo: Hono (through @hono/node-server) with jwtkit/fetch. It shares
 // no secret with the auth server: it trusts the auth server's public keys, fetched from its JWKS
 // URL (cached, refetched on an unknown `kid`), and checks issuer, audience, `typ: at+jwt`, expiry
-// and the `profile:read` scope of every access token.
+// and the `profile:read` scope of every access token. It takes Bearer tokens and DPoP-bound ones
+// (`Authorization: DPoP` with a proof of the client's key, RFC 9449).
 //
 // CORS is the application's business, not jwtkit's: this server allows exactly one origin (the
 // demo page's), for GET with an Authorization header, without credentials (no cookies here).
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { createRemoteJWKS } from 'jwtkit';
+import { MemoryDPoPReplayCache, createRemoteJWKS } from 'jwtkit';
 import { requireScopes, withAuth } from 'jwtkit/fetch';
 
 function listen(server, host, port) {
@@ -25,6 +26,11 @@ function listen(server, host, port) {
  */
 export async function startResourceServer(options) {
   const host = options.host ?? '127.0.0.1';
+  const app = new Hono();
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const port = await listen(server, host, options.port ?? 0);
+  const url = `http://${host}:${port}`;
+
   /** @type {import('jwtkit/fetch').RequiredAuthenticateOptions} */
   const authOptions = {
     key: createRemoteJWKS(`${options.authUrl}/.well-known/jwks.json`),
@@ -37,6 +43,8 @@ export async function startResourceServer(options) {
       clockTolerance: 0,
     },
     realm: 'demo-api',
+    // Bearer and DPoP-bound tokens; a bound token is accepted only with a proof of its key.
+    dpop: { mode: 'allowed', origins: [url], replayCache: new MemoryDPoPReplayCache() },
   };
 
   const profile = withAuth(
@@ -46,23 +54,20 @@ export async function startResourceServer(options) {
     ),
   );
 
-  const app = new Hono();
   app.use(
     '/api/*',
     cors({
       origin: options.pageOrigin ?? options.authUrl,
       allowMethods: ['GET'],
-      allowHeaders: ['Authorization'],
+      allowHeaders: ['Authorization', 'DPoP'],
       exposeHeaders: ['WWW-Authenticate'],
       maxAge: 600,
     }),
   );
   app.get('/api/profile', (c) => profile(c.req.raw));
 
-  const server = createAdaptorServer({ fetch: app.fetch });
-  const port = await listen(server, host, options.port ?? 0);
   return {
-    url: `http://${host}:${port}`,
+    url,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

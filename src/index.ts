@@ -38,6 +38,9 @@ export type { VerifiedTokenCache, VerifiedTokenCacheOptions } from './jwt/verifi
 // Layer 3: keys and JWKS
 export { importKey } from './keys/import-key.js';
 export type { ImportKeyInput, ImportKeyOptions, KeyFormat } from './keys/import-key.js';
+export { createRemoteSigner } from './keys/remote-signer.js';
+export type { RemoteSignerOptions } from './keys/remote-signer.js';
+export type { RemoteSignatureFormat, RemoteSignFunction } from './jws/remote-signature.js';
 export { exportJWK } from './keys/export-jwk.js';
 export type { ExportJWKOptions } from './keys/export-jwk.js';
 export { generateKeyPair } from './keys/generate-key-pair.js';
@@ -63,9 +66,14 @@ export type {
   AccessTokenClaims,
   AccessTokenReference,
   AccessTokenRevokedEvent,
+  DPoPKeyMismatchEvent,
   FamilyRevokedEvent,
   IsRevokedHook,
+  IssueOptions,
+  RefreshClaimsContext,
+  RefreshClaimsHook,
   RefreshFailedEvent,
+  RefreshOptions,
   RefreshReuseDetectedEvent,
   SubjectRevokedEvent,
   TokenIssuedEvent,
@@ -74,6 +82,7 @@ export type {
   TokenService,
   TokenServiceEvent,
   TokenServiceOptions,
+  VerifyAccessTokenOptions,
 } from './tokens/types.js';
 export { hashRefreshToken } from './tokens/opaque.js';
 export { MemoryRefreshTokenStore } from './tokens/memory-refresh-token-store.js';
@@ -81,13 +90,19 @@ export type { MemoryRefreshTokenStoreOptions } from './tokens/memory-refresh-tok
 export { MemoryRevocationStore } from './tokens/memory-revocation-store.js';
 export type { MemoryRevocationStoreOptions } from './tokens/memory-revocation-store.js';
 export type {
-  NewRefreshTokenRecord,
+  LegacyRefreshToken,
+  NewRefreshFamily,
+  PresentedRefreshToken,
+  RefreshFamily,
   RefreshRevocationReason,
-  RefreshTokenRecord,
+  RefreshSuccessor,
   RefreshTokenStore,
   RevocationStore,
+  RevokedFamily,
   RotateResult,
 } from './tokens/store.js';
+export { createRevocationCheck } from './tokens/revocation-check.js';
+export type { RevocationCheckOptions } from './tokens/revocation-check.js';
 
 // Layer 4: sender-constrained tokens (DPoP proofs, RFC 9449; certificate-bound tokens, RFC 8705)
 export { verifyDPoPProof } from './dpop/verify-proof.js';

@@ -4,6 +4,7 @@ import { BoundedCache } from '../internal/bounded-cache.js';
 import { ALGORITHMS, assertKeyForAlgorithm, familyFits, familyOfKey, isJwsAlgorithm } from './algorithms.js';
 import { jwkToKeyObject, peekOwnDataProperty, secretKeyFromCopy, type KeyUsage } from './jwk.js';
 import { absentKeyMessage, keyDocumentMessage, type KeyDocument } from './key-near-miss.js';
+import type { RemoteSigning } from './remote-signature.js';
 import type { BoundKey, JwsAlgorithm, KeyInput } from './types.js';
 
 /**
@@ -18,6 +19,8 @@ export interface PreparedKey {
   readonly kid: string | undefined;
   /** Algorithms {@link assertKeyForAlgorithm} already accepted for this key. */
   readonly checked: Set<JwsAlgorithm>;
+  /** Set for a remote signer (then `keyObject` is its public key): signing is asynchronous, through it. */
+  readonly remote?: RemoteSigning;
 }
 
 /** Options of {@link bindKey}. @internal */
@@ -71,6 +74,32 @@ export function bindKey(input: KeyInput, alg: JwsAlgorithm, options: BindKeyOpti
 }
 
 /**
+ * Makes the {@link BoundKey} of a remote signer: a `private` key (it signs) whose `keyObject` is
+ * the signer's public key, and whose signatures come from `remote` (asynchronously: `sign`, not
+ * `signSync`). The public way to make one is `createRemoteSigner` (layer 3), which checks the
+ * signer first.
+ * @internal
+ */
+export function bindRemoteSigner(remote: RemoteSigning): BoundKey {
+  const { alg, kid, keyObject } = remote.publicKey;
+  const bound: BoundKey = Object.freeze({ alg, kid, type: 'private', keyObject });
+  boundKeys.add(bound);
+  preparedBound.set(bound, { keyObject, alg, kid, checked: new Set([alg]), remote });
+  return bound;
+}
+
+/**
+ * The same key under another `kid` (a remote signer stays a remote signer). Key rings use it to
+ * give a key without a `kid` its thumbprint.
+ * @internal
+ */
+export function withKeyId(key: BoundKey, kid: string): BoundKey {
+  const remote = preparedBound.get(key)?.remote;
+  if (remote === undefined) return bindKey(key.keyObject, key.alg, { kid });
+  return bindRemoteSigner({ ...remote, publicKey: bindKey(key.keyObject, key.alg, { kid }) });
+}
+
+/**
  * Whether a value is a {@link BoundKey} made by this copy of jwtkit (a look-alike object is not).
  *
  * @example
@@ -84,8 +113,9 @@ export function isBoundKey(value: unknown): value is BoundKey {
 }
 
 /**
- * The public half of a bound private key, bound to the same algorithm and `kid`; a public key or
- * secret is returned as it is. Token services use it to verify what they signed.
+ * The public half of a bound private key, bound to the same algorithm and `kid` (for a remote
+ * signer, its public key); a public key or secret is returned as it is. Token services use it to
+ * verify what they signed.
  *
  * @example
  * ```ts
@@ -95,6 +125,8 @@ export function isBoundKey(value: unknown): value is BoundKey {
  */
 export function toVerificationKey(key: BoundKey): BoundKey {
   if (key.type !== 'private') return key;
+  const remote = preparedBound.get(key)?.remote;
+  if (remote !== undefined) return remote.publicKey;
   const options: BindKeyOptions = key.kid === undefined ? {} : { kid: key.kid };
   return bindKey(createPublicKey(key.keyObject), key.alg, options);
 }
@@ -121,6 +153,12 @@ export function prepareKey(input: unknown, usage: KeyUsage, intended?: unknown):
   if (typeof input === 'object' && input !== null) {
     const bound = preparedBound.get(input);
     if (bound !== undefined) {
+      if (bound.remote !== undefined) {
+        if (usage === 'verify') {
+          throw new JwtError('ERR_KEY_INVALID', 'verification needs a public key, not a remote signer: pass toVerificationKey(signer)');
+        }
+        return bound;
+      }
       assertUsage(bound.keyObject, usage);
       return bound;
     }

@@ -4,6 +4,7 @@ import { BoundedCache } from '../internal/bounded-cache.js';
 import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey, type PreparedKey } from './key.js';
+import type { RemoteSigning } from './remote-signature.js';
 import { createSignatureSegment } from './signature.js';
 import type { JwsAlgorithm, KeyInput } from './types.js';
 
@@ -107,15 +108,44 @@ export function signCompact(alg: JwsAlgorithm, key: PreparedKey, headerSegment: 
 }
 
 /**
- * The synchronous form of {@link signJws}.
+ * Signs `headerSegment.payloadSegment` with a remote signer and returns the compact JWS.
+ * @internal
+ */
+export async function signCompactRemote(
+  alg: JwsAlgorithm,
+  remote: RemoteSigning,
+  headerSegment: string,
+  payloadSegment: string,
+): Promise<string> {
+  const signingInput = `${headerSegment}.${payloadSegment}`;
+  return `${signingInput}.${await remote.createSegment(alg, remote, signingInput)}`;
+}
+
+/**
+ * Refuses a remote signer in a synchronous signing function: it signs asynchronously.
+ * @internal
+ */
+export function refuseRemoteSigner(key: PreparedKey, subject: 'signSync' | 'signJwsSync', instead: 'sign' | 'signJws'): void {
+  if (key.remote !== undefined) {
+    throw new JwtError('ERR_INVALID_OPTION', `${subject} cannot use a remote signer, which signs asynchronously: use ${instead}`);
+  }
+}
+
+/**
+ * The synchronous form of {@link signJws}. A remote signer (`createRemoteSigner`) is refused:
+ * it signs asynchronously.
  *
  * @example
  * ```ts
  * const jws = signJwsSync('hello', secret, { alg: 'HS256' });
  * ```
- * @throws the same codes as {@link signJws}.
+ * @throws the same codes as {@link signJws}; `ERR_INVALID_OPTION` for a remote signer.
  */
 export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): string {
+  return signJwsWith(payload, key, options, true) as string;
+}
+
+function signJwsWith(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions, sync: boolean): string | Promise<string> {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new JwtError('ERR_INVALID_OPTION', 'the JWS payload must be a Uint8Array or a string');
   }
@@ -124,13 +154,16 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
   const requestedAlg = ownValue(options, 'alg', options?.alg);
   const prepared = prepareKey(key, 'sign', requestedAlg);
   const alg = assertSigningAlgorithm(prepared, requestedAlg);
+  if (sync) refuseRemoteSigner(prepared, 'signJwsSync', 'signJws');
   const headerSegment = encodeProtectedHeader(
     alg,
     ownValue(options, 'typ', options.typ),
     ownValue(options, 'kid', options.kid) ?? prepared.kid,
     ownValue(options, 'header', options.header),
   );
-  return signCompact(alg, prepared, headerSegment, encodeBase64url(payload));
+  const payloadSegment = encodeBase64url(payload);
+  if (prepared.remote !== undefined) return signCompactRemote(alg, prepared.remote, headerSegment, payloadSegment);
+  return signCompact(alg, prepared, headerSegment, payloadSegment);
 }
 
 /**
@@ -138,7 +171,7 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
  * {@link sign}. `alg` is required and must fit the key.
  *
  * @param payload - the bytes to sign.
- * @param key - a private key or an HMAC secret.
+ * @param key - a private key, a remote signer (`createRemoteSigner`) or an HMAC secret.
  * @param options - see {@link SignJwsOptions}.
  * @returns the compact JWS.
  * @example
@@ -148,8 +181,9 @@ export function signJwsSync(payload: Uint8Array | string, key: KeyInput, options
  * ```
  * @throws `JwtError`: `ERR_INVALID_OPTION` (no or unknown `alg`, reserved header parameters, an
  * unknown option name),
- * `ERR_KEY_INVALID` (the key cannot sign with `alg`).
+ * `ERR_KEY_INVALID` (the key cannot sign with `alg`; a remote signer failed, did not answer within
+ * its timeout, or returned a signature that does not verify with its public key).
  */
 export async function signJws(payload: Uint8Array | string, key: KeyInput, options: SignJwsOptions): Promise<string> {
-  return signJwsSync(payload, key, options);
+  return signJwsWith(payload, key, options, false);
 }

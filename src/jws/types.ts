@@ -70,8 +70,8 @@ export interface JWK {
 export type Jwk = JWK;
 
 /**
- * A key bound to exactly one algorithm (RFC 8725 §3.1), made by `importKey`, `generateKeyPair` or
- * `generateSecret`. jwtkit
+ * A key bound to exactly one algorithm (RFC 8725 §3.1), made by `importKey`, `generateKeyPair`,
+ * `generateSecret` or `createRemoteSigner`. jwtkit
  * checked its type, size and curve for `alg` when it was made, so using it costs no parsing.
  * Only keys made by jwtkit are accepted as `BoundKey`s; a look-alike object is refused.
  */
@@ -82,7 +82,7 @@ export interface BoundKey {
   readonly kid: string | undefined;
   /** `secret` for HMAC, `private` for signing with an asymmetric key, `public` for verifying. */
   readonly type: 'secret' | 'private' | 'public';
-  /** The underlying `node:crypto` key. */
+  /** The underlying `node:crypto` key (for a remote signer, its public key: the private key stays remote). */
   readonly keyObject: KeyObject;
 }
 

@@ -5,7 +5,7 @@ import { durationToSeconds } from '../internal/duration.js';
 import { checkOptionNamesMemoised } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey } from '../jws/key.js';
-import { encodeProtectedHeader, signCompact, stringifyOption } from '../jws/sign.js';
+import { encodeProtectedHeader, refuseRemoteSigner, signCompact, signCompactRemote, stringifyOption } from '../jws/sign.js';
 import type { KeyInput } from '../jws/types.js';
 import { MIN_MILLISECONDS_DATE, MIN_TIMESTAMP_DURATION } from './numeric-date.js';
 import { SIGN_OPTION_NAMES, type JwtClaims, type SignOptions } from './types.js';
@@ -166,21 +166,27 @@ function encodeClaims(input: unknown, options: SignOptions): string {
 }
 
 /**
- * The synchronous form of {@link sign}.
+ * The synchronous form of {@link sign}. A remote signer (`createRemoteSigner`) is refused: it
+ * signs asynchronously.
  *
  * @example
  * ```ts
  * import { signSync } from 'jwtkit';
  * const token = signSync({ sub: 'u1' }, secret, { alg: 'HS256', expiresIn: '15m' });
  * ```
- * @throws the same codes as {@link sign}.
+ * @throws the same codes as {@link sign}; `ERR_INVALID_OPTION` for a remote signer.
  */
 export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions): string {
+  return signWith(payload, key, options, true) as string;
+}
+
+function signWith(payload: JwtClaims, key: KeyInput, options: SignOptions, sync: boolean): string | Promise<string> {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'sign needs options with "alg"');
   checkOptionNamesMemoised(options, SIGN_OPTION_NAMES, 'sign');
   const requestedAlg = ownValue(options, 'alg', options.alg);
   const prepared = prepareKey(key, 'sign', requestedAlg);
   const alg = assertSigningAlgorithm(prepared, requestedAlg);
+  if (sync) refuseRemoteSigner(prepared, 'signSync', 'sign');
   const claims = encodeClaims(payload, options);
   const headerSegment = encodeProtectedHeader(
     alg,
@@ -188,7 +194,9 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
     ownValue(options, 'kid', options.kid) ?? prepared.kid,
     ownValue(options, 'header', options.header),
   );
-  return signCompact(alg, prepared, headerSegment, encodeBase64url(claims));
+  const payloadSegment = encodeBase64url(claims);
+  if (prepared.remote !== undefined) return signCompactRemote(alg, prepared.remote, headerSegment, payloadSegment);
+  return signCompact(alg, prepared, headerSegment, payloadSegment);
 }
 
 /**
@@ -199,7 +207,7 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  *   once, as a spread copy reads them, and written as `JSON.stringify` writes them, followed by
  *   `iat` and the claims set by options. An own `toJSON` method is refused; registered claims it
  *   sets must have their registered types.
- * @param key - a private key or an HMAC secret (see {@link KeyInput}).
+ * @param key - a private key, a remote signer (`createRemoteSigner`) or an HMAC secret (see {@link KeyInput}).
  * @param options - see {@link SignOptions}.
  * @returns the compact JWT.
  * @example
@@ -219,8 +227,10 @@ export function signSync(payload: JwtClaims, key: KeyInput, options: SignOptions
  * seconds), a claim set twice, a `clock` that is not a function or returns no valid `Date`,
  * both `clock` and `currentDate`,
  * a registered claim of the wrong type, a reserved header parameter), `ERR_KEY_INVALID` (the key
- * cannot sign with `alg`: wrong type, too short, wrong curve, or bound to another algorithm).
+ * cannot sign with `alg`: wrong type, too short, wrong curve, or bound to another algorithm; a
+ * remote signer failed, did not answer within its timeout, or returned a signature that does not
+ * verify with its public key; the signer's error is the `cause`).
  */
 export async function sign(payload: JwtClaims, key: KeyInput, options: SignOptions): Promise<string> {
-  return signSync(payload, key, options);
+  return signWith(payload, key, options, false);
 }

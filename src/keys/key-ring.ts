@@ -2,7 +2,7 @@ import { JwtError } from '../errors.js';
 import { checkClock, readClock, type Clock } from '../internal/clock.js';
 import { durationToSeconds, type Duration } from '../internal/duration.js';
 import { checkOptionNames, optionNames } from '../internal/option-names.js';
-import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
+import { isBoundKey, toVerificationKey, withKeyId } from '../jws/key.js';
 import type { BoundKey, JWK, JwsAlgorithm, JwsHeader } from '../jws/types.js';
 import { exportJWK } from './export-jwk.js';
 import { thumbprint } from './thumbprint.js';
@@ -23,7 +23,7 @@ const RETIRED_KEY_NAMES = optionNames<RetiredKey>({ key: true, retiredAt: true }
 
 /** Options of {@link createKeyRing}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface KeyRingOptions {
-  /** The private key that signs now. Required. */
+  /** The private key that signs now (or a remote signer, `createRemoteSigner`). Required. */
   current: BoundKey;
   /**
    * The private key that signs after the next `rotate()`: published ahead, so that verifiers
@@ -210,7 +210,7 @@ function ringKey(key: unknown, role: string, mustBePrivate: boolean): RingKey {
   if (!isBoundKey(key)) throw new JwtError('ERR_KEY_INVALID', `the ${role} key must be a bound key (importKey, generateKeyPair)`);
   if (key.type === 'secret') throw new JwtError('ERR_KEY_INVALID', `the ${role} key is a secret: a key ring publishes its keys`);
   if (mustBePrivate && key.type !== 'private') throw new JwtError('ERR_KEY_INVALID', `the ${role} key must be a private key`);
-  const withKid = key.kid !== undefined ? key : bindKey(key.keyObject, key.alg, { kid: thumbprint(exportJWK(key)) });
+  const withKid = key.kid !== undefined ? key : withKeyId(key, thumbprint(exportJWK(key)));
   return { key: withKid, publicKey: toVerificationKey(withKid), publicJwk: Object.freeze(exportJWK(withKid)) };
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionNames, optionNames } from '../internal/option-names.js';
+import { checkOptionNames, optionNames, type OptionNames } from '../internal/option-names.js';
 
 /** The assertions the conformance suites use: a subset every Jest-style `expect` offers. */
 export interface ConformanceAssertion {
@@ -40,23 +40,25 @@ export interface ConformanceSuiteOptions<Store> {
   timeout?: number;
 }
 
-const CONFORMANCE_SUITE_OPTION_NAMES = optionNames<ConformanceSuiteOptions<unknown>>({
+/** The names of {@link ConformanceSuiteOptions}, for a suite's own list to extend. @internal */
+export const CONFORMANCE_SUITE_OPTION_NAMES = optionNames<ConformanceSuiteOptions<unknown>>({
   destroyStore: true,
   concurrency: true,
   timeout: true,
 });
 
 /**
- * Wraps `it` so that each test gets a fresh store from `createStore` and `destroyStore` runs after
- * it, whatever happens.
+ * Checks a suite's option names against `names`, then wraps `it` so that each test gets a fresh
+ * store from `createStore` and `destroyStore` runs after it, whatever happens.
  * @internal
  */
-export function storeTest<Store>(
+export function storeTest<Store, Options extends ConformanceSuiteOptions<Store>>(
   api: ConformanceTestApi,
   createStore: () => Store | Promise<Store>,
-  options: ConformanceSuiteOptions<Store>,
+  options: Options,
+  names: OptionNames<Options>,
 ): (name: string, body: (store: Store) => Promise<void>) => void {
-  checkOptionNames(options, CONFORMANCE_SUITE_OPTION_NAMES, 'the store conformance suite');
+  checkOptionNames(options, names, 'the store conformance suite');
   const timeout = options.timeout ?? 30_000;
   return (name, body) => {
     api.it(

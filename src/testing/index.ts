@@ -12,7 +12,7 @@
  */
 
 export { runRefreshTokenStoreSuite } from './refresh-token-store-suite.js';
-export type { RefreshTokenStoreSuiteOptions } from './refresh-token-store-suite.js';
+export type { LegacyRefreshTokenRecord, RefreshTokenStoreSuiteOptions } from './refresh-token-store-suite.js';
 export { runRevocationStoreSuite } from './revocation-store-suite.js';
 export type { RevocationStoreSuiteOptions } from './revocation-store-suite.js';
 export type { ConformanceAssertion, ConformanceSuiteOptions, ConformanceTestApi } from './conformance-api.js';

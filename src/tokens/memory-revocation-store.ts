@@ -35,9 +35,10 @@ interface CutoffEntry {
 }
 
 /**
- * The embedded {@link RevocationStore}: a `jti` denylist and per-subject cutoffs in `Map`s of this
- * process. Every entry lives only until the `expiresAt` it was given (the revoked token's `exp`),
- * so memory is bounded by the revoked tokens that are still alive. For several processes, use
+ * The embedded {@link RevocationStore}: a `jti` denylist, revoked sessions (`sid`) and per-subject
+ * cutoffs in `Map`s of this process. Every entry lives only until the `expiresAt` it was given (the
+ * revoked token's `exp`, or when the session's last access token expires), so memory is bounded by
+ * the revoked tokens and sessions that are still alive. For several processes, use
  * `jwtkit/redis` or `jwtkit/postgres`.
  *
  * **Memory and its cost.** A call of any other method than `deleteExpired` that finds a sweep due
@@ -61,6 +62,7 @@ interface CutoffEntry {
  */
 export class MemoryRevocationStore implements RevocationStore {
   readonly #jtis = new Map<string, number>();
+  readonly #sessions = new Map<string, number>();
   readonly #cutoffs = new Map<string, CutoffEntry>();
   readonly #sweeps: SweepSchedule;
 
@@ -73,23 +75,36 @@ export class MemoryRevocationStore implements RevocationStore {
     this.#sweeps = new SweepSchedule(options, (upTo) => this.#expiredEntries(upTo));
   }
 
-  /** How many entries (denylisted ids and cutoffs) the store holds, expired ones included until a sweep removes them. */
+  /**
+   * How many entries (denylisted ids, revoked sessions and cutoffs) the store holds, expired ones
+   * included until a sweep removes them.
+   */
   get size(): number {
-    return this.#jtis.size + this.#cutoffs.size;
+    return this.#jtis.size + this.#sessions.size + this.#cutoffs.size;
   }
 
   /** {@inheritDoc RevocationStore.revokeJti} */
   async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
     this.#sweeps.scheduleIfDue(now);
-    const previous = this.#jtis.get(jti);
-    this.#jtis.set(jti, previous === undefined ? expiresAt : Math.max(previous, expiresAt));
+    keepLater(this.#jtis, jti, expiresAt);
   }
 
   /** {@inheritDoc RevocationStore.isJtiRevoked} */
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
     this.#sweeps.scheduleIfDue(now);
-    const expiresAt = this.#jtis.get(jti);
-    return expiresAt !== undefined && now < expiresAt;
+    return isBefore(now, this.#jtis.get(jti));
+  }
+
+  /** {@inheritDoc RevocationStore.revokeSession} */
+  async revokeSession(sid: string, expiresAt: number, now: number): Promise<void> {
+    this.#sweeps.scheduleIfDue(now);
+    keepLater(this.#sessions, sid, expiresAt);
+  }
+
+  /** {@inheritDoc RevocationStore.isSessionRevoked} */
+  async isSessionRevoked(sid: string, now: number): Promise<boolean> {
+    this.#sweeps.scheduleIfDue(now);
+    return isBefore(now, this.#sessions.get(sid));
   }
 
   /** {@inheritDoc RevocationStore.revokeIssuedBefore} */
@@ -118,14 +133,16 @@ export class MemoryRevocationStore implements RevocationStore {
 
   /**
    * A sweep pass (one entry examined per step) removing the entries with `expiresAt <= upTo`: the
-   * denylist, then the cutoffs. Each step reads the entry as it is then, so an entry that a
-   * `revokeJti` or `revokeIssuedBefore` extended between two slices is kept.
+   * denylist, the sessions, then the cutoffs. Each step reads the entry as it is then, so an entry
+   * that a `revokeJti`, `revokeSession` or `revokeIssuedBefore` extended between two slices is kept.
    */
   *#expiredEntries(upTo: number): SweepPass {
-    for (const [jti, expiresAt] of this.#jtis) {
-      const expired = expiresAt <= upTo;
-      if (expired) this.#jtis.delete(jti);
-      yield expired;
+    for (const expiries of [this.#jtis, this.#sessions]) {
+      for (const [key, expiresAt] of expiries) {
+        const expired = expiresAt <= upTo;
+        if (expired) expiries.delete(key);
+        yield expired;
+      }
     }
     for (const [subject, entry] of this.#cutoffs) {
       const expired = entry.expiresAt <= upTo;
@@ -133,4 +150,15 @@ export class MemoryRevocationStore implements RevocationStore {
       yield expired;
     }
   }
+}
+
+/** Sets `key`'s expiry to `expiresAt`, or keeps the one it has when that is later. */
+function keepLater(expiries: Map<string, number>, key: string, expiresAt: number): void {
+  const previous = expiries.get(key);
+  expiries.set(key, previous === undefined ? expiresAt : Math.max(previous, expiresAt));
+}
+
+/** Whether an entry with this expiry (`undefined`: none) still holds at `now`. */
+function isBefore(now: number, expiresAt: number | undefined): boolean {
+  return expiresAt !== undefined && now < expiresAt;
 }

@@ -1,17 +1,15 @@
 /**
- * Opaque refresh tokens: 256 random bits as Base64Url, and the SHA-256 hash under which a store
- * keeps them. The token itself is never stored.
+ * Random identifiers and secrets, and the SHA-256 hash under which a store keeps a refresh
+ * token's secret (the format itself: refresh-token-format.ts). The token itself is never stored.
  *
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { decodeBase64urlOrUndefined, encodeBase64url } from '../encoding/base64url.js';
-
-/** Length of a refresh token: 32 random bytes as unpadded Base64Url. */
-const REFRESH_TOKEN_LENGTH = 43;
+import { encodeBase64url } from '../encoding/base64url.js';
 
 /**
- * Makes a new refresh token: 32 bytes from `crypto.randomBytes`, Base64Url (43 characters).
+ * Makes 32 random bytes as Base64Url (43 characters): the shape of a token secret (and of a
+ * refresh token of contract v1), used by the conformance kit for random hashes.
  * @internal
  */
 export function generateRefreshToken(): string {
@@ -28,24 +26,17 @@ export function generateId(): string {
 }
 
 /**
- * Tells whether a value has the exact shape of a refresh token jwtkit issued (a string of 43
- * Base64Url characters, the canonical encoding of 32 bytes). Anything else is refused before the
- * store is asked.
- * @internal
- */
-export function isRefreshTokenShaped(value: unknown): value is string {
-  return typeof value === 'string' && value.length === REFRESH_TOKEN_LENGTH && decodeBase64urlOrUndefined(value) !== undefined;
-}
-
-/**
- * The key a store keeps a refresh token under: the Base64Url SHA-256 of its text (43 characters).
+ * The Base64Url SHA-256 of a text (43 characters): what a store keeps of a refresh token's secret
+ * part (the part after the last `.`), and the key of a refresh token of the first format
+ * (43 characters, no `.`).
  *
- * @param refreshToken - a refresh token.
+ * @param refreshToken - a refresh token's secret part, or a whole token of the first format.
  * @returns its hash.
  * @example
  * ```ts
  * import { hashRefreshToken } from 'jwtkit';
- * const record = await store.find(hashRefreshToken(refreshToken));
+ * // In a test of a custom store: the hash a store receives for a token's secret part.
+ * const hash = hashRefreshToken(refreshToken.slice(refreshToken.lastIndexOf('.') + 1));
  * ```
  * @throws never.
  */

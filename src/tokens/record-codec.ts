@@ -1,6 +1,6 @@
 /**
- * What every refresh-token store keeps of a new record: its claims as JSON text, and the error
- * for a hash that is already stored. Used by the memory store here and by the database stores
+ * What every refresh-token store keeps of a new family or a successor: its claims as JSON text,
+ * and the error for a family id that is already stored. Used by the memory store here and by the database stores
  * (whose own argument checks and decoding live in `src/stores/shared/`); not part of the public API.
  *
  * @module
@@ -26,22 +26,39 @@ export function encodeClaims(claims: unknown): string {
 }
 
 /**
- * The error for a record whose hash is already stored: a store never replaces a record, and a
- * caller that reuses a hash misuses it (`ERR_INVALID_OPTION`). @internal
+ * Checks that a store argument (a family, a successor, a presented token) is an object before a
+ * member of it is read; throws `ERR_INVALID_OPTION` naming it. @internal
  */
-export function duplicateHashError(cause?: unknown): JwtError {
-  const message = 'a refresh token record with this hash already exists';
+export function objectArgument<T>(value: T, what: string): T {
+  if (typeof value !== 'object' || value === null) throw new JwtError('ERR_INVALID_OPTION', `${what} must be an object`);
+  return value;
+}
+
+/**
+ * The error for a family whose id is already stored: a store never replaces a family, and a
+ * caller that reuses an id misuses it (`ERR_INVALID_OPTION`). @internal
+ */
+export function duplicateFamilyError(cause?: unknown): JwtError {
+  const message = 'a refresh token family with this id already exists';
   return new JwtError('ERR_INVALID_OPTION', message, cause === undefined ? undefined : { cause });
 }
 
-/** A new record as a store keeps it: its claims as JSON text (see {@link encodeClaims}). @internal */
-export interface EncodedNewRecord {
-  readonly hash: string;
-  readonly subject: string;
+/** A new family as a store keeps it: its claims as JSON text (see {@link encodeClaims}). @internal */
+export interface EncodedNewFamily {
   readonly familyId: string;
-  readonly parentHash: string | null;
+  readonly subject: string;
+  readonly hash: string;
+  readonly tagKey: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+  readonly idleExpiresAt: number | null;
+  readonly claimsJson: string;
+  readonly jkt: string | null;
+}
+
+/** A successor as a store keeps it: its claims as JSON text. @internal */
+export interface EncodedSuccessor {
+  readonly hash: string;
   readonly idleExpiresAt: number | null;
   readonly claimsJson: string;
 }

@@ -13,9 +13,17 @@ import { bindKey, isBoundKey, toVerificationKey } from '../jws/key.js';
 import { readClockTolerance } from '../jwt/claims.js';
 import type { BoundKey, JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
 import { MemoryRefreshTokenStore } from './memory-refresh-token-store.js';
+import { MemoryRevocationStore } from './memory-revocation-store.js';
+import { checkRevocationStore } from './revocation-check.js';
 import type { RefreshTokenStore, RevocationStore } from './store.js';
 import type { KeyRing } from '../keys/key-ring.js';
-import { TOKEN_SERVICE_OPTION_NAMES, type IsRevokedHook, type TokenServiceEvent, type TokenServiceOptions } from './types.js';
+import {
+  TOKEN_SERVICE_OPTION_NAMES,
+  type IsRevokedHook,
+  type RefreshClaimsHook,
+  type TokenServiceEvent,
+  type TokenServiceOptions,
+} from './types.js';
 
 /** The longest accepted `reuseGrace`, in seconds: a longer window would blunt reuse detection. */
 export const MAX_REUSE_GRACE_SECONDS = 60;
@@ -38,10 +46,14 @@ export interface TokenServiceConfig<Claims extends object> {
   readonly refreshTokenTtl: number;
   readonly idleTtl: number | undefined;
   readonly store: RefreshTokenStore;
-  readonly revocationStore: RevocationStore | undefined;
+  /** The `revocationStore` option, or a `MemoryRevocationStore` of this service. */
+  readonly revocationStore: RevocationStore;
+  /** The `maxSessionsPerSubject` option. */
+  readonly maxSessionsPerSubject: number;
   /** The `reuseGrace` option, in seconds. */
   readonly reuseGrace: number;
   readonly clockTolerance: number | undefined;
+  readonly refreshClaims: RefreshClaimsHook<Claims> | undefined;
   readonly isRevoked: IsRevokedHook<Claims> | undefined;
   readonly onEvent: ((event: TokenServiceEvent) => void) | undefined;
   /** The `clock` option; `undefined` reads the system time. */
@@ -49,7 +61,10 @@ export interface TokenServiceConfig<Claims extends object> {
 }
 
 const REFRESH_STORE_METHODS = ['insert', 'find', 'rotate', 'revokeFamily', 'revokeSubject', 'deleteExpired'] as const;
-const REVOCATION_STORE_METHODS = ['revokeJti', 'isJtiRevoked', 'revokeIssuedBefore', 'issuedBeforeCutoff', 'deleteExpired'] as const;
+
+/** The default and the largest `maxSessionsPerSubject`. */
+export const DEFAULT_MAX_SESSIONS_PER_SUBJECT = 100;
+const MAX_SESSIONS_PER_SUBJECT = 1_000_000;
 
 /**
  * Validates every option of `createTokenService`.
@@ -90,9 +105,13 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
     idleTtl,
     store: options.store === undefined ? new MemoryRefreshTokenStore() : checkStore(options.store, REFRESH_STORE_METHODS, 'store'),
     revocationStore:
-      options.revocationStore === undefined ? undefined : checkStore(options.revocationStore, REVOCATION_STORE_METHODS, 'revocationStore'),
+      options.revocationStore === undefined
+        ? new MemoryRevocationStore()
+        : checkRevocationStore(options.revocationStore, 'revocationStore'),
+    maxSessionsPerSubject: readMaxSessions(options.maxSessionsPerSubject),
     reuseGrace: readReuseGrace(options),
     clockTolerance: readClockTolerance(options.clockTolerance),
+    refreshClaims: optionalFunction(options.refreshClaims, 'refreshClaims'),
     isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
     onEvent: optionalFunction(options.onEvent, 'onEvent'),
     clock: checkClock(options.clock, 'clock'),
@@ -110,6 +129,14 @@ function readReuseGrace(options: Pick<TokenServiceOptions, 'reuseGrace' | 'reuse
   const seconds = durationToSeconds(reuseGraceSeconds ?? reuseGrace ?? 0, option);
   if (!Number.isInteger(seconds) || seconds > MAX_REUSE_GRACE_SECONDS) throw new JwtError('ERR_INVALID_OPTION', range);
   return seconds;
+}
+
+function readMaxSessions(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_SESSIONS_PER_SUBJECT;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SESSIONS_PER_SUBJECT) {
+    throw new JwtError('ERR_INVALID_OPTION', `"maxSessionsPerSubject" must be a whole number from 1 to ${MAX_SESSIONS_PER_SUBJECT}`);
+  }
+  return value;
 }
 
 function readKey(key: unknown, alg: JwsAlgorithm | undefined): Pick<TokenServiceConfig<object>, 'signingKey' | 'verification'> {
@@ -173,8 +200,12 @@ function checkStore<Store>(store: Store, methods: readonly string[], option: str
   if (typeof store !== 'object' || store === null) throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a store object`);
   for (const method of methods) {
     if (typeof (store as Record<string, unknown>)[method] !== 'function') {
-      throw new JwtError('ERR_INVALID_OPTION', `"${option}" must have a "${method}" method`);
+      throw new JwtError('ERR_INVALID_OPTION', `"${option}" must have a "${method}" method (refresh token store contract v2)`);
     }
+  }
+  const adoptLegacy = (store as Record<string, unknown>)['adoptLegacy'];
+  if (adoptLegacy !== undefined && typeof adoptLegacy !== 'function') {
+    throw new JwtError('ERR_INVALID_OPTION', `"${option}.adoptLegacy" must be a method when present`);
   }
   return store;
 }

@@ -26,7 +26,57 @@ export interface AccessTokenClaims extends JwtClaims {
   exp: number;
   /** Unique token id: the key of the revocation denylist. */
   jti: string;
+  /**
+   * The session (the refresh-token family id): revoking the session (logout, reuse detection,
+   * logout everywhere) revokes every access token that names it. Set on every token jwtkit 0.2 or
+   * later issues; absent only from tokens of jwtkit 0.1, accepted until they expire.
+   */
+  sid?: string;
+  /**
+   * The confirmation of a sender-constrained token (RFC 7800): `jkt`, the thumbprint of the DPoP key
+   * the session is bound to (RFC 9449 §6.1). Absent from bearer tokens.
+   */
+  cnf?: {
+    /** The JWK SHA-256 thumbprint of the DPoP key (RFC 9449 §6.1). */
+    jkt?: string;
+    /** The SHA-256 thumbprint of a TLS client certificate (RFC 8705 §3.1); the token service never sets it. */
+    'x5t#S256'?: string;
+  };
 }
+
+/** Options of {@link TokenService.issue}. Any other member is refused with `ERR_INVALID_OPTION`. */
+export interface IssueOptions {
+  /**
+   * The thumbprint of the DPoP proof that came with the login (`thumbprint` of `verifyDPoPProof`'s
+   * result, RFC 9449 §5): the session is bound to that key. Its access tokens carry
+   * `cnf: { jkt }` and `tokenType` is `'DPoP'`; every refresh of the session must prove the same
+   * key. Default: none (a bearer session).
+   */
+  dpopThumbprint?: string;
+}
+
+/** Options of {@link TokenService.refresh}. Any other member is refused with `ERR_INVALID_OPTION`. */
+export interface RefreshOptions {
+  /**
+   * The thumbprint of the DPoP proof that came with the refresh request. Required for a session
+   * bound to a key, and it must be that key's; for a bearer session it binds the new access token
+   * (not the session). Default: none.
+   */
+  dpopThumbprint?: string;
+}
+
+/** Options of {@link TokenService.verifyAccessToken}: what the request proves. Any other member is refused with `ERR_INVALID_OPTION`. */
+export interface VerifyAccessTokenOptions {
+  /**
+   * The thumbprint of the DPoP proof that came with the request (`verifyDPoPProof`), when the token
+   * came with the `DPoP` scheme. A DPoP-bound token without it is refused (`checkTokenBinding`).
+   * Default: none (a `Bearer` request).
+   */
+  dpopThumbprint?: string;
+}
+
+/** An option name of {@link IssueOptions}, {@link RefreshOptions} and {@link VerifyAccessTokenOptions}. @internal */
+export const PROOF_OPTION_NAMES = optionNames<IssueOptions & RefreshOptions & VerifyAccessTokenOptions>({ dpopThumbprint: true });
 
 /** A login: `issue` returned a new pair (a new family). */
 export interface TokenIssuedEvent {
@@ -67,9 +117,26 @@ export interface RefreshFailedEvent {
 }
 
 /**
+ * A refresh of a session bound to a DPoP key came with a proof of another key: a theft signal (the
+ * refresh token was copied to a device without the key). The session is revoked (`key_mismatch`)
+ * and `family_revoked` follows.
+ */
+export interface DPoPKeyMismatchEvent {
+  /** The event type. */
+  type: 'dpop_key_mismatch';
+  /** The user. */
+  subject: string;
+  /** The session. */
+  familyId: string;
+  /** When it happened (the service's clock). */
+  at: Date;
+}
+
+/**
  * An already-used refresh token was presented. A replay (`withinGrace: false`) is the signal of a
- * stolen token, and the family is revoked: alert on it. Within `reuseGrace` of the rotation
- * it is treated as a concurrent double submit: refused, family kept.
+ * stolen token, and the session is revoked: alert on it. Within `reuseGrace` of the rotation, and
+ * only while the successor is unused, it is treated as a concurrent double submit: refused,
+ * session kept.
  */
 export interface RefreshReuseDetectedEvent {
   /** The event type. */
@@ -80,13 +147,21 @@ export interface RefreshReuseDetectedEvent {
   familyId: string;
   /** When the presented token was rotated. */
   usedAt: Date;
-  /** Whether the presentation fell within `reuseGrace` of the rotation (then the family is kept). */
+  /**
+   * Whether the presentation counts as a concurrent double submit: within `reuseGrace` of the
+   * rotation, and the successor not used yet (then the family is kept).
+   */
   withinGrace: boolean;
+  /** Whether the presented token's successor had itself been used: then the other party moved on, and it is never a double submit. */
+  successorUsed: boolean;
   /** When it happened (the service's clock). */
   at: Date;
 }
 
-/** A refresh-token family (one session) was revoked: reuse, logout, or by the application. */
+/**
+ * A session (a refresh-token family) was revoked, and its access tokens with it: reuse, logout, the
+ * session cap (`session_limit`), or by the application.
+ */
 export interface FamilyRevokedEvent {
   /** The event type. */
   type: 'family_revoked';
@@ -128,6 +203,7 @@ export type TokenServiceEvent =
   | TokenRefreshedEvent
   | RefreshFailedEvent
   | RefreshReuseDetectedEvent
+  | DPoPKeyMismatchEvent
   | FamilyRevokedEvent
   | SubjectRevokedEvent
   | AccessTokenRevokedEvent;
@@ -137,6 +213,22 @@ export type TokenServiceEvent =
  * Return `true` to refuse the token with `ERR_JWT_REVOKED`.
  */
 export type IsRevokedHook<Claims extends object> = (payload: Claims & AccessTokenClaims, header: JwsHeader) => boolean | Promise<boolean>;
+
+/** What the `refreshClaims` hook of {@link TokenServiceOptions} receives at each refresh. */
+export interface RefreshClaimsContext<Claims extends object> {
+  /** The user. */
+  subject: string;
+  /** The session (the `sid` of its access tokens). */
+  sessionId: string;
+  /** The session's current claims (a copy: changing it changes nothing). */
+  claims: Claims;
+}
+
+/**
+ * Re-reads a session's claims at a refresh: returns the claims of the new access token (kept for
+ * the session from then on), or `false` to end the session. May be async.
+ */
+export type RefreshClaimsHook<Claims extends object> = (session: RefreshClaimsContext<Claims>) => Claims | false | Promise<Claims | false>;
 
 /** Options of {@link createTokenService}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface TokenServiceOptions<Claims extends object = Record<string, unknown>> {
@@ -178,14 +270,22 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
    * time left. At most `refreshTokenTtl`. Default: none (only the absolute lifetime applies).
    */
   idleTtl?: Duration;
-  /** Where refresh tokens are kept. Default: a new `MemoryRefreshTokenStore` (one process only). */
+  /** Where refresh tokens are kept (store contract v2). Default: a new `MemoryRefreshTokenStore` (one process only). */
   store?: RefreshTokenStore;
   /**
-   * Where revoked access tokens are kept (the `jti` denylist and per-subject cutoffs). Without
-   * one, access tokens stay valid until their `exp` after logout, and `revokeAccessToken` throws.
-   * Default: none.
+   * Where revocations of access tokens are kept (the `jti` denylist, revoked sessions and
+   * per-subject cutoffs), checked by `verifyAccessToken`. Several processes (or resource servers,
+   * through `createRevocationCheck`) must share one: a `RedisRevocationStore` or a
+   * `PostgresRevocationStore`; otherwise a logout handled by one process does not reach the access
+   * tokens another verifies. Default: a new `MemoryRevocationStore` (one process only).
    */
   revocationStore?: RevocationStore;
+  /**
+   * The most live sessions (refresh-token families) one subject may have. A login beyond it ends
+   * the subject's oldest live session (reason `session_limit`, its access tokens too), so one
+   * account cannot grow the store without bound. A whole number from 1 to 1,000,000. Default: `100`.
+   */
+  maxSessionsPerSubject?: number;
   /**
    * How long after a rotation presenting the rotated token again is treated as a concurrent
    * double submit (two tabs refreshing at once) rather than a replay: it fails with
@@ -202,6 +302,17 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
   reuseGraceSeconds?: number;
   /** Leeway for `exp`, `nbf` and `iat` when verifying access tokens, in seconds (0 to 300). Default: `5`. */
   clockTolerance?: number;
+  /**
+   * Called at each refresh, after the presented token was found valid and before anything is
+   * signed or stored, with the subject, the session id and the session's current claims. Return
+   * the claims for the new access token (a changed role, say; they are stored with the session and
+   * passed to the next call), or `false` to end the session (an account disabled): the session and
+   * its access tokens are revoked with the reason `refresh_denied`, `onEvent` receives
+   * `family_revoked`, and the refresh fails with `ERR_REFRESH_REVOKED`. If the hook throws, the
+   * refresh fails with that error and consumes nothing. Default: none (the claims given at login
+   * are kept for the whole session).
+   */
+  refreshClaims?: RefreshClaimsHook<Claims>;
   /**
    * An extra revocation check run on every verified access token (after the signature and claims);
    * returning `true` refuses the token with `ERR_JWT_REVOKED`. Default: none.
@@ -232,9 +343,11 @@ export const TOKEN_SERVICE_OPTION_NAMES = optionNames<TokenServiceOptions>({
   idleTtl: true,
   store: true,
   revocationStore: true,
+  maxSessionsPerSubject: true,
   reuseGrace: true,
   reuseGraceSeconds: true,
   clockTolerance: true,
+  refreshClaims: true,
   isRevoked: true,
   onEvent: true,
   clock: true,
@@ -242,12 +355,15 @@ export const TOKEN_SERVICE_OPTION_NAMES = optionNames<TokenServiceOptions>({
 
 /** What `issue` and `refresh` return: an OAuth 2.0 token response (RFC 6749 §5.1), as an object. */
 export interface TokenPair {
-  /** The access token: a JWT with `typ: at+jwt` (RFC 9068). Send it as `Authorization: Bearer`. */
+  /** The access token: a JWT with `typ: at+jwt` (RFC 9068). Send it as `Authorization: Bearer` (or `DPoP`, with a proof, when `tokenType` is `'DPoP'`). */
   accessToken: string;
-  /** The refresh token: 43 opaque Base64Url characters. Keep it secret (an HttpOnly cookie); it is single-use. */
+  /**
+   * The refresh token: `<session id>.<generation>.<secret>` (at most 83 characters of Base64Url,
+   * digits and dots), opaque to clients. Keep it secret (an HttpOnly cookie); it is single-use.
+   */
   refreshToken: string;
-  /** Always `'Bearer'`. */
-  tokenType: 'Bearer';
+  /** `'DPoP'` when the access token is bound to a DPoP key (`cnf.jkt`), else `'Bearer'`. */
+  tokenType: 'Bearer' | 'DPoP';
   /** Seconds until the access token expires. */
   expiresIn: number;
   /** Seconds until the refresh token expires (the earlier of the session's absolute and idle expiry). */
@@ -276,37 +392,45 @@ export interface TokenService<Claims extends object = Record<string, unknown>> {
    *
    * @param subject - the user id (`sub`): a non-empty string.
    * @param claims - extra claims for every access token of this session (a JSON object without
-   *   `iss`, `sub`, `aud`, `iat`, `exp`, `nbf`, `jti`); kept with the refresh token to mint the next ones.
-   * @throws `ERR_INVALID_OPTION` (bad subject or claims), `ERR_KEY_INVALID`, `ERR_STORE_UNAVAILABLE`
-   *   (nothing was stored and no token is returned).
+   *   `iss`, `sub`, `aud`, `iat`, `exp`, `nbf`, `jti`, `sid`, `cnf`); kept with the session to mint the next ones.
+   * @param options - see {@link IssueOptions} (a DPoP proof's key binds the session).
+   * @throws `ERR_INVALID_OPTION` (bad subject, claims or options), `ERR_KEY_INVALID`, `ERR_STORE_UNAVAILABLE`
+   *   (no token is returned; the session may have been stored, unusable since nobody holds its token).
    */
-  issue(subject: string, claims?: Claims): Promise<TokenPair>;
+  issue(subject: string, claims?: Claims, options?: IssueOptions): Promise<TokenPair>;
 
   /**
    * Verifies an access token: signature, `typ: at+jwt` (so a refresh token, an ID token or any
-   * other JWT is refused), `iss`, `aud`, `exp`, `iat`, `sub`, `jti`; then revocation: the
-   * `isRevoked` hook, the `jti` denylist and the subject's cutoff.
+   * other JWT is refused), `iss`, `aud`, `exp`, `iat`, `sub`, `jti`, `sid` (a string when present);
+   * then the binding of a sender-constrained token (`checkTokenBinding`: a DPoP-bound token needs
+   * `options.dpopThumbprint`, of its key); then revocation: the `isRevoked` hook, the `jti`
+   * denylist, the revoked sessions and the subject's cutoff.
    *
-   * @param token - the compact JWT from `Authorization: Bearer`.
+   * @param token - the compact JWT from `Authorization: Bearer` (or `DPoP`).
+   * @param options - see {@link VerifyAccessTokenOptions}.
    * @returns the verified payload and header.
    * @throws the codes of `verify` (`ERR_JWT_TYPE_MISMATCH`, `ERR_JWT_EXPIRED`, ...), `ERR_JWT_REVOKED`,
-   *   `ERR_STORE_UNAVAILABLE` (the revocation store failed: the token is refused).
+   *   `ERR_TOKEN_BINDING_MISMATCH`, `ERR_STORE_UNAVAILABLE` (the revocation store failed: the token is refused).
    */
-  verifyAccessToken(token: string): Promise<VerifyResult<Claims & AccessTokenClaims>>;
+  verifyAccessToken(token: string, options?: VerifyAccessTokenOptions): Promise<VerifyResult<Claims & AccessTokenClaims>>;
 
   /**
    * Trades a refresh token for a new pair in the same session, consuming it atomically.
    *
    * @param refreshToken - the refresh token from the client.
+   * @param options - see {@link RefreshOptions} (the DPoP proof's key, required for a bound session).
    * @throws `ERR_REFRESH_INVALID` (malformed or unknown), `ERR_REFRESH_REUSED` (already used: the
-   *   family is revoked, unless within `reuseGrace`), `ERR_REFRESH_REVOKED`,
-   *   `ERR_REFRESH_EXPIRED`, `ERR_STORE_UNAVAILABLE` (the old token stays usable), `ERR_KEY_INVALID`.
+   *   session is revoked, unless a double submit within `reuseGrace`), `ERR_REFRESH_REVOKED`,
+   *   `ERR_REFRESH_EXPIRED`, `ERR_TOKEN_BINDING_MISMATCH` (a bound session without a proof: nothing
+   *   consumed; with a proof of another key: the session is revoked, `key_mismatch`),
+   *   `ERR_STORE_UNAVAILABLE` (the old token stays usable), `ERR_KEY_INVALID`, `ERR_INVALID_OPTION`.
    */
-  refresh(refreshToken: string): Promise<TokenPair>;
+  refresh(refreshToken: string, options?: RefreshOptions): Promise<TokenPair>;
 
   /**
-   * Logout: revokes the session (the family) of a refresh token. Unknown or malformed tokens are
-   * ignored (RFC 7009 §2.2).
+   * Logout: revokes the session (the family) of a refresh token, and the session's access tokens
+   * (their `sid`). Any token of the session this service issued counts, a rotated one too; unknown
+   * or malformed tokens are ignored (RFC 7009 §2.2).
    *
    * @returns `true` when a session was found and is now revoked.
    * @throws `ERR_STORE_UNAVAILABLE`.
@@ -314,22 +438,23 @@ export interface TokenService<Claims extends object = Record<string, unknown>> {
   revoke(refreshToken: string): Promise<boolean>;
 
   /**
-   * Logout everywhere (or after a password change): revokes every session of the subject and,
-   * with a `revocationStore`, every access token issued to it before the current second (its
-   * `iat` is earlier than the call's whole second). Sessions started afterwards are not affected,
-   * and neither are access tokens issued within the same second, so a login right after the call
-   * (e.g. after a password change) works; the cutoff is kept until every earlier token has expired.
-   * Without a `revocationStore`, access tokens stay valid until their `exp`.
+   * Logout everywhere (or after a password change): first a cutoff (every access token of the
+   * subject issued before the call's whole second is refused), then every session of the subject
+   * is revoked, and with it every access token of those sessions (their `sid`), those issued within
+   * the same second included. Sessions started afterwards are not affected, so a login right after
+   * the call (e.g. after a password change) works. The entries are kept until every earlier access
+   * token has expired.
    *
-   * @throws `ERR_INVALID_OPTION` (bad subject), `ERR_STORE_UNAVAILABLE`.
+   * @throws `ERR_INVALID_OPTION` (bad subject), `ERR_STORE_UNAVAILABLE` (then possibly partly
+   *   applied: retry; a retry reaches every session again).
    */
   revokeAll(subject: string): Promise<void>;
 
   /**
-   * Puts one access token on the denylist until its `exp`. Needs a `revocationStore`. A token is
-   * verified first; an already expired one is ignored.
+   * Puts one access token on the denylist until its `exp`. A token is verified first; an already
+   * expired one is ignored.
    *
-   * @throws `ERR_INVALID_OPTION` (no `revocationStore`, bad reference), the codes of
+   * @throws `ERR_INVALID_OPTION` (bad reference), the codes of
    *   `verifyAccessToken` for a token that is not a valid access token, `ERR_STORE_UNAVAILABLE`.
    */
   revokeAccessToken(token: AccessTokenReference): Promise<void>;

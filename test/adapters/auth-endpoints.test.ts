@@ -22,7 +22,7 @@ import {
   generateKeyPair,
   isJwtError,
 } from '../../src/index.js';
-import type { KeyRing, NewRefreshTokenRecord, RefreshTokenStore, TokenService } from '../../src/index.js';
+import type { KeyRing, RefreshTokenStore, TokenService } from '../../src/index.js';
 import { createFakeClock } from '../../src/testing/index.js';
 import { ENDPOINT_SERVER_FACTORIES } from './helpers/endpoint-servers.js';
 import type { RunningEndpoints } from './helpers/endpoint-servers.js';
@@ -42,13 +42,13 @@ class SwitchableStore extends MemoryRefreshTokenStore {
   private check(): void {
     if (this.down) throw new JwtError('ERR_STORE_UNAVAILABLE', 'connection refused');
   }
-  override async insert(record: NewRefreshTokenRecord): Promise<void> {
+  override async insert(...args: Parameters<RefreshTokenStore['insert']>): ReturnType<RefreshTokenStore['insert']> {
     this.check();
-    return super.insert(record);
+    return super.insert(...args);
   }
-  override async find(hash: string): ReturnType<RefreshTokenStore['find']> {
+  override async find(familyId: string): ReturnType<RefreshTokenStore['find']> {
     this.check();
-    return super.find(hash);
+    return super.find(familyId);
   }
   override async rotate(...args: Parameters<RefreshTokenStore['rotate']>): ReturnType<RefreshTokenStore['rotate']> {
     this.check();
@@ -58,7 +58,7 @@ class SwitchableStore extends MemoryRefreshTokenStore {
     this.check();
     return super.revokeFamily(...args);
   }
-  override async revokeSubject(...args: Parameters<RefreshTokenStore['revokeSubject']>): Promise<void> {
+  override async revokeSubject(...args: Parameters<RefreshTokenStore['revokeSubject']>): ReturnType<RefreshTokenStore['revokeSubject']> {
     this.check();
     return super.revokeSubject(...args);
   }
@@ -149,7 +149,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       expect(body['expires_in']).toBe(300);
       expect(decode(body['access_token'] as string).payload).toMatchObject({ sub: 'alice', scope: 'read', iss: ISSUER });
       const refresh = cookieOf(answer) as string;
-      expect(refresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(refresh).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       issuedRefreshTokens.push(refresh);
       expect(attributesOf(answer)).toEqual(['Path=/auth', `Max-Age=${REFRESH_TTL}`, 'HttpOnly', 'Secure', 'SameSite=Strict']);
       expect(answer.headers.get('cache-control')).toBe('no-store');
@@ -238,7 +238,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('auth endpoints on %s', (_name, start) 
       expect(rotated.headers.get('cache-control')).toBe('no-store');
       expect(rotated.headers.get('pragma')).toBe('no-cache');
       const second = cookieOf(rotated) as string;
-      expect(second).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(second).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect(second).not.toBe(first);
       issuedRefreshTokens.push(first, second);
 

@@ -61,7 +61,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('refresh grace window with the cookie t
     expect(loser.setCookies).toEqual([]);
     // The cookie the browser keeps is the winner's successor, and the session is alive.
     const successor = refreshCookieOf(winner) as string;
-    expect(successor).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(successor).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
     expect((await refreshWith(successor)).status).toBe(200);
   });
 });

@@ -126,7 +126,7 @@ if (chromiumPath === undefined && !inCi) {
 
       const cookie = await refreshCookie();
       expect(cookie).toMatchObject({
-        value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        value: expect.stringMatching(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/),
         httpOnly: true,
         sameSite: 'Strict',
         path: '/auth',
@@ -148,7 +148,7 @@ if (chromiumPath === undefined && !inCi) {
       // Refresh through the HttpOnly cookie: the browser sends it, the page never sees it.
       expect(await act('#refresh', 'refresh')).toBe('200');
       const rotated = await refreshCookie();
-      expect(rotated?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(rotated?.value).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect(rotated?.value).not.toBe(cookie?.value);
       expect(await act('#call', 'call')).toBe('200');
 
@@ -194,8 +194,8 @@ if (chromiumPath === undefined && !inCi) {
         body: JSON.stringify({ username: 'alice', password: 'wonderland' }),
       });
       expect(attackerLogin.status).toBe(200);
-      const attackers = /jwtkit-refresh=([A-Za-z0-9_-]{43})/.exec(attackerLogin.headers.get('set-cookie') ?? '')?.[1] as string;
-      expect(attackers).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const attackers = /jwtkit-refresh=([A-Za-z0-9_.-]+)/.exec(attackerLogin.headers.get('set-cookie') ?? '')?.[1] as string;
+      expect(attackers).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
 
       // A page of a sibling origin (same host, cookies ignore the port) plants the cookie through
       // document.cookie: Chromium stores the comma as part of the value of `pref`.
@@ -215,10 +215,10 @@ if (chromiumPath === undefined && !inCi) {
       await page.fill('#password', 'wonderland');
       expect(await act('#login', 'login')).toBe('200');
       const victims = (await refreshCookie())?.value;
-      expect(victims).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(victims).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect(await act('#refresh', 'refresh')).toBe('200');
       const rotated = (await refreshCookie())?.value;
-      expect(rotated).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(rotated).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect([victims, attackers]).not.toContain(rotated);
       expect((await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'pref')?.value).toBe(
         `dark,jwtkit-refresh=${attackers}`,

@@ -28,10 +28,17 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
  * (22.5 kB) and the DPoP / mTLS core (3.4 kB, 25.94 kB). The messages that name the fix for
  * common near-misses (a `Bearer ` prefix, a trailing newline, an unset key, PEM text given to
  * sign/verify, a short secret) added 0.32 kB (11.66 kB), the DPoP wiring of the adapters 0.53 kB
- * to the root entry (26.47 kB). Both budgets keep about 250 B of room: growth past them needs a
- * reason written here (the aim stays 8 kB and 20 kB).
+ * to the root entry (26.47 kB). Store contract v2 (one record per session, the tagged refresh-token
+ * format, revoked sessions and `createRevocationCheck`, the session cap, DPoP-bound sessions, the
+ * `refreshClaims` hook) and the adapters' refusal events with their default log, the CSRF and
+ * cookie-path reasons that name the fix and `getAuth` added 2.2 kB to the root entry (28.68 kB);
+ * DPoP at the auth endpoints with the RFC 6749 §6 form grant, and remote signers 1.8 kB more
+ * (30.52 kB). Remote signers cost sign + verify 0.2 kB (11.95 kB: the refusal in the synchronous
+ * forms and the asynchronous path; the DER conversion and the signature check travel with the
+ * signer, `createSegment` in src/jws/remote-signature.ts, not with `sign`). Both budgets keep about
+ * 250 B of room: growth past them needs a reason written here (the aim stays 8 kB and 20 kB).
  */
-export const SIZE_BUDGET = { signAndVerify: 11_900, rootEntry: 26_750 } as const;
+export const SIZE_BUDGET = { signAndVerify: 12_200, rootEntry: 30_800 } as const;
 
 beforeAll(() => ensureBuilt(), 120_000);
 

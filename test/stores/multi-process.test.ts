@@ -4,11 +4,11 @@
 // revokes the family for every process.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, PostgresRefreshTokenStore } from '../../src/stores/postgres/index.js';
-import { RedisRefreshTokenStore } from '../../src/stores/redis/index.js';
-import { hashRefreshToken } from '../../src/tokens/opaque.js';
+import type { JwtClaims } from '../../src/jwt/types.js';
+import { migrate, PostgresRefreshTokenStore, PostgresRevocationStore } from '../../src/stores/postgres/index.js';
+import { RedisRefreshTokenStore, RedisRevocationStore } from '../../src/stores/redis/index.js';
 import { createTokenService } from '../../src/tokens/token-service.js';
-import type { RefreshTokenStore } from '../../src/tokens/store.js';
+import type { RefreshTokenStore, RevocationStore } from '../../src/tokens/store.js';
 import { findPostgresBindir, findRedisServer } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { openPool } from '../helpers/servers/postgres-clients.js';
@@ -31,7 +31,11 @@ afterAll(() => {
 });
 
 /** The scenario, for workers configured by `configs` and a store for the test's own process. */
-function sharedStoreScenario(getStore: () => RefreshTokenStore, configs: () => Omit<WorkerConfig, 'secret' | 'reuseGraceSeconds'>[]): void {
+function sharedStoreScenario(
+  getStore: () => RefreshTokenStore,
+  getRevocationStore: () => RevocationStore,
+  configs: () => Omit<WorkerConfig, 'secret' | 'reuseGraceSeconds'>[],
+): void {
   let workers: WorkerProcess[] = [];
   const secret = randomBytes(32);
   beforeAll(async () => {
@@ -82,7 +86,33 @@ function sharedStoreScenario(getStore: () => RefreshTokenStore, configs: () => O
     // 4. Every process now refuses the live token of that family.
     const afterReplay = await Promise.all(workers.map((worker) => refreshIn(worker, [live])));
     expect(afterReplay.flat()).toEqual(Array(WORKERS).fill({ ok: false, code: 'ERR_REFRESH_REVOKED' }));
-    expect(await getStore().find(hashRefreshToken(live))).toMatchObject({ usedAt: null, revoked: true, revokedReason: 'reuse' });
+    expect(await getStore().find(live.slice(0, live.indexOf('.')))).toMatchObject({ generation: 2, revoked: true, revokedReason: 'reuse' });
+  });
+
+  it('a resource server in another process refuses the access tokens of a session the auth server ended (createRevocationCheck)', async () => {
+    const auth = createTokenService({
+      key: secret,
+      alg: 'HS256',
+      issuer: 'https://issuer.test',
+      audience: 'https://api.test',
+      store: getStore(),
+      revocationStore: getRevocationStore(),
+    });
+    const subject = `user-${randomBytes(4).toString('hex')}`;
+    const [phone, laptop, other] = await Promise.all([auth.issue(subject), auth.issue(subject), auth.issue(`${subject}-other`)]);
+    const payloadOf = async (accessToken: string): Promise<JwtClaims> => (await auth.verifyAccessToken(accessToken)).payload;
+    const [phoneClaims, laptopClaims, otherClaims] = await Promise.all([phone, laptop, other].map((pair) => payloadOf(pair.accessToken)));
+    const resourceServer = workers[1] as WorkerProcess;
+    const revokedThere = async (payload: JwtClaims) =>
+      (await resourceServer.request<{ revoked: boolean }>({ type: 'isRevoked', payload })).revoked;
+
+    expect(await revokedThere(phoneClaims as JwtClaims)).toBe(false);
+    await auth.revoke(phone.refreshToken); // logout of one session
+    expect(await revokedThere(phoneClaims as JwtClaims)).toBe(true);
+    expect(await revokedThere(laptopClaims as JwtClaims)).toBe(false);
+    await auth.revokeAll(subject); // logout everywhere, within the same second as the login
+    expect(await revokedThere(laptopClaims as JwtClaims)).toBe(true);
+    expect(await revokedThere(otherClaims as JwtClaims)).toBe(false);
   });
 }
 
@@ -101,6 +131,7 @@ describeWithServer('several processes sharing a Redis store', findRedisServer(),
   describe('two node-redis and two ioredis workers', () => {
     sharedStoreScenario(
       () => new RedisRefreshTokenStore({ client: client.client, keyPrefix }),
+      () => new RedisRevocationStore({ client: client.client, keyPrefix }),
       () =>
         ['node-redis', 'ioredis', 'node-redis', 'ioredis'].map((backend) => ({
           backend: backend as WorkerConfig['backend'],
@@ -128,6 +159,7 @@ describeWithServer('several processes sharing a PostgreSQL store', findPostgresB
   describe('four pg Pool workers', () => {
     sharedStoreScenario(
       () => new PostgresRefreshTokenStore({ client: pool.client }),
+      () => new PostgresRevocationStore({ client: pool.client }),
       () => Array.from({ length: WORKERS }, () => ({ backend: 'postgres' as const, url })),
     );
   });

@@ -1,5 +1,6 @@
 // The PostgreSQL stores against the conformance kit: on PGlite (always) and on a real PostgreSQL
-// server started by this file (when the binaries are installed).
+// server started by this file (when the binaries are installed). Records of contract v1 for
+// adoptLegacy are written as the previous version of the store wrote them.
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, PostgresRefreshTokenStore, PostgresRevocationStore, type PostgresQueryable } from '../../src/stores/postgres/index.js';
@@ -7,12 +8,17 @@ import { runRefreshTokenStoreSuite, runRevocationStoreSuite } from '../../src/te
 import { findPostgresBindir } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { startPglite } from '../helpers/servers/pglite.js';
+import { insertLegacyRecord } from '../helpers/servers/postgres-families.js';
 import { openPool } from '../helpers/servers/postgres-clients.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/servers/postgres-server.js';
 
 function conformance(getClient: () => PostgresQueryable, schema?: string): void {
   const options = () => ({ client: getClient(), ...(schema === undefined ? {} : { schema }) });
-  runRefreshTokenStoreSuite(() => new PostgresRefreshTokenStore(options()), { describe, it, expect });
+  runRefreshTokenStoreSuite(
+    () => new PostgresRefreshTokenStore(options()),
+    { describe, it, expect },
+    { legacy: { insert: (_store, record) => insertLegacyRecord(getClient(), record, schema) } },
+  );
   runRevocationStoreSuite(() => new PostgresRevocationStore(options()), { describe, it, expect });
 }
 

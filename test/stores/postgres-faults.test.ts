@@ -1,14 +1,15 @@
 // Fault injection on a real PostgreSQL server during a refresh burst through the token service:
 // the server (postmaster and every backend) is paused with SIGSTOP, or stopped (fast shutdown) and
 // started again. Callers get ERR_STORE_UNAVAILABLE, no refresh token is lost or duplicated, and the
-// store works again after. A refresh stuck behind a row lock is cancelled by the server itself.
+// store works again after. A refresh stuck behind a row lock (of its family) is cancelled by the
+// server itself.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, PostgresRefreshTokenStore } from '../../src/stores/postgres/index.js';
 import { findPostgresBindir } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { openPool } from '../helpers/servers/postgres-clients.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/servers/postgres-server.js';
-import { codeOf, firstRecord, NOW, successorOf } from '../helpers/servers/records.js';
+import { codeOf, newFamily, NOW, presented, successorAt } from '../helpers/servers/records.js';
 import { expectNothingLost, expectOutage, familyStates, refreshBurst, serviceOn, waitForStore } from '../helpers/servers/refresh-burst.js';
 
 const TOKENS = 60;
@@ -33,17 +34,11 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     const service = serviceOn(store);
     const tokens: string[] = [];
     for (let index = 0; index < TOKENS; index++) tokens.push((await service.issue(`user-${index}`)).refreshToken);
-    const countFamily = async (familyId: string) => {
-      const { rows } = await pool.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM jwtkit_refresh_tokens WHERE family_id = $1', [
-        familyId,
-      ]);
-      return rows[0]?.n ?? 0;
-    };
-    return { store, service, tokens, countFamily };
+    return { store, service, tokens };
   }
 
   it('SIGSTOP mid-burst: calls fail with ERR_STORE_UNAVAILABLE, change nothing, and succeed after SIGCONT', async () => {
-    const { store, service, tokens, countFamily } = await setUp();
+    const { store, service, tokens } = await setUp();
     const outcomes = await refreshBurst(service, tokens, {
       spacingMs: SPACING_MS,
       faultAfter: TOKENS / 3,
@@ -54,12 +49,12 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     // The statements that reached the server while it was stopped ran after SIGCONT, past their
     // fence, and changed nothing: only a statement already running when the pause hit may have committed.
     await waitForStore(() => store.find('x'));
-    const live = expectNothingLost(outcomes, await familyStates(store, outcomes, countFamily));
+    const live = expectNothingLost(outcomes, await familyStates(store, outcomes));
     for (const token of live) expect(await codeOf(service.refresh(token))).toBe('resolved');
   });
 
   it('stopped mid-burst (fast shutdown) and started again: calls fail with ERR_STORE_UNAVAILABLE, nothing is lost', async () => {
-    const { store, service, tokens, countFamily } = await setUp();
+    const { store, service, tokens } = await setUp();
     const outcomes = await refreshBurst(service, tokens, {
       spacingMs: SPACING_MS,
       faultAfter: TOKENS / 3,
@@ -70,16 +65,17 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
       },
     });
     expectOutage(outcomes, TOKENS / 3);
-    const live = expectNothingLost(outcomes, await familyStates(store, outcomes, countFamily));
+    const live = expectNothingLost(outcomes, await familyStates(store, outcomes));
     for (const token of live) expect(await codeOf(service.refresh(token))).toBe('resolved');
   });
 
-  /** Waits until no other backend runs a statement on the store's tables (a cancelled one, or one that went on). */
+  /** Waits until no other backend runs a statement of the store (a cancelled one, or one that went on). */
   async function settled(): Promise<void> {
     for (let attempt = 0; attempt < 100; attempt++) {
       const { rows } = await pool.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE pid <> pg_backend_pid() AND state <> 'idle' AND query LIKE '%jwtkit_refresh_tokens%'`,
+         WHERE pid <> pg_backend_pid() AND state <> 'idle'
+           AND (query LIKE '%jwtkit_refresh_families%' OR query LIKE '%pg_advisory_xact_lock%')`,
       );
       if (rows[0]?.n === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -89,15 +85,15 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
 
   it('a refresh stuck on a row lock fails with ERR_STORE_UNAVAILABLE, commits nothing later, and its retry rotates', async () => {
     const store = new PostgresRefreshTokenStore({ client: pool.client, queryTimeout: 0.5 });
-    const record = firstRecord();
-    await store.insert(record);
-    const successor = successorOf(record, NOW + 1);
-    // Another transaction holds the presented token's row, past the refresh's queryTimeout.
+    const family = newFamily();
+    await store.insert(family, 10);
+    const successor = successorAt(NOW + 1);
+    // Another transaction holds the family's row, past the refresh's queryTimeout.
     const locker = await pool.pool.connect();
     try {
       await locker.query('BEGIN');
-      await locker.query('SELECT hash FROM jwtkit_refresh_tokens WHERE hash = $1 FOR UPDATE', [record.hash]);
-      expect(await codeOf(store.rotate(record.hash, successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+      await locker.query('SELECT family_id FROM jwtkit_refresh_families WHERE family_id = $1 FOR UPDATE', [family.familyId]);
+      expect(await codeOf(store.rotate(presented(family), successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {
       await locker.query('COMMIT');
@@ -105,9 +101,27 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     }
     // Had the server kept the refresh waiting, it would run now that the lock is free.
     await settled();
-    expect(await store.find(record.hash)).toMatchObject({ usedAt: null, revoked: false });
-    expect(await store.find(successor.hash)).toBe(null);
-    expect((await store.rotate(record.hash, successor, NOW + 1)).status).toBe('rotated');
+    expect(await store.find(family.familyId)).toMatchObject({ generation: 0, hash: family.hash, revoked: false });
+    expect((await store.rotate(presented(family), successor, NOW + 1)).status).toBe('rotated');
+  });
+
+  it('a login stuck on the advisory lock of its subject fails with ERR_STORE_UNAVAILABLE and stores nothing', async () => {
+    const store = new PostgresRefreshTokenStore({ client: pool.client, queryTimeout: 0.5 });
+    const family = newFamily();
+    // Another transaction holds the subject's lock (as a concurrent login does), past the queryTimeout.
+    const locker = await pool.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [0x6a776b74, family.subject]);
+      expect(await codeOf(store.insert(family, 10))).toBe('ERR_STORE_UNAVAILABLE');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+    await settled();
+    expect(await store.find(family.familyId)).toBe(null);
+    expect(await store.insert(family, 10)).toEqual([]);
   });
 
   it('a refresh that times out waiting for a pooled connection fails closed and gives the connection back unused', async () => {
@@ -115,20 +129,19 @@ describeWithServer('PostgreSQL stores under faults', findPostgresBindir(), (bind
     try {
       await migrate(single.client);
       const store = new PostgresRefreshTokenStore({ client: single.client, queryTimeout: 0.3 });
-      const record = firstRecord();
-      await store.insert(record);
-      const successor = successorOf(record, NOW + 1);
+      const family = newFamily();
+      await store.insert(family, 10);
+      const successor = successorAt(NOW + 1);
       const held = await single.pool.connect();
       try {
-        expect(await codeOf(store.rotate(record.hash, successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.rotate(presented(family), successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
       } finally {
         held.release();
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect({ idle: single.pool.idleCount, waiting: single.pool.waitingCount }).toEqual({ idle: 1, waiting: 0 });
-      expect(await store.find(record.hash)).toMatchObject({ usedAt: null });
-      expect(await store.find(successor.hash)).toBe(null);
-      expect((await store.rotate(record.hash, successor, NOW + 1)).status).toBe('rotated');
+      expect(await store.find(family.familyId)).toMatchObject({ generation: 0, hash: family.hash });
+      expect((await store.rotate(presented(family), successor, NOW + 1)).status).toBe('rotated');
     } finally {
       await single.close();
     }

@@ -1,12 +1,23 @@
 // What the Redis stores promise beyond the conformance kit: option checks, key TTLs, the key
-// prefix, no keyspace scans, EVALSHA with EVAL fallback, the write fence, and error mapping.
+// prefix, no keyspace scans, EVALSHA with EVAL fallback, the write fence, error mapping, storage per
+// session that does not grow with rotations, scripts that touch a bounded number of families
+// (revokeSubject, the session cap), the subject's cut-off, and records of contract v1.
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisRefreshTokenStore, RedisRevocationStore, type RedisClientLike } from '../../src/stores/redis/index.js';
+import {
+  RedisRefreshTokenStore,
+  RedisRevocationStore,
+  type NodeRedisClientLike,
+  type RedisClientLike,
+} from '../../src/stores/redis/index.js';
+import { REDIS_FAMILY_BATCH } from '../../src/stores/redis/refresh-token-store.js';
+import { FAMILY_GRACE_SECONDS } from '../../src/stores/redis/scripts.js';
+import type { NewRefreshFamily } from '../../src/tokens/store.js';
 import { findRedisServer } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
-import { codeOf, firstRecord, NOW, randomHash, randomId, successorOf } from '../helpers/servers/records.js';
+import { codeOf, legacyRecord, newFamily, NOW, presented, randomHash, randomId, successorAt } from '../helpers/servers/records.js';
 import { connectRedis, REDIS_FLAVOURS, type TestRedisClient } from '../helpers/servers/redis-clients.js';
+import { insertLegacyRecord, rawRedis, type RawRedis } from '../helpers/servers/redis-families.js';
 import { startRedisServer, type RedisServer } from '../helpers/servers/redis-server.js';
 
 describe('Redis store options', () => {
@@ -40,10 +51,10 @@ describe('Redis store options', () => {
     const io: RedisClientLike = { call: async (command: string, args: string[]) => (seen.push([command, ...args]), null) };
     const node: RedisClientLike = { sendCommand: async (args: string[]) => (seen.push(args), null) };
     expect(await new RedisRevocationStore({ client: io, keyPrefix: 'p:' }).isJtiRevoked('j', NOW)).toBe(false);
-    expect(await new RedisRevocationStore({ client: node, keyPrefix: 'p:' }).isJtiRevoked('j', NOW)).toBe(false);
+    expect(await new RedisRevocationStore({ client: node, keyPrefix: 'p:' }).isSessionRevoked('s', NOW)).toBe(false);
     expect(seen).toEqual([
       ['GET', 'p:revoked:jti:j'],
-      ['GET', 'p:revoked:jti:j'],
+      ['GET', 'p:revoked:session:s'],
     ]);
   });
 
@@ -57,8 +68,11 @@ describe('Redis store options', () => {
     const silent: RedisClientLike = { sendCommand: () => new Promise(() => undefined) };
     for (const client of [throwing, rejecting, silent]) {
       const store = new RedisRefreshTokenStore({ client, commandTimeout: 0.05 });
-      expect(await codeOf(store.find(randomHash()))).toBe('ERR_STORE_UNAVAILABLE');
-      expect(await codeOf(store.insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
+      expect(await codeOf(store.find(randomId()))).toBe('ERR_STORE_UNAVAILABLE');
+      expect(await codeOf(store.insert(newFamily(), 10))).toBe('ERR_STORE_UNAVAILABLE');
+      expect(await codeOf(new RedisRevocationStore({ client, commandTimeout: 0.05 }).isSessionRevoked('s', NOW))).toBe(
+        'ERR_STORE_UNAVAILABLE',
+      );
     }
   });
 
@@ -66,28 +80,88 @@ describe('Redis store options', () => {
     let sent = 0;
     const counting: RedisClientLike = { sendCommand: async () => (sent++, null) };
     const store = new RedisRefreshTokenStore({ client: counting });
-    const record = firstRecord();
-    expect(await codeOf(store.rotate(record.hash, successorOf(record, NOW), NOW + 0.5))).toBe('ERR_INVALID_OPTION');
-    expect(await codeOf(store.insert({ ...record, claims: { big: 1n } as never }))).toBe('ERR_INVALID_OPTION');
-    expect(await codeOf(store.insert({ ...record, claims: [] as never }))).toBe('ERR_INVALID_OPTION');
-    expect(await codeOf(store.revokeFamily(record.familyId, 'because' as never))).toBe('ERR_INVALID_OPTION');
+    const family = newFamily();
+    expect(await codeOf(store.rotate(presented(family), successorAt(NOW), NOW + 0.5))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.rotate(presented(family, { generation: -1 }), successorAt(NOW), NOW))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.rotate(presented(family), successorAt(NOW, { claims: [] as never }), NOW))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.insert({ ...family, claims: { big: 1n } as never }, 10))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.insert({ ...family, claims: [] as never }, 10))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.insert({ ...family, jkt: 7 as never }, 10))).toBe('ERR_INVALID_OPTION');
+    for (const cap of [0, 1.5, -1, '3', undefined]) expect(await codeOf(store.insert(family, cap as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.revokeFamily(family.familyId, 'because' as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.revokeSubject(family.subject, 'logout_all', undefined as never))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(store.find(42 as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(store.adoptLegacy(randomHash(), 42 as never, NOW))).toBe('ERR_INVALID_OPTION');
     const revocations = new RedisRevocationStore({ client: counting });
     expect(await codeOf(revocations.revokeJti('j', Number.POSITIVE_INFINITY, NOW))).toBe('ERR_INVALID_OPTION');
-    expect(await codeOf(revocations.revokeJti('j', NOW + 10, undefined as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(revocations.revokeSession('s', NOW + 10, undefined as never))).toBe('ERR_INVALID_OPTION');
+    expect(await codeOf(revocations.isSessionRevoked(7 as never, NOW))).toBe('ERR_INVALID_OPTION');
     expect(await codeOf(revocations.revokeIssuedBefore('s', NOW, NOW + 10, NOW + 0.5))).toBe('ERR_INVALID_OPTION');
     expect(sent).toBe(0);
   });
 });
 
+/** One script call as the counting client saw it. */
+interface ScriptCall {
+  /** How many distinct `rt:family:<id>` keys the script read or wrote. */
+  families: number;
+  /** The first element of the script's reply (its status). */
+  status: unknown;
+}
+
+/**
+ * Wraps `redis.call` of every script the store sends so that the script also answers how many
+ * distinct family keys (`...rt:family:<id>`) it touched. EVALSHA answers NOSCRIPT, so the store
+ * sends each script's source with EVAL, which this client rewrites.
+ */
+function countingClient(client: NodeRedisClientLike): { client: NodeRedisClientLike; calls: ScriptCall[] } {
+  const calls: ScriptCall[] = [];
+  const instrument = (source: string) => `
+local __redis = redis
+local __seen, __families = {}, 0
+local redis = setmetatable({ call = function(...)
+  local args = {...}
+  for i = 2, #args do
+    local a = args[i]
+    if type(a) == 'string' and string.find(a, 'rt:family:', 1, true) and not __seen[a] then
+      __seen[a] = true
+      __families = __families + 1
+    end
+  end
+  return __redis.call(...)
+end }, { __index = __redis })
+local __reply = (function()
+${source}
+end)()
+return { __families, __reply }`;
+  return {
+    calls,
+    client: {
+      async sendCommand(args: string[]): Promise<unknown> {
+        if (args[0] === 'EVALSHA') throw new Error('NOSCRIPT instrumented');
+        if (args[0] !== 'EVAL') return client.sendCommand(args);
+        const [families, reply] = (await client.sendCommand(['EVAL', instrument(args[1] as string), ...args.slice(2)])) as [
+          number,
+          unknown[],
+        ];
+        calls.push({ families, status: reply[0] });
+        return reply;
+      },
+    },
+  };
+}
+
 describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) => {
   let server: RedisServer;
   let admin: TestRedisClient;
-  const raw = (...args: string[]) => (admin.client as { sendCommand(a: string[]): Promise<unknown> }).sendCommand(args);
+  let raw: RawRedis;
+  /** Every key under `prefix`, without it, sorted. */
+  const keysOf = async (prefix: string) => ((await raw('KEYS', `${prefix}*`)) as string[]).map((key) => key.slice(prefix.length)).sort();
 
   beforeAll(async () => {
     server = await startRedisServer(binary);
     admin = await connectRedis('node-redis', server.port);
+    raw = rawRedis(admin.client);
   });
   afterAll(async () => {
     await admin?.close();
@@ -113,132 +187,143 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         store = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
         return store;
       };
+      const ttl = async (key: string) => Number(await raw('TTL', `${keyPrefix}${key}`));
 
-      it('gives every token key a TTL of expiresAt - now, and family/subject keys at least as long', async () => {
+      it('gives the family key a TTL of expiresAt - createdAt plus the grace, and the subject keys at least as long', async () => {
         fresh();
-        const record = firstRecord({ expiresAt: NOW + 3600, idleExpiresAt: null });
-        await store.insert(record);
-        const successor = successorOf(record, NOW + 600);
-        expect((await store.rotate(record.hash, successor, NOW + 600)).status).toBe('rotated');
-        const ttl = async (key: string) => Number(await raw('TTL', `${keyPrefix}${key}`));
-        expect(await ttl(`rt:token:${record.hash}`)).toBeGreaterThan(3590);
-        expect(await ttl(`rt:token:${record.hash}`)).toBeLessThanOrEqual(3600);
-        expect(await ttl(`rt:token:${successor.hash}`)).toBeGreaterThan(2990);
-        expect(await ttl(`rt:token:${successor.hash}`)).toBeLessThanOrEqual(3000);
-        for (const key of [`rt:family:${record.familyId}`, `rt:family-tokens:${record.familyId}`, `rt:subject:${record.subject}`]) {
-          expect(await ttl(key)).toBeGreaterThanOrEqual(await ttl(`rt:token:${record.hash}`));
+        const family = newFamily({ expiresAt: NOW + 3600, idleExpiresAt: null });
+        await store.insert(family, 10);
+        expect((await store.rotate(presented(family), successorAt(NOW + 600, { idleExpiresAt: null }), NOW + 600)).status).toBe('rotated');
+        const familyTtl = await ttl(`rt:family:${family.familyId}`);
+        expect(familyTtl).toBeGreaterThan(3590 + FAMILY_GRACE_SECONDS);
+        expect(familyTtl).toBeLessThanOrEqual(3600 + FAMILY_GRACE_SECONDS);
+        for (const kind of ['state', 'families', 'live', 'live-expiry']) {
+          expect(await ttl(`rt:subject-${kind}:${family.subject}`)).toBeGreaterThanOrEqual(familyTtl);
         }
-        // Only the expiry index has no TTL (deleteExpired trims it).
-        const keys = (await raw('KEYS', `${keyPrefix}*`)) as string[];
+        // One key per family and four per subject; only the expiry index has no TTL (deleteExpired trims it).
+        const keys = await keysOf(keyPrefix);
+        expect(keys).toEqual(
+          [
+            'rt:family-expiry',
+            `rt:family:${family.familyId}`,
+            ...['families', 'live', 'live-expiry', 'state'].map((kind) => `rt:subject-${kind}:${family.subject}`),
+          ].sort(),
+        );
         const persistent: string[] = [];
-        for (const key of keys) if (Number(await raw('TTL', key)) === -1) persistent.push(key.slice(keyPrefix.length));
-        expect(persistent).toEqual(['rt:expiry']);
+        for (const key of keys) if ((await ttl(key)) === -1) persistent.push(key);
+        expect(persistent).toEqual(['rt:family-expiry']);
       });
 
       it('keeps stores with different prefixes apart', async () => {
         const a = fresh();
         const b = fresh();
-        const record = firstRecord();
-        await a.insert(record);
-        expect(await b.find(record.hash)).toBe(null);
-        await b.revokeSubject(record.subject, 'logout_all');
-        expect((await a.find(record.hash))?.revoked).toBe(false);
-        expect(await b.rotate(record.hash, successorOf(record, NOW + 1), NOW + 1)).toEqual({ status: 'unknown' });
+        const family = newFamily();
+        await a.insert(family, 10);
+        expect(await b.find(family.familyId)).toBe(null);
+        expect(await b.revokeSubject(family.subject, 'logout_all', NOW)).toEqual([]);
+        expect((await a.find(family.familyId))?.revoked).toBe(false);
+        expect(await b.rotate(presented(family), successorAt(NOW + 1), NOW + 1)).toEqual({ status: 'unknown' });
       });
 
-      it('revokes families and subjects without scanning the keyspace', async () => {
+      it('revokes families and subjects, and cleans up, without scanning the keyspace', async () => {
         fresh();
-        const subject = randomId();
-        const records = [firstRecord({ subject }), firstRecord({ subject }), firstRecord()];
-        for (const record of records) await store.insert(record);
+        const subject = `user-${randomId()}`;
+        const families = [newFamily({ subject }), newFamily({ subject }), newFamily()];
+        for (const family of families) await store.insert(family, 10);
         await raw('CONFIG', 'RESETSTAT');
-        await store.revokeSubject(subject, 'logout_all');
-        await store.revokeFamily((records[2] as { familyId: string }).familyId, 'logout');
+        await store.revokeSubject(subject, 'logout_all', NOW);
+        await store.revokeFamily((families[2] as NewRefreshFamily).familyId, 'logout');
         await store.deleteExpired(NOW);
         const stats = String(await raw('INFO', 'commandstats'));
-        expect(stats).not.toMatch(/cmdstat_(scan|keys):/);
-        expect(stats).toMatch(/cmdstat_smembers:/);
-        for (const record of records) expect((await store.find(record.hash))?.revoked).toBe(true);
+        expect(stats).not.toMatch(/cmdstat_(scan|keys|sscan|zscan|hscan):/);
+        for (const family of families) expect((await store.find(family.familyId))?.revoked).toBe(true);
       });
 
       it('loads its scripts again with EVAL after SCRIPT FLUSH (EVALSHA answers NOSCRIPT)', async () => {
         fresh();
-        const record = firstRecord();
-        await store.insert(record);
+        const family = newFamily();
+        await store.insert(family, 10);
         await raw('SCRIPT', 'FLUSH');
         await raw('CONFIG', 'RESETSTAT');
-        expect((await store.rotate(record.hash, successorOf(record, NOW + 1), NOW + 1)).status).toBe('rotated');
-        const stats = String(await raw('INFO', 'commandstats'));
-        expect(stats).toMatch(/cmdstat_eval:calls=1,/);
+        expect((await store.rotate(presented(family), successorAt(NOW + 1), NOW + 1)).status).toBe('rotated');
+        expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_eval:calls=1,/);
         await raw('CONFIG', 'RESETSTAT');
-        expect((await store.find(record.hash))?.usedAt).toBe(NOW + 1);
-        expect((await store.find(record.hash))?.usedAt).toBe(NOW + 1);
+        expect((await store.find(family.familyId))?.generation).toBe(1);
+        expect((await store.find(family.familyId))?.generation).toBe(1);
         expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_evalsha:calls=2,/);
       });
 
-      it('refuses a duplicate hash with ERR_INVALID_OPTION and changes nothing', async () => {
+      it('refuses a duplicate family id with ERR_INVALID_OPTION and changes nothing', async () => {
         fresh();
-        const record = firstRecord();
-        const other = firstRecord();
-        await store.insert(record);
-        await store.insert(other);
-        expect(await codeOf(store.insert({ ...firstRecord(), hash: record.hash }))).toBe('ERR_INVALID_OPTION');
-        expect(await codeOf(store.rotate(record.hash, successorOf(record, NOW + 1, { hash: other.hash }), NOW + 1))).toBe(
-          'ERR_INVALID_OPTION',
-        );
-        expect((await store.find(record.hash))?.usedAt).toBe(null);
-        expect((await store.find(other.hash))?.subject).toBe(other.subject);
+        const family = newFamily();
+        await store.insert(family, 10);
+        const before = await store.find(family.familyId);
+        expect(await codeOf(store.insert({ ...newFamily(), familyId: family.familyId }, 10))).toBe('ERR_INVALID_OPTION');
+        expect(await store.find(family.familyId)).toEqual(before);
+        // A family id of contract v1 (its key holds only subject and revoked) is taken too.
+        await insertLegacyRecord(raw, keyPrefix, legacyRecord({ familyId: 'legacy-family' }));
+        expect(await codeOf(store.insert(newFamily({ familyId: 'legacy-family' }), 10))).toBe('ERR_INVALID_OPTION');
+        expect(await store.find('legacy-family')).toBe(null);
       });
 
       it('fences writes: a script that reaches Redis after half the timeout changes nothing', async () => {
         fresh();
-        const record = firstRecord();
-        await store.insert(record);
+        const family = newFamily();
+        await store.insert(family, 10);
+        const before = await store.find(family.familyId);
+        const legacy = legacyRecord();
+        await insertLegacyRecord(raw, keyPrefix, legacy);
         // The application's clock runs 10 s behind Redis's: every fence is already past when the script runs.
         vi.useFakeTimers({ toFake: ['Date'] });
         vi.setSystemTime(Date.now() - 10_000);
-        const successor = successorOf(record, NOW + 1);
-        expect(await codeOf(store.rotate(record.hash, successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
-        expect(await codeOf(store.insert(firstRecord()))).toBe('ERR_STORE_UNAVAILABLE');
-        expect(await codeOf(store.revokeFamily(record.familyId, 'admin'))).toBe('ERR_STORE_UNAVAILABLE');
+        const successor = successorAt(NOW + 1);
+        expect(await codeOf(store.rotate(presented(family), successor, NOW + 1))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.insert(newFamily({ subject: family.subject }), 1))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.revokeFamily(family.familyId, 'admin'))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.revokeSubject(family.subject, 'admin', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.adoptLegacy(legacy.hash, randomHash(), NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(store.deleteExpired(NOW + 7200))).toBe('ERR_STORE_UNAVAILABLE');
         const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
         expect(await codeOf(revocations.revokeJti('j', NOW + 10, NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        expect(await codeOf(revocations.revokeSession('s', NOW + 10, NOW))).toBe('ERR_STORE_UNAVAILABLE');
         vi.useRealTimers();
-        expect(await store.find(record.hash)).toMatchObject({ usedAt: null, revoked: false });
-        expect(await store.find(successor.hash)).toBe(null);
+        expect(await store.find(family.familyId)).toEqual(before);
+        expect(await ttl(`rt:subject-state:${family.subject}`)).toBeGreaterThan(0);
+        expect(await raw('HGET', `${keyPrefix}rt:subject-state:${family.subject}`, 'cutoff')).toBe(null);
+        expect(await raw('HEXISTS', `${keyPrefix}rt:family:${legacy.familyId}`, 'gen')).toBe(0);
         expect(await revocations.isJtiRevoked('j', NOW)).toBe(false);
-        expect((await store.rotate(record.hash, successor, NOW + 1)).status).toBe('rotated');
+        expect(await revocations.isSessionRevoked('s', NOW)).toBe(false);
+        expect((await store.rotate(presented(family), successor, NOW + 1)).status).toBe('rotated');
       });
 
-      it('reports data it did not write as ERR_STORE_UNAVAILABLE, never as a made-up record', async () => {
+      it('reports data it did not write as ERR_STORE_UNAVAILABLE, never as a made-up family', async () => {
         fresh();
-        const hash = randomHash();
-        await raw(
-          'HSET',
-          `${keyPrefix}rt:token:${hash}`,
-          'subject',
-          's',
-          'family',
-          'f',
-          'parent',
-          '',
-          'created',
-          'x',
-          'expires',
-          '1',
-          'idle',
-          '',
-          'claims',
-          '{}',
-        );
-        expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');
-        await raw('HSET', `${keyPrefix}rt:token:${hash}`, 'created', '1', 'claims', '[1]');
-        expect(await codeOf(store.find(hash))).toBe('ERR_STORE_UNAVAILABLE');
+        const family = newFamily();
+        await store.insert(family, 10);
+        const key = `${keyPrefix}rt:family:${family.familyId}`;
+        const corruptions: [string, string | null][] = [
+          ['created', 'x'],
+          ['expires', ''],
+          ['claims', '[1]'],
+          ['gen', '-1'],
+          ['gen', '1.5'],
+          ['revoked', 'because'],
+          ['tag', null],
+          ['rotated', null],
+          ['jkt', null],
+        ];
+        for (const [field, value] of corruptions) {
+          const before = await raw('HGET', key, field);
+          await (value === null ? raw('HDEL', key, field) : raw('HSET', key, field, value));
+          expect(await codeOf(store.find(family.familyId))).toBe('ERR_STORE_UNAVAILABLE');
+          await (before === null ? raw('HDEL', key, field) : raw('HSET', key, field, before as string));
+        }
+        expect((await store.find(family.familyId))?.familyId).toBe(family.familyId);
         const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
         await raw('SET', `${keyPrefix}revoked:jti:j`, 'not a time');
         expect(await codeOf(revocations.isJtiRevoked('j', NOW))).toBe('ERR_STORE_UNAVAILABLE');
-        await raw('SET', `${keyPrefix}revoked:jti:e`, '');
-        expect(await codeOf(revocations.isJtiRevoked('e', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+        await raw('SET', `${keyPrefix}revoked:session:e`, '');
+        expect(await codeOf(revocations.isSessionRevoked('e', NOW))).toBe('ERR_STORE_UNAVAILABLE');
         await raw('SET', `${keyPrefix}revoked:cutoff:s`, '12');
         expect(await codeOf(revocations.issuedBeforeCutoff('s', NOW))).toBe('ERR_STORE_UNAVAILABLE');
       });
@@ -246,44 +331,275 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       it('gives every revocation key a TTL of expiresAt - now from the call, extended but never shortened', async () => {
         fresh();
         const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
-        const ttl = async (key: string) => Number(await raw('TTL', `${keyPrefix}${key}`));
         // The caller's clock is years behind Redis's: the TTL is a duration from the call all the same.
         const then = 1_000_000_000;
         await revocations.revokeJti('j', then + 900, then);
+        await revocations.revokeSession('s', then + 1200, then);
         await revocations.revokeIssuedBefore('s', then, then + 600, then);
         expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
         expect(await ttl('revoked:jti:j')).toBeLessThanOrEqual(900);
+        expect(await ttl('revoked:session:s')).toBeGreaterThan(1190);
+        expect(await ttl('revoked:session:s')).toBeLessThanOrEqual(1200);
         expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(590);
         expect(await ttl('revoked:cutoff:s')).toBeLessThanOrEqual(600);
         // A later revocation with an earlier expiry keeps the entry and its TTL; a later expiry extends both.
         await revocations.revokeJti('j', then + 400, then + 100);
+        await revocations.revokeSession('s', then + 400, then + 100);
         expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
+        expect(await ttl('revoked:session:s')).toBeGreaterThan(1190);
         expect(await revocations.isJtiRevoked('j', then + 899)).toBe(true);
+        expect(await revocations.isSessionRevoked('s', then + 1199)).toBe(true);
+        await revocations.revokeSession('s', then + 3000, then + 100);
+        expect(await ttl('revoked:session:s')).toBeGreaterThan(2890);
         await revocations.revokeIssuedBefore('s', then + 100, then + 3700, then + 100);
         expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(3590);
         expect(await revocations.issuedBeforeCutoff('s', then + 3699)).toBe(then + 100);
         // An entry already past its expiry still gets a TTL (one second), never none.
         await revocations.revokeJti('gone', then - 10, then);
+        await revocations.revokeSession('gone', then - 10, then);
         expect(await ttl('revoked:jti:gone')).toBeGreaterThan(0);
+        expect(await ttl('revoked:session:gone')).toBeGreaterThan(0);
         // Only the expiry indexes have no TTL (deleteExpired trims them).
-        const keys = (await raw('KEYS', `${keyPrefix}*`)) as string[];
         const persistent: string[] = [];
-        for (const key of keys) if (Number(await raw('TTL', key)) === -1) persistent.push(key.slice(keyPrefix.length));
-        expect(persistent.sort()).toEqual(['revoked:cutoff-expiry', 'revoked:jti-expiry']);
+        for (const key of await keysOf(keyPrefix)) if ((await ttl(key)) === -1) persistent.push(key);
+        expect(persistent).toEqual(['revoked:cutoff-expiry', 'revoked:jti-expiry', 'revoked:session-expiry']);
         // deleteExpired removes the entries and their index entries; one vanished by its TTL is not counted.
         await raw('DEL', `${keyPrefix}revoked:jti:gone`);
-        expect(await revocations.deleteExpired(then + 3700)).toBe(2);
-        expect(await raw('KEYS', `${keyPrefix}*`)).toEqual([]);
+        expect(await revocations.deleteExpired(then + 3700)).toBe(4);
+        expect(await keysOf(keyPrefix)).toEqual([]);
       });
 
-      it('deleteExpired removes families and subject entries with their last token', async () => {
+      it('deleteExpired removes expired families with every index entry, records of contract v1 included', async () => {
         fresh();
-        const record = firstRecord({ expiresAt: NOW + 100 });
-        await store.insert(record);
-        await store.rotate(record.hash, successorOf(record, NOW + 10), NOW + 10);
-        expect(await store.deleteExpired(NOW + 100)).toBe(2);
-        expect(await raw('KEYS', `${keyPrefix}*`)).toEqual([]);
+        const subject = `user-${randomId()}`;
+        const family = newFamily({ subject, expiresAt: NOW + 100 });
+        await store.insert(family, 10);
+        await store.rotate(presented(family), successorAt(NOW + 10), NOW + 10);
+        const revoked = newFamily({ subject, expiresAt: NOW + 100 });
+        await store.insert(revoked, 10);
+        await store.revokeSubject(subject, 'logout_all', NOW + 20);
+        // A legacy family of two tokens, and a legacy family adopted (it then has both kinds of keys).
+        const first = legacyRecord({ subject, expiresAt: NOW + 100 });
+        await insertLegacyRecord(raw, keyPrefix, { ...first, usedAt: NOW + 5 });
+        await insertLegacyRecord(raw, keyPrefix, {
+          ...legacyRecord({ subject, expiresAt: NOW + 100 }),
+          familyId: first.familyId,
+          parentHash: first.hash,
+        });
+        const adopted = legacyRecord({ subject, expiresAt: NOW + 100 });
+        await insertLegacyRecord(raw, keyPrefix, adopted);
+        expect(await store.adoptLegacy(adopted.hash, randomHash(), NOW + 30)).toEqual({ status: 'current', familyId: adopted.familyId });
+        const lasting = newFamily({ subject, createdAt: NOW + 40, expiresAt: NOW + 200 });
+        await store.insert(lasting, 10);
+        expect(await store.deleteExpired(NOW + 99)).toBe(0);
+        // Three families of contract v2 (one adopted) and the legacy family.
+        expect(await store.deleteExpired(NOW + 100)).toBe(4);
+        expect(await store.find(lasting.familyId)).not.toBe(null);
+        expect(await store.adoptLegacy(first.hash, randomHash(), NOW + 100)).toBe(null);
+        expect(await keysOf(keyPrefix)).toEqual(
+          [
+            'rt:family-expiry',
+            `rt:family:${lasting.familyId}`,
+            ...['families', 'live', 'live-expiry', 'state'].map((kind) => `rt:subject-${kind}:${subject}`),
+          ].sort(),
+        );
+        expect(await raw('ZRANGE', `${keyPrefix}rt:subject-families:${subject}`, '0', '-1')).toEqual([lasting.familyId]);
+        expect(await store.deleteExpired(NOW + 200)).toBe(1);
+        expect(await keysOf(keyPrefix)).toEqual([]);
       });
     });
   }
+
+  describe('bounded storage and scripts (node-redis)', () => {
+    let connection: TestRedisClient;
+    beforeAll(async () => {
+      connection = await connectRedis('node-redis', server.port);
+    });
+    afterAll(async () => {
+      await connection?.close();
+    });
+    const freshPrefix = () => `b:${randomBytes(6).toString('hex')}:`;
+
+    /** The bytes of every key under `prefix` (MEMORY USAGE, exact for collections: SAMPLES 0). */
+    async function bytesUnder(prefix: string): Promise<number> {
+      let total = 0;
+      for (const key of (await raw('KEYS', `${prefix}*`)) as string[]) total += Number(await raw('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+      return total;
+    }
+
+    it('a session takes the same storage after 1,000 and 2,000 rotations as after a few, in one key', async () => {
+      const keyPrefix = freshPrefix();
+      const store = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const family = newFamily({ expiresAt: NOW + 30 * 86_400 });
+      await store.insert(family, 10);
+      const before = await bytesUnder(keyPrefix);
+      let current = { familyId: family.familyId, hash: family.hash, generation: 0 };
+      const rotateTo = async (generation: number) => {
+        while (current.generation < generation) {
+          const now = NOW + current.generation + 1;
+          const result = await store.rotate(presented(current), successorAt(now), now);
+          if (result.status !== 'rotated') throw new Error(result.status);
+          current = result.family;
+        }
+      };
+      await rotateTo(200);
+      const after200 = await bytesUnder(keyPrefix);
+      await rotateTo(1000);
+      const after1000 = await bytesUnder(keyPrefix);
+      await rotateTo(2000);
+      expect(await bytesUnder(keyPrefix)).toBe(after1000);
+      expect(after1000).toBe(after200);
+      // The few bytes between none and some rotations: `rotated` and `gen` gain digits.
+      expect(after1000 - before).toBeLessThanOrEqual(64);
+      expect((await raw('KEYS', `${keyPrefix}rt:family*`)) as string[]).toHaveLength(2); // the family, the expiry index
+      // Every earlier generation still reads as used.
+      expect((await store.rotate(presented(family), successorAt(NOW + 5000), NOW + 5000)).status).toBe('used');
+    });
+
+    it('revokeSubject over 40,000 sessions: the cut-off first, then scripts of at most 500 families each', async () => {
+      const keyPrefix = freshPrefix();
+      const subject = `user-${randomId()}`;
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const families: NewRefreshFamily[] = Array.from({ length: 40_000 }, () => newFamily({ subject }));
+      for (let start = 0; start < families.length; start += 2_000) {
+        await Promise.all(families.slice(start, start + 2_000).map((family) => seed.insert(family, 1_000_000)));
+      }
+      // One revoked before the call: answered too.
+      await seed.revokeFamily((families[7] as NewRefreshFamily).familyId, 'logout');
+      const counting = countingClient(connection.client as NodeRedisClientLike);
+      const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix });
+      // A login of the subject right after the call started (same second), and a refresh of one of
+      // its families that the batches have not reached yet.
+      const oldest = families[0] as NewRefreshFamily;
+      const last = families.at(-1) as NewRefreshFamily;
+      const late = newFamily({ subject });
+      let during: Promise<unknown> | undefined;
+      const original = counting.client.sendCommand.bind(counting.client);
+      counting.client.sendCommand = async (args) => {
+        const reply = await original(args);
+        if (args[0] === 'EVAL' && counting.calls.length === 2 && during === undefined) {
+          during = Promise.all([
+            seed.insert(late, 1_000_000),
+            seed.rotate(presented(last), successorAt(NOW + 1), NOW + 1),
+            seed.rotate(presented(oldest), successorAt(NOW + 1), NOW + 1),
+          ]);
+          await during;
+        }
+        return reply;
+      };
+      const revoked = await store.revokeSubject(subject, 'logout_all', NOW);
+      expect(revoked).toHaveLength(40_000);
+      expect(new Set(revoked.map((family) => family.familyId))).toEqual(new Set(families.map((family) => family.familyId)));
+      expect(revoked.every((family) => family.expiresAt === NOW + 3600)).toBe(true);
+      // The cut-off touched no family; each batch at most 500; 80 batches plus the last, empty one.
+      const { calls } = counting;
+      expect(calls[0]).toEqual({ families: 0, status: 'ok' });
+      expect(Math.max(...calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH);
+      expect(calls.length).toBeGreaterThanOrEqual(1 + 40_000 / REDIS_FAMILY_BATCH);
+      expect(calls.length).toBeLessThanOrEqual(2 + 40_000 / REDIS_FAMILY_BATCH);
+      // During the batches: the new login worked and is not revoked; the family not yet reached could not rotate.
+      const [, lastRotated, oldestRotated] = (await during) as [unknown, { status: string }, { status: string }];
+      expect(lastRotated.status).toBe('revoked');
+      expect(oldestRotated.status).toBe('revoked');
+      expect((await seed.find(late.familyId))?.revoked).toBe(false);
+      expect((await seed.rotate(presented(late), successorAt(NOW + 2), NOW + 2)).status).toBe('rotated');
+      expect(await seed.find(last.familyId)).toMatchObject({ revoked: true, revokedReason: 'logout_all', generation: 0 });
+      expect(await seed.find((families[7] as NewRefreshFamily).familyId)).toMatchObject({ revokedReason: 'logout' });
+      // Idempotent: again every family of before, the new login revoked now too.
+      expect(await seed.revokeSubject(subject, 'admin', NOW)).toHaveLength(40_001);
+      await raw('FLUSHDB');
+    }, 120_000);
+
+    it('revokeSubject that fails part-way: the cut-off holds (nothing of before refreshes), and a retry answers every family', async () => {
+      const keyPrefix = freshPrefix();
+      const subject = `user-${randomId()}`;
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const families = Array.from({ length: 1_200 }, () => newFamily({ subject }));
+      await Promise.all(families.map((family) => seed.insert(family, 1_000_000)));
+      // The connection breaks after the cut-off and the first batch.
+      let scripts = 0;
+      const inner = connection.client as NodeRedisClientLike;
+      const breaking: NodeRedisClientLike = {
+        sendCommand: async (args) => {
+          if (args[0] === 'EVALSHA' && ++scripts > 2) throw new Error('ECONNRESET');
+          return inner.sendCommand(args);
+        },
+      };
+      const store = new RedisRefreshTokenStore({ client: breaking, keyPrefix });
+      expect(await codeOf(store.revokeSubject(subject, 'logout_all', NOW))).toBe('ERR_STORE_UNAVAILABLE');
+      const last = families.at(-1) as NewRefreshFamily;
+      expect(await raw('HEXISTS', `${keyPrefix}rt:family:${last.familyId}`, 'revoked')).toBe(0);
+      expect(await seed.find(last.familyId)).toMatchObject({ revoked: true, revokedReason: 'logout_all' });
+      expect((await seed.rotate(presented(last), successorAt(NOW + 1), NOW + 1)).status).toBe('revoked');
+      const login = newFamily({ subject });
+      await seed.insert(login, 1_000_000);
+      const retried = await seed.revokeSubject(subject, 'logout_all', NOW + 2);
+      expect(new Set(retried.map((family) => family.familyId))).toEqual(new Set([...families, login].map((family) => family.familyId)));
+      await raw('FLUSHDB');
+    }, 60_000);
+
+    it('the session cap counts live families without reading revoked ones, and works in batches past 500', async () => {
+      const keyPrefix = freshPrefix();
+      const subject = `user-${randomId()}`;
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      // 2,000 families revoked, then 3 live ones.
+      const old = Array.from({ length: 2_000 }, (_, index) => newFamily({ subject, createdAt: NOW - 5000 + index }));
+      await Promise.all(old.map((family) => seed.insert(family, 1_000_000)));
+      await seed.revokeSubject(subject, 'logout_all', NOW);
+      const live = [1, 2, 3].map((index) => newFamily({ subject, createdAt: NOW + index }));
+      for (const family of live) await seed.insert(family, 3);
+      const counting = countingClient(connection.client as NodeRedisClientLike);
+      const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix });
+      // Under the cap: the new family only. Over the cap: the live ones and the new one.
+      expect(await store.insert(newFamily({ subject, createdAt: NOW + 10 }), 10)).toEqual([]);
+      expect(counting.calls).toEqual([{ families: 1, status: 'ok' }]);
+      const added = newFamily({ subject, createdAt: NOW + 11 });
+      expect(await store.insert(added, 4)).toEqual([{ familyId: (live[0] as NewRefreshFamily).familyId, expiresAt: NOW + 3600 }]);
+      expect(counting.calls[1]).toEqual({ families: 5, status: 'ok' });
+      // 1,200 live families and a cap lowered to 2: the oldest 1,199 are revoked in scripts of at most 500.
+      const many = Array.from({ length: 1_200 }, (_, index) => newFamily({ subject: `${subject}-2`, createdAt: NOW - 2000 + index }));
+      await Promise.all(many.map((family) => seed.insert(family, 1_000_000)));
+      counting.calls.length = 0;
+      const newest = newFamily({ subject: `${subject}-2`, createdAt: NOW });
+      const capped = await store.insert(newest, 2);
+      expect(new Set(capped.map((family) => family.familyId))).toEqual(new Set(many.slice(0, 1_199).map((family) => family.familyId)));
+      expect(counting.calls.length).toBeGreaterThan(2);
+      expect(Math.max(...counting.calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH + 1);
+      expect((await seed.find((many.at(-1) as NewRefreshFamily).familyId))?.revoked).toBe(false);
+      expect((await seed.find(newest.familyId))?.revoked).toBe(false);
+      expect(await seed.find((many[0] as NewRefreshFamily).familyId)).toMatchObject({ revokedReason: 'session_limit' });
+      await raw('FLUSHDB');
+    }, 60_000);
+
+    it('revokeSubject moves a subject’s families of contract v1 into its index in batches, and revokes them', async () => {
+      const keyPrefix = freshPrefix();
+      const subject = `user-${randomId()}`;
+      const legacy = Array.from({ length: 1_100 }, () => legacyRecord({ subject }));
+      await Promise.all(legacy.map((record) => insertLegacyRecord(raw, keyPrefix, record)));
+      const adopted = legacy[0] as (typeof legacy)[number];
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      expect(await seed.adoptLegacy(adopted.hash, randomHash(), NOW)).toEqual({ status: 'current', familyId: adopted.familyId });
+      const current = newFamily({ subject });
+      await seed.insert(current, 10);
+      const counting = countingClient(connection.client as NodeRedisClientLike);
+      const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix });
+      const revoked = await store.revokeSubject(subject, 'admin', NOW);
+      expect(new Set(revoked.map((family) => family.familyId))).toEqual(
+        new Set([...legacy.map((record) => record.familyId), current.familyId]),
+      );
+      expect(revoked.every((family) => family.expiresAt === NOW + 3600)).toBe(true);
+      // The moves touch no family; every script at most 500.
+      expect(counting.calls.filter((call) => call.status === 'legacy').map((call) => call.families)).toEqual([0, 0, 0]);
+      expect(Math.max(...counting.calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH);
+      expect(await raw('EXISTS', `${keyPrefix}rt:subject:${subject}`)).toBe(0);
+      // A legacy token adopted after the call belongs to a revoked family.
+      const later = legacy[5] as (typeof legacy)[number];
+      expect(await seed.adoptLegacy(later.hash, randomHash(), NOW)).toEqual({ status: 'current', familyId: later.familyId });
+      expect(await seed.find(later.familyId)).toMatchObject({ revoked: true, revokedReason: 'admin' });
+      expect((await seed.rotate(presented({ familyId: later.familyId, hash: later.hash }), successorAt(NOW + 1), NOW + 1)).status).toBe(
+        'revoked',
+      );
+      await raw('FLUSHDB');
+    }, 60_000);
+  });
 });

@@ -140,13 +140,15 @@ describe('access-token revocation', () => {
     const recording: RevocationStore = {
       revokeJti: (...args) => (writes.push(['revokeJti', ...args]), revocations.revokeJti(...args)),
       isJtiRevoked: (...args) => revocations.isJtiRevoked(...args),
+      revokeSession: (...args) => (writes.push(['revokeSession', ...args]), revocations.revokeSession(...args)),
+      isSessionRevoked: (...args) => revocations.isSessionRevoked(...args),
       revokeIssuedBefore: (...args) => (writes.push(['revokeIssuedBefore', ...args]), revocations.revokeIssuedBefore(...args)),
       issuedBeforeCutoff: (...args) => revocations.issuedBeforeCutoff(...args),
       deleteExpired: (now) => revocations.deleteExpired(now),
     };
     const { tokens, clock } = setup({ revocationStore: recording, accessTokenTtl: '10m', clockTolerance: 7 });
     const pair = await tokens.issue('user-1');
-    const { exp, jti } = inspect(pair.accessToken).payload as { exp: number; jti: string };
+    const { exp, jti, sid } = inspect(pair.accessToken).payload as { exp: number; jti: string; sid: string };
     clock.advance(42);
     await tokens.revokeAccessToken(pair.accessToken);
     clock.advance(3);
@@ -154,7 +156,8 @@ describe('access-token revocation', () => {
     const now = clock.seconds();
     expect(writes).toEqual([
       ['revokeJti', jti, exp + 8, now - 3],
-      ['revokeIssuedBefore', 'user-1', now, now + 600 + 8, now],
+      ['revokeIssuedBefore', 'user-1', now, now + 600 + 15, now],
+      ['revokeSession', sid, now + 600 + 15, now],
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenService, hashRefreshToken, isJwtError, type BoundKey, type KeyRing } from '../../src/index.js';
-import { AUDIENCE, ControllableStore, ISSUER, failingRevocationStore, keys, rejectsWith, setup } from './helpers.js';
+import { createTokenService, isJwtError, type BoundKey, type KeyRing } from '../../src/index.js';
+import { AUDIENCE, ControllableStore, ISSUER, failingRevocationStore, keys, rejectsWith, sessionOf, setup } from './helpers.js';
 import { createFakeClock } from '../../src/testing/index.js';
 
 describe('store and signing failures leave nothing half-done', () => {
@@ -22,7 +22,7 @@ describe('store and signing failures leave nothing half-done', () => {
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_STORE_UNAVAILABLE');
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_STORE_UNAVAILABLE');
     expect(store.inner.size).toBe(1);
-    expect((await store.inner.find(hashRefreshToken(login.refreshToken)))?.usedAt).toBe(null);
+    expect((await store.inner.find(sessionOf(login.refreshToken)))?.generation).toBe(0);
     expect(events.filter((event) => event.type === 'refresh_failed')).toEqual([
       expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE', subject: 'user-1' }),
       expect.objectContaining({ code: 'ERR_STORE_UNAVAILABLE', subject: 'user-1' }),
@@ -31,7 +31,8 @@ describe('store and signing failures leave nothing half-done', () => {
     store.failures.rotate = 'none';
     const next = await tokens.refresh(login.refreshToken);
     await tokens.verifyAccessToken(next.accessToken);
-    expect(store.inner.size).toBe(2);
+    expect(store.inner.size).toBe(1);
+    expect((await store.inner.find(sessionOf(login.refreshToken)))?.generation).toBe(1);
     await tokens.refresh(next.refreshToken);
   });
 
@@ -82,7 +83,7 @@ describe('store and signing failures leave nothing half-done', () => {
     store.failures.rotate = 'none';
     // The retry is a double submit inside the grace window: refused, family kept.
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_REFRESH_REUSED');
-    expect((await store.inner.find(hashRefreshToken(login.refreshToken)))?.revoked).toBe(false);
+    expect((await store.inner.find(sessionOf(login.refreshToken)))?.revoked).toBe(false);
   });
 
   it('revokeFamily fails during reuse handling: ERR_STORE_UNAVAILABLE, and the next replay revokes', async () => {
@@ -125,7 +126,7 @@ describe('store and signing failures leave nothing half-done', () => {
     await rejectsWith(tokens.refresh(login.refreshToken), 'ERR_KEY_INVALID');
     await rejectsWith(tokens.issue('user-2'), 'ERR_KEY_INVALID');
     expect(store.inner.size).toBe(1);
-    expect((await store.inner.find(hashRefreshToken(login.refreshToken)))?.usedAt).toBe(null);
+    expect((await store.inner.find(sessionOf(login.refreshToken)))?.generation).toBe(0);
     expect(events).toContainEqual(expect.objectContaining({ type: 'refresh_failed', code: 'ERR_KEY_INVALID' }));
     broken = false;
     await tokens.refresh(login.refreshToken);

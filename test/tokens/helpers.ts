@@ -10,7 +10,9 @@ import {
   MemoryRefreshTokenStore,
   MemoryRevocationStore,
   type JwtErrorCode,
-  type NewRefreshTokenRecord,
+  type NewRefreshFamily,
+  type PresentedRefreshToken,
+  type RefreshSuccessor,
   type RefreshTokenStore,
   type RevocationStore,
   type TokenService,
@@ -78,20 +80,20 @@ export class ControllableStore implements RefreshTokenStore {
   /** Yield to the event loop between steps, like a networked store. */
   slow = false;
 
-  async insert(record: NewRefreshTokenRecord): Promise<void> {
-    return this.#run('insert', [record], () => this.inner.insert(record));
+  async insert(family: NewRefreshFamily, maxFamiliesPerSubject: number) {
+    return this.#run('insert', [family, maxFamiliesPerSubject], () => this.inner.insert(family, maxFamiliesPerSubject));
   }
-  async find(hash: string) {
-    return this.#run('find', [hash], () => this.inner.find(hash));
+  async find(familyId: string) {
+    return this.#run('find', [familyId], () => this.inner.find(familyId));
   }
-  async rotate(oldHash: string, successor: NewRefreshTokenRecord, now: number) {
-    return this.#run('rotate', [oldHash, successor, now], () => this.inner.rotate(oldHash, successor, now));
+  async rotate(presented: PresentedRefreshToken, successor: RefreshSuccessor, now: number) {
+    return this.#run('rotate', [presented, successor, now], () => this.inner.rotate(presented, successor, now));
   }
   async revokeFamily(familyId: string, reason: Parameters<RefreshTokenStore['revokeFamily']>[1]) {
     return this.#run('revokeFamily', [familyId, reason], () => this.inner.revokeFamily(familyId, reason));
   }
-  async revokeSubject(subject: string, reason: Parameters<RefreshTokenStore['revokeSubject']>[1]) {
-    return this.#run('revokeSubject', [subject, reason], () => this.inner.revokeSubject(subject, reason));
+  async revokeSubject(subject: string, reason: Parameters<RefreshTokenStore['revokeSubject']>[1], now: number) {
+    return this.#run('revokeSubject', [subject, reason, now], () => this.inner.revokeSubject(subject, reason, now));
   }
   async deleteExpired(now: number) {
     return this.#run('deleteExpired', [now], () => this.inner.deleteExpired(now));
@@ -110,12 +112,32 @@ export class ControllableStore implements RefreshTokenStore {
   }
 }
 
+/** A revocation store that delegates to `inner`, with the methods of `overrides` in place of its own (to fail or record on demand). */
+export function revocationStoreWith(inner: RevocationStore, overrides: Partial<RevocationStore>): RevocationStore {
+  return {
+    revokeJti: (...args) => inner.revokeJti(...args),
+    isJtiRevoked: (...args) => inner.isJtiRevoked(...args),
+    revokeSession: (...args) => inner.revokeSession(...args),
+    isSessionRevoked: (...args) => inner.isSessionRevoked(...args),
+    revokeIssuedBefore: (...args) => inner.revokeIssuedBefore(...args),
+    issuedBeforeCutoff: (...args) => inner.issuedBeforeCutoff(...args),
+    deleteExpired: (...args) => inner.deleteExpired(...args),
+    ...overrides,
+  };
+}
+
 /** A revocation store that fails on every call. */
 export const failingRevocationStore: RevocationStore = {
   revokeJti: async () => {
     throw new Error('down');
   },
   isJtiRevoked: async () => {
+    throw new Error('down');
+  },
+  revokeSession: async () => {
+    throw new Error('down');
+  },
+  isSessionRevoked: async () => {
     throw new Error('down');
   },
   revokeIssuedBefore: async () => {
@@ -128,6 +150,11 @@ export const failingRevocationStore: RevocationStore = {
     throw new Error('down');
   },
 };
+
+/** The session (family id) a refresh token of the current format names: its first part. */
+export function sessionOf(refreshToken: string): string {
+  return refreshToken.slice(0, refreshToken.indexOf('.'));
+}
 
 /** Decodes a compact JWT's header and payload without verifying (test inspection only). */
 export function inspect(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {

@@ -2,7 +2,7 @@
  * The memory stores sweep expired entries in slices, off the request path (see "Memory stores:
  * expired entries" in docs/token-workflow.md): no call removes more than one slice's count (in fact
  * none), each turn of the event loop runs at most one slice of a sweep, and a sweep never breaks
- * the family and subject indexes when calls run between its slices. Deletions are counted through
+ * the subject index when calls run between its slices. Deletions are counted through
  * `size`, never timed; time is the callers' (a fake clock), never the system's.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,34 +10,41 @@ import { createFakeClock } from '../../src/testing/fake-clock.js';
 import { MemoryRefreshTokenStore } from '../../src/tokens/memory-refresh-token-store.js';
 import { MemoryRevocationStore } from '../../src/tokens/memory-revocation-store.js';
 import { SWEEP_SLICE_ENTRIES } from '../../src/tokens/sliced-sweep.js';
-import type { NewRefreshTokenRecord } from '../../src/tokens/store.js';
+import type { NewRefreshFamily, PresentedRefreshToken, RefreshSuccessor } from '../../src/tokens/store.js';
 import { eventLoopTurns } from './event-loop-turns.js';
 
 const EXPIRING = 10_000;
 const LIVE = 100;
 const LIFETIME = 100;
 const SUBJECTS = 7;
+/** Rotations of each expiring family: they change nothing to what a sweep has to remove. */
+const ROTATIONS = 3;
+/** A session cap no subject here reaches. */
+const CAP = 1_000_000;
 
-function record(
-  name: string,
-  familyId: string,
-  createdAt: number,
-  expiresAt: number,
-  parentHash: string | null = null,
-): NewRefreshTokenRecord {
+function family(name: string, subject: number, createdAt: number, expiresAt: number): NewRefreshFamily {
   return {
-    hash: `hash-${name}`,
-    subject: `user-${Number(familyId.replace(/\D/g, '')) % SUBJECTS}`,
-    familyId,
-    parentHash,
+    familyId: `family-${name}`,
+    subject: `user-${subject % SUBJECTS}`,
+    hash: `hash-${name}.0`,
+    tagKey: `tag-key-${name}`,
     createdAt,
     expiresAt,
     idleExpiresAt: null,
     claims: { name },
+    jkt: null,
   };
 }
 
-/** How many records a call removed: the size it left, against the size before and what it added. */
+function presented(name: string, generation: number): PresentedRefreshToken {
+  return { familyId: `family-${name}`, generation, hash: `hash-${name}.${generation}` };
+}
+
+function successor(name: string, generation: number): RefreshSuccessor {
+  return { hash: `hash-${name}.${generation}`, idleExpiresAt: null, claims: { name, generation } };
+}
+
+/** How many entries a call removed: the size it left, against the size before and what it added. */
 async function removedBy(store: { readonly size: number }, added: number, call: () => Promise<unknown>): Promise<number> {
   const before = store.size;
   await call();
@@ -56,25 +63,22 @@ async function sweepTurnByTurn(store: { readonly size: number }, target: number,
 }
 
 /**
- * A refresh store holding EXPIRING records (2,500 families of 4 rotations, over SUBJECTS subjects)
- * that expire together at start + LIFETIME, and LIVE records that do not; the sweep the first
+ * A refresh store holding EXPIRING families (rotated ROTATIONS times each, over SUBJECTS subjects)
+ * that expire together at start + LIFETIME, and LIVE families that do not; the sweep the first
  * insert scheduled has run (and removed nothing).
  */
-async function refreshStoreWithExpiringRecords() {
+async function refreshStoreWithExpiringFamilies() {
   const clock = createFakeClock();
   const start = clock.seconds();
   const store = new MemoryRefreshTokenStore({ sweepInterval: '1m' });
-  for (let family = 0; family < EXPIRING / 4; family++) {
-    let parent: string | null = null;
-    for (let generation = 0; generation < 4; generation++) {
-      const next = record(`${family}.${generation}`, `family-${family}`, start, start + LIFETIME, parent);
-      if (parent === null) await store.insert(next);
-      else expect((await store.rotate(parent, next, start)).status).toBe('rotated');
-      parent = next.hash;
+  for (let index = 0; index < EXPIRING; index++) {
+    await store.insert(family(`${index}`, index, start, start + LIFETIME), CAP);
+    for (let generation = 1; generation <= ROTATIONS; generation++) {
+      expect((await store.rotate(presented(`${index}`, generation - 1), successor(`${index}`, generation), start)).status).toBe('rotated');
     }
   }
   for (let index = 0; index < LIVE; index++) {
-    await store.insert(record(`live-${index}`, `family-live-${index}`, start, start + 100 * LIFETIME));
+    await store.insert(family(`live-${index}`, index, start, start + 100 * LIFETIME), CAP);
   }
   await eventLoopTurns(EXPIRING / SWEEP_SLICE_ENTRIES + 2);
   expect(store.size).toBe(EXPIRING + LIVE);
@@ -82,43 +86,36 @@ async function refreshStoreWithExpiringRecords() {
 }
 
 describe('MemoryRefreshTokenStore sweeps in slices, off the request path', () => {
-  it('no insert or rotate removes more than one slice, though 10,000 records expired together', async () => {
-    const { clock, start, store } = await refreshStoreWithExpiringRecords();
+  it('no insert or rotate removes more than one slice, though 10,000 families expired together', async () => {
+    const { clock, store } = await refreshStoreWithExpiringFamilies();
     // Past expiry by more than the sweep interval: the next call finds a sweep due.
     clock.advance(LIFETIME + 61);
     const now = clock.seconds();
     const removed: number[] = [];
-    removed.push(await removedBy(store, 1, () => store.insert(record('new-0', 'family-new-0', now, now + LIFETIME))));
-    // An expired record the sweep has not reached yet still reports `expired`.
-    const late = record('late', 'family-7', now, start + LIFETIME, 'hash-7.3');
-    removed.push(await removedBy(store, 0, async () => expect((await store.rotate('hash-7.3', late, now)).status).toBe('expired')));
+    removed.push(await removedBy(store, 1, () => store.insert(family('new-0', 0, now, now + LIFETIME), CAP)));
+    // An expired family the sweep has not reached yet still reports `expired`.
+    const late = (): Promise<unknown> => store.rotate(presented('7777', ROTATIONS), successor('7777', ROTATIONS + 1), now);
+    removed.push(await removedBy(store, 0, async () => expect(await late()).toEqual(expect.objectContaining({ status: 'expired' }))));
     for (let call = 1; call <= 20; call++) {
       await eventLoopTurns(1);
-      const successor = record(
-        `live-0.${call}`,
-        'family-live-0',
-        now,
-        start + 100 * LIFETIME,
-        call === 1 ? 'hash-live-0' : `hash-live-0.${call - 1}`,
-      );
-      removed.push(await removedBy(store, 1, () => store.rotate(successor.parentHash as string, successor, now)));
-      removed.push(await removedBy(store, 1, () => store.insert(record(`new-${call}`, `family-new-${call}`, now, now + LIFETIME))));
+      removed.push(await removedBy(store, 0, () => store.rotate(presented('live-0', call - 1), successor('live-0', call), now)));
+      removed.push(await removedBy(store, 1, () => store.insert(family(`new-${call}`, call, now, now + LIFETIME), CAP)));
     }
     expect(Math.max(...removed)).toBeLessThanOrEqual(SWEEP_SLICE_ENTRIES);
     // Between those calls, the event loop turned and the sweep removed everything expired.
-    const kept = LIVE + 20 + 21;
+    const kept = LIVE + 21;
     await eventLoopTurns(2);
     expect(store.size).toBe(kept);
-    expect((await store.rotate('hash-7.3', late, now)).status).toBe('unknown');
-    expect((await store.find('hash-live-0.20'))?.usedAt).toBe(null);
+    expect(await late()).toEqual({ status: 'unknown' });
+    expect((await store.find('family-live-0'))?.generation).toBe(20);
   });
 
-  it('each turn of the event loop runs at most one slice, until every expired record is gone', async () => {
-    const { clock, store } = await refreshStoreWithExpiringRecords();
+  it('each turn of the event loop runs at most one slice, until every expired family is gone', async () => {
+    const { clock, store } = await refreshStoreWithExpiringFamilies();
     clock.advance(LIFETIME + 61);
-    expect(await removedBy(store, 0, () => store.find('hash-0.0'))).toBe(0);
+    expect(await removedBy(store, 0, () => store.find('family-0'))).toBe(0);
     const now = clock.seconds();
-    expect(await removedBy(store, 1, () => store.insert(record('new', 'family-new', now, now + LIFETIME)))).toBe(0);
+    expect(await removedBy(store, 1, () => store.insert(family('new', 0, now, now + LIFETIME), CAP))).toBe(0);
     const perTurn = await sweepTurnByTurn(store, LIVE + 1);
     expect(store.size).toBe(LIVE + 1);
     expect(Math.max(...perTurn)).toBeLessThanOrEqual(SWEEP_SLICE_ENTRIES);
@@ -126,7 +123,7 @@ describe('MemoryRefreshTokenStore sweeps in slices, off the request path', () =>
   });
 
   it('deleteExpired removes everything expired in slices, and resolves with the total', async () => {
-    const { clock, start, store } = await refreshStoreWithExpiringRecords();
+    const { clock, start, store } = await refreshStoreWithExpiringFamilies();
     const pending = store.deleteExpired(start + LIFETIME);
     // Nothing is removed inside the call.
     expect(store.size).toBe(EXPIRING + LIVE);
@@ -140,43 +137,53 @@ describe('MemoryRefreshTokenStore sweeps in slices, off the request path', () =>
     expect(store.size).toBe(0);
   });
 
-  it('keeps the family and subject indexes intact when calls run between slices', async () => {
-    const { clock, store } = await refreshStoreWithExpiringRecords();
+  it('keeps the subject index intact when calls run between slices', async () => {
+    const { clock, store } = await refreshStoreWithExpiringFamilies();
     // Expired, but not for a sweep interval yet: only deleteExpired removes them, a slice a turn.
     clock.advance(LIFETIME);
     const now = clock.seconds();
     const pending = store.deleteExpired(now);
-    const added: NewRefreshTokenRecord[] = [];
+    const added: NewRefreshFamily[] = [];
     for (let turn = 1; store.size > LIVE + added.length && turn < 100; turn++) {
       await eventLoopTurns(1);
-      // Between two slices, a login under a new family id, under the id of a family the sweep
-      // already removed (the first slice removes the first 250 families), or under the id of one
-      // it has not reached yet (the last families).
-      const familyId = [`family-${9_000 + turn}`, `family-${turn}`, `family-${2_499 - turn}`][turn % 3] as string;
-      const login = record(`turn-${turn}`, familyId, now, now + LIFETIME);
-      await store.insert(login);
+      // Between two slices, a login under a new family id, or under the id of a family the sweep
+      // already removed (the first slice removes the first 1,000 families); and a presentation of
+      // a family it has not reached yet (the last ones), which still reads as expired.
+      const name = turn % 2 === 0 ? `${90_000 + turn}` : `${turn}`;
+      const login = family(name, turn, now, now + LIFETIME);
+      await store.insert(login, CAP);
       added.push(login);
+      if (turn < EXPIRING / SWEEP_SLICE_ENTRIES - 1) {
+        const unreached = `${EXPIRING - turn}`;
+        expect((await store.rotate(presented(unreached, ROTATIONS), successor(unreached, ROTATIONS + 1), now)).status).toBe('expired');
+      }
     }
     expect(added.length).toBeGreaterThanOrEqual(EXPIRING / SWEEP_SLICE_ENTRIES);
     expect(await pending).toBe(EXPIRING);
     expect(store.size).toBe(LIVE + added.length);
-    // Every family added between slices survived the sweep whole: its login rotates.
-    const successors = added.map((login) => record(`${login.hash}.1`, login.familyId, now, login.expiresAt, login.hash));
-    for (const successor of successors) expect((await store.rotate(successor.parentHash as string, successor, now)).status).toBe('rotated');
-    // ...and is still indexed under its subject: revoking the subject reaches it and its successor.
-    for (let subject = 0; subject < SUBJECTS; subject++) await store.revokeSubject(`user-${subject}`, 'logout_all');
-    for (const login of [...added, ...successors]) expect((await store.find(login.hash))?.revokedReason).toBe('logout_all');
-    for (let index = 0; index < LIVE; index++) expect((await store.find(`hash-live-${index}`))?.revoked).toBe(true);
-    expect(store.size).toBe(LIVE + 2 * added.length);
+    // Every family added between slices survived the sweep whole: its login rotates...
+    for (const login of added) {
+      const name = login.familyId.slice('family-'.length);
+      expect((await store.rotate(presented(name, 0), successor(name, 1), now)).status).toBe('rotated');
+    }
+    // ...and is still indexed under its subject: revoking the subject reaches it.
+    const reached = new Set<string>();
+    for (let subject = 0; subject < SUBJECTS; subject++) {
+      for (const { familyId } of await store.revokeSubject(`user-${subject}`, 'logout_all', now)) reached.add(familyId);
+    }
+    expect(reached.size).toBe(LIVE + added.length);
+    for (const login of added) expect((await store.find(login.familyId))?.revokedReason).toBe('logout_all');
+    for (let index = 0; index < LIVE; index++) expect((await store.find(`family-live-${index}`))?.revoked).toBe(true);
+    expect(store.size).toBe(LIVE + added.length);
   });
 
   it('a scheduled sweep never keeps the process alive; a deleteExpired the caller awaits does', async () => {
-    const { clock, store } = await refreshStoreWithExpiringRecords();
+    const { clock, store } = await refreshStoreWithExpiringFamilies();
     const pendingImmediates = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Immediate').length;
     clock.advance(LIFETIME + 61);
     const before = pendingImmediates();
     // This call finds a sweep due: it is scheduled without a reference on the event loop...
-    await store.rotate('hash-0.3', record('x', 'family-0', clock.seconds(), clock.seconds() + 1, 'hash-0.3'), clock.seconds());
+    await store.rotate(presented('0', ROTATIONS), successor('0', ROTATIONS + 1), clock.seconds());
     expect(pendingImmediates()).toBe(before);
     // ...and runs all the same.
     await eventLoopTurns(1);

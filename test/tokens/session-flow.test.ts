@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIENCE, ControllableStore, ISSUER, inspect, keys, rejectsWith, setup } from './helpers.js';
+import { AUDIENCE, ControllableStore, ISSUER, inspect, keys, rejectsWith, sessionOf, setup } from './helpers.js';
 import { hashRefreshToken } from '../../src/index.js';
 
 describe('the session workflow, end to end with a fake clock', () => {
@@ -12,7 +12,7 @@ describe('the session workflow, end to end with a fake clock', () => {
     expect(first.tokenType).toBe('Bearer');
     expect(first.expiresIn).toBe(900);
     expect(first.refreshExpiresIn).toBe(30 * 86_400);
-    expect(first.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.refreshToken).toMatch(/^[A-Za-z0-9_-]{22}\.0\.[A-Za-z0-9_-]{43}$/);
     const { header, payload } = inspect(first.accessToken);
     expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: keys.privateKey.kid });
     expect(payload).toEqual({
@@ -23,6 +23,7 @@ describe('the session workflow, end to end with a fake clock', () => {
       sub: 'user-1',
       aud: AUDIENCE,
       jti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      sid: sessionOf(first.refreshToken),
     });
 
     // Use.
@@ -44,11 +45,11 @@ describe('the session workflow, end to end with a fake clock', () => {
     expect(secondPayload.scope).toBe('read');
     expect(secondPayload.iat).toBe(start + 905);
     expect(secondPayload.jti).not.toBe(payload['jti']);
-    const firstRecord = await store.find(hashRefreshToken(first.refreshToken));
-    const secondRecord = await store.find(hashRefreshToken(second.refreshToken));
-    expect(secondRecord?.familyId).toBe(firstRecord?.familyId);
-    expect(secondRecord?.parentHash).toBe(hashRefreshToken(first.refreshToken));
-    expect(firstRecord?.usedAt).toBe(start + 905);
+    expect(sessionOf(second.refreshToken)).toBe(sessionOf(first.refreshToken));
+    const family = await store.find(sessionOf(first.refreshToken));
+    expect(family).toMatchObject({ generation: 1, rotatedAt: start + 905, createdAt: start, claims: { scope: 'read' } });
+    expect(family?.hash).toBe(hashRefreshToken(second.refreshToken.split('.')[2] as string));
+    expect(store.size).toBe(1);
 
     // Second refresh.
     clock.advance('10m');
@@ -60,10 +61,16 @@ describe('the session workflow, end to end with a fake clock', () => {
     await rejectsWith(tokens.refresh(first.refreshToken), 'ERR_REFRESH_REUSED');
     await rejectsWith(tokens.refresh(third.refreshToken), 'ERR_REFRESH_REVOKED');
     await rejectsWith(tokens.refresh(second.refreshToken), 'ERR_REFRESH_REVOKED');
-    expect((await store.find(hashRefreshToken(third.refreshToken)))?.revokedReason).toBe('reuse');
+    expect((await store.find(sessionOf(third.refreshToken)))?.revokedReason).toBe('reuse');
     expect(events.filter((event) => event.type === 'reuse_detected' || event.type === 'family_revoked')).toEqual([
-      expect.objectContaining({ type: 'reuse_detected', subject: 'user-1', withinGrace: false, usedAt: new Date((start + 905) * 1000) }),
-      expect.objectContaining({ type: 'family_revoked', subject: 'user-1', reason: 'reuse', familyId: firstRecord?.familyId }),
+      expect.objectContaining({
+        type: 'reuse_detected',
+        subject: 'user-1',
+        withinGrace: false,
+        successorUsed: true,
+        usedAt: new Date((start + 1505) * 1000),
+      }),
+      expect.objectContaining({ type: 'family_revoked', subject: 'user-1', reason: 'reuse', familyId: sessionOf(first.refreshToken) }),
     ]);
 
     // Logout: one session ends, another stays.
@@ -120,16 +127,16 @@ describe('the session workflow, end to end with a fake clock', () => {
     expect(second.refreshExpiresIn).toBe(40 * 60);
   });
 
-  it('without a revocation store, access tokens stay valid until exp after logout everywhere', async () => {
+  it('without a revocation store given, the service keeps its own: logout everywhere and revokeAccessToken reach access tokens', async () => {
     const { tokens, clock } = setup({ revocationStore: undefined });
     const pair = await tokens.issue('user-1');
+    const other = await tokens.issue('user-2');
     clock.advance(1);
     await tokens.revokeAll('user-1');
     await rejectsWith(tokens.refresh(pair.refreshToken), 'ERR_REFRESH_REVOKED');
-    await tokens.verifyAccessToken(pair.accessToken);
-    clock.advance('16m');
-    await rejectsWith(tokens.verifyAccessToken(pair.accessToken), 'ERR_JWT_EXPIRED');
-    await rejectsWith(tokens.revokeAccessToken(pair.accessToken), 'ERR_INVALID_OPTION');
+    await rejectsWith(tokens.verifyAccessToken(pair.accessToken), 'ERR_JWT_REVOKED');
+    await tokens.revokeAccessToken(other.accessToken);
+    await rejectsWith(tokens.verifyAccessToken(other.accessToken), 'ERR_JWT_REVOKED');
   });
 
   it('logout of unknown or malformed refresh tokens is a quiet no-op (RFC 7009)', async () => {
@@ -152,14 +159,24 @@ describe('the session workflow, end to end with a fake clock', () => {
     for (const token of [first.refreshToken, second.refreshToken, first.accessToken, second.accessToken]) {
       expect(seen.includes(token)).toBe(false);
     }
-    expect(seen.includes(hashRefreshToken(first.refreshToken))).toBe(true);
+    for (const token of [first.refreshToken, second.refreshToken]) {
+      const secret = token.split('.')[2] as string;
+      expect(seen.includes(secret)).toBe(false);
+      expect(seen.includes(secret.slice(0, 22))).toBe(false); // nor the random half alone
+    }
+    expect(seen.includes(hashRefreshToken(first.refreshToken.split('.')[2] as string))).toBe(true);
   });
 
-  it('refresh tokens are 43 Base64Url characters of 256 random bits, all distinct', async () => {
+  it('refresh tokens are <sid>.<generation>.<secret of 256 bits>, the secrets all distinct', async () => {
     const { tokens } = setup();
-    const seen = new Set<string>();
-    for (let index = 0; index < 500; index++) seen.add((await tokens.issue(`user-${index}`)).refreshToken);
-    expect(seen.size).toBe(500);
-    for (const token of seen) expect(Buffer.from(token, 'base64url').length).toBe(32);
+    const secrets = new Set<string>();
+    for (let index = 0; index < 500; index++) {
+      const [sid, generation, secret] = (await tokens.issue(`user-${index}`)).refreshToken.split('.') as [string, string, string];
+      expect(Buffer.from(sid, 'base64url').length).toBe(16);
+      expect(generation).toBe('0');
+      expect(Buffer.from(secret, 'base64url').length).toBe(32);
+      secrets.add(secret);
+    }
+    expect(secrets.size).toBe(500);
   });
 });

@@ -33,6 +33,7 @@ interface Cutoff {
 
 export class CacheRevocationStore implements RevocationStore {
   readonly #jtis = new TtlMap<number>(); // jti → expiresAt
+  readonly #sessions = new TtlMap<number>(); // sid → expiresAt
   readonly #cutoffs = new TtlMap<Cutoff>(); // subject → cutoff and expiresAt
 
   // Each write reads and writes in one atomic step in the cache (a Lua script, a conditional write).
@@ -44,6 +45,16 @@ export class CacheRevocationStore implements RevocationStore {
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
     const expiresAt = this.#jtis.get(jti);
     return expiresAt !== undefined && now < expiresAt; // the caller's clock decides, not the cache's
+  }
+
+  async revokeSession(sid: string, expiresAt: number, now: number): Promise<void> {
+    const latest = Math.max(this.#sessions.get(sid) ?? expiresAt, expiresAt);
+    this.#sessions.set(sid, latest, latest - now);
+  }
+
+  async isSessionRevoked(sid: string, now: number): Promise<boolean> {
+    const expiresAt = this.#sessions.get(sid);
+    return expiresAt !== undefined && now < expiresAt;
   }
 
   async revokeIssuedBefore(subject: string, cutoff: number, expiresAt: number, now: number): Promise<void> {
@@ -65,6 +76,7 @@ export class CacheRevocationStore implements RevocationStore {
   async deleteExpired(now: number): Promise<number> {
     let removed = 0;
     for (const [jti, expiresAt] of this.#jtis.entries()) if (expiresAt <= now && this.#jtis.delete(jti)) removed += 1;
+    for (const [sid, expiresAt] of this.#sessions.entries()) if (expiresAt <= now && this.#sessions.delete(sid)) removed += 1;
     for (const [subject, entry] of this.#cutoffs.entries()) if (entry.expiresAt <= now && this.#cutoffs.delete(subject)) removed += 1;
     return removed;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { createTokenService, generateKeyPair } from 'jwtkit';
-import { createAuthEndpoints, requireScopes, withAuth, type RequiredAuthenticateOptions } from 'jwtkit/fetch';
+import { authenticateRequest, createAuthEndpoints, getAuth, requireScopes, withAuth, type RequiredAuthenticateOptions } from 'jwtkit/fetch';
 
 const { privateKey, publicKey } = await generateKeyPair('EdDSA');
 const tokens = createTokenService<{ scope: string }>({
@@ -31,6 +31,14 @@ app.post('/auth/refresh', (c) => auth.refresh(c.req.raw));
 app.post('/auth/logout', (c) => auth.logout(c.req.raw));
 app.get('/api/orders', (c) => listOrders(c.req.raw));
 
+// Or one middleware for a group of routes, and getAuth in their handlers (same c.req.raw object).
+app.use('/api/v2/*', async (c, next) => {
+  const auth = await authenticateRequest(c.req.raw, authOptions);
+  if (auth instanceof Response) return auth;
+  return next();
+});
+app.get('/api/v2/me', (c) => c.json({ user: getAuth(c.req.raw).payload.sub }));
+
 // Try it without a server: Hono's app.request() takes a Request and returns the Response.
 const login = await app.request('https://example.com/auth/login', {
   method: 'POST',
@@ -43,3 +51,7 @@ const { access_token: accessToken } = (await login.json()) as { access_token: st
 
 const orders = await app.request('https://example.com/api/orders', { headers: { authorization: `Bearer ${accessToken}` } });
 assert.deepEqual(await orders.json(), { user: 'user-1', orders: [] });
+
+const me = await app.request('https://example.com/api/v2/me', { headers: { authorization: `Bearer ${accessToken}` } });
+assert.deepEqual(await me.json(), { user: 'user-1' });
+assert.equal((await app.request('https://example.com/api/v2/me')).status, 401);

@@ -3,7 +3,13 @@ import { durationToSeconds } from '../../internal/duration.js';
 import { checkOptionNames, optionNames } from '../../internal/option-names.js';
 import type { Duration } from '../../internal/duration.js';
 import type { TokenService } from '../../tokens/types.js';
-import { normalizeRealm, report } from './authenticate-options.js';
+import type { DPoPAlgorithm } from '../../dpop/algorithms.js';
+import type { DPoPNonces } from '../../dpop/nonces.js';
+import type { DPoPReplayCache } from '../../dpop/replay-cache.js';
+import type { Clock } from '../../internal/clock.js';
+import { authEventSink, type AuthEventHandler, type AuthEventSink } from './auth-events.js';
+import { normalizeRealm } from './authenticate-options.js';
+import { readDPoPPolicy, type DPoPPolicy } from './dpop-options.js';
 import { normalizeCsrfOptions } from './csrf.js';
 import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOptions } from './trusted-proxies.js';
 import type { CsrfOptions, CsrfPolicy } from './csrf.js';
@@ -40,7 +46,11 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
    * Where the refresh token travels:
    * - `'cookie'`: in an `HttpOnly; Secure; SameSite=Strict` cookie scoped to {@link RefreshCookieOptions.path},
    *   never in a JSON body; login, refresh and logout then pass the {@link csrf} check (browsers);
-   * - `'body'`: as `refresh_token` in the JSON response and request bodies (non-browser clients).
+   * - `'body'`: as `refresh_token` in the JSON response and request bodies (non-browser clients);
+   *   the refresh endpoint also takes the form of RFC 6749 §6 (`application/x-www-form-urlencoded`,
+   *   `grant_type=refresh_token`, `refresh_token`; `client_id` is ignored), which standard OAuth 2.0
+   *   clients send, and answers its refusals with 400 (RFC 6749 §5.2). The cookie transport refuses
+   *   that form (400 `unsupported_grant_type`).
    *
    * Default: `'cookie'`.
    */
@@ -55,12 +65,15 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
    * (RFC 9440 `Client-Cert`): `{ addresses: ['10.0.0.0/8', '::1'] }` or `{ hops: 1 }` (on
    * `jwtkit/fetch`, with `clientAddress(request)`). They are read only when the peer of the
    * connection is trusted; `Forwarded` wins over `X-Forwarded-*`. Used for the CSRF own-origin
-   * check. A proxy that does not overwrite these
+   * check and DPoP's `htu` (the {@link dpop} option). A proxy that does not overwrite these
    * headers lets clients spoof them (docs/sender-constrained-tokens.md, "Behind a proxy").
    * Default: none; forwarded headers and `Client-Cert` are never read.
    */
   trustedProxies?: TrustedProxiesOptions;
-  /** The largest JSON request body read, in bytes (1 to 1 048 576); larger ones get 413. Default: `16384`. */
+  /**
+   * The largest request body read (JSON, or the refresh endpoint's form), in bytes (1 to
+   * 1 048 576); larger ones get 413. Default: `16384`.
+   */
   maxBodyBytes?: number;
   /**
    * How long a request body may take to arrive once an endpoint starts reading it (seconds, or a
@@ -71,14 +84,132 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
    * parser such as `express.json()` read first is not timed by jwtkit. Default: `10` (10 s).
    */
   bodyTimeout?: Duration;
-  /** The `realm` of the `logoutEverywhere` endpoint's `WWW-Authenticate: Bearer` challenge. Default: `'api'`. */
+  /** The `realm` of the `logoutEverywhere` endpoint's `WWW-Authenticate` challenges. Default: `'api'`. */
   realm?: string;
   /**
+   * DPoP-bound sessions (RFC 9449 §5): `{ origins, replayCache, ... }`; see
+   * {@link AuthEndpointsDPoPOptions}. With it, a login or refresh request may carry a `DPoP` header
+   * proof (`htm` `POST`, `htu` the endpoint's public URL, no `ath`): a login with a proof binds the
+   * session to the proof's key (its access tokens carry `cnf.jkt`, the answer says
+   * `token_type: "DPoP"`), and every refresh of a bound session must prove that key. The
+   * `logoutEverywhere` endpoint then also reads `Authorization: DPoP <token>` with its proof.
+   * Without it, `DPoP` headers are ignored and sessions start as bearer sessions (one bound
+   * through the token service directly still refreshes only with a proof of its key: 400
+   * `invalid_grant` here). Default: none.
+   */
+  dpop?: AuthEndpointsDPoPOptions;
+  /**
+   * Receives the endpoints' events (see `AuthEvent`): `login_succeeded`, `login_failed` (wrong
+   * credentials), `request_refused` for every other refusal or failure (with the code, a reason
+   * that names the fix, the status, the method and the path; never a token), and
+   * `cookie_path_mismatch` when the refresh cookie's `cookie.path` does not cover an endpoint's
+   * public path (see {@link publicPathPrefix}). Called synchronously; what it throws is ignored.
+   * Giving it with the deprecated {@link onError} is `ERR_INVALID_OPTION`. Default: none, and then
+   * jwtkit logs refusals, failed logins and cookie-path warnings with `console.warn` while
+   * `NODE_ENV` is not `production`, and in production at most one line per error code per minute,
+   * with a count (docs/express.md, "Events and logs"); pass `() => {}` to log nothing.
+   */
+  onAuthEvent?: AuthEventHandler;
+  /**
    * Called with the error (a `JwtError` with its code, or what `verifyCredentials` threw) each time
-   * an endpoint refuses or fails, so the application can log it; the response says less. Errors
-   * it throws are ignored. Default: none.
+   * an endpoint refuses or fails. Errors it throws are ignored. Giving it with {@link onAuthEvent}
+   * is `ERR_INVALID_OPTION`; while it is set, nothing is logged by default. Default: none.
+   * @deprecated Use onAuthEvent, whose `request_refused` and `login_failed` events carry the same
+   *   error as `error` with the code, reason, status, method and path. Removed in 0.3.
    */
   onError?: (error: unknown) => void;
+  /**
+   * The path prefix a reverse proxy strips before the request reaches this server, such as
+   * `'/api'` when browsers call `https://example.com/api/auth/refresh` and the server sees
+   * `/auth/refresh`. The endpoints put it in front of the request's path (Express's `originalUrl`,
+   * so a router's mount path is already in) to tell whether browsers send them the refresh cookie
+   * (`cookie.path` must cover the public paths of refresh and logout), and to build the public URL
+   * a DPoP proof's `htu` names (the {@link dpop} option).
+   * Starts with `/`, no trailing `/`. Default: `''` (the server sees the public path).
+   */
+  publicPathPrefix?: string;
+}
+
+/**
+ * The `dpop` option of {@link AuthEndpointsOptions}: the DPoP proofs that login and refresh (the
+ * token endpoints, RFC 9449 §5) and logout-everywhere (with its access token, RFC 9449 §7) accept,
+ * and the rules they are checked with (those of `verifyDPoPProof`). A member that is not one of
+ * these is refused with `ERR_INVALID_OPTION`.
+ */
+export interface AuthEndpointsDPoPOptions {
+  /**
+   * The public origins clients address the auth endpoints at, such as
+   * `['https://auth.example.com']` (scheme, host and port only: no path). A proof's `htu` must be
+   * the endpoint's URL at one of them (with {@link AuthEndpointsOptions.publicPathPrefix} in front
+   * of the path the server sees); a request addressed to another origin (the `Host` header, or a
+   * trusted proxy's) is refused with `invalid_dpop_proof`. Required.
+   */
+  origins: readonly string[];
+  /**
+   * Where the `jti`s of accepted proofs are remembered: a `MemoryDPoPReplayCache` made once per
+   * process, a shared one (`RedisDPoPReplayCache` from `jwtkit/redis`), or `false` to accept a
+   * replayed proof within its lifetime. A proof is remembered before the refresh token is
+   * presented to the token service, so a replayed proof never consumes a token. Required.
+   */
+  replayCache: DPoPReplayCache | false;
+  /**
+   * Whether login and refresh refuse a request without a proof (400 `invalid_dpop_proof`): every
+   * new session is then bound, and a bearer session (from before) is refreshed only with a proof,
+   * which binds its new access tokens. `logoutEverywhere` reads `Bearer` tokens all the same.
+   * Default: `false`: a login without a proof starts a bearer session.
+   */
+  required?: boolean;
+  /** The proof algorithms accepted (asymmetric only). Default: `DEFAULT_DPOP_ALGORITHMS`. */
+  algorithms?: readonly DPoPAlgorithm[];
+  /** How long after its `iat` a proof is accepted, at most 5 minutes. Default: `60` seconds. */
+  maxAge?: Duration;
+  /** Leeway for the client's clock, in seconds (0 to 300). Default: `5`. */
+  clockTolerance?: number;
+  /**
+   * Server nonces (`createDPoPNonces`): a login or refresh whose proof has no current nonce is
+   * answered 400 `use_dpop_nonce` with a `DPoP-Nonce` header (RFC 9449 §8), logout-everywhere 401
+   * `use_dpop_nonce` in its `DPoP` challenge (§9); token responses to a request with a proof carry a
+   * fresh `DPoP-Nonce` (§8.2). Default: none.
+   */
+  nonces?: DPoPNonces;
+  /** The clock a proof's `iat` is compared with. Default: the system clock. */
+  clock?: Clock;
+}
+
+const ENDPOINT_DPOP_OPTION_NAMES = optionNames<AuthEndpointsDPoPOptions>(
+  {
+    origins: true,
+    replayCache: true,
+    required: true,
+    algorithms: true,
+    maxAge: true,
+    clockTolerance: true,
+    nonces: true,
+    clock: true,
+  },
+  {
+    mode: 'the auth endpoints take a proof whenever a request carries one: leave "mode" out, and set "required: true" to refuse requests without one',
+    htm: 'the endpoints take POST only',
+    htu: 'list the public origins in "origins" (and the path a proxy strips in "publicPathPrefix"); the path is the request\'s',
+  },
+);
+
+/**
+ * The `dpop` option.
+ *
+ * @throws ERR_INVALID_OPTION for an unknown name, a `required` that is not a boolean, or what
+ *   {@link readDPoPPolicy} refuses.
+ */
+function normalizeEndpointDPoPOptions(options: unknown): DPoPPolicy | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null) {
+    throw new JwtError('ERR_INVALID_OPTION', '"dpop" must be an object such as { origins: [\'https://auth.example.com\'], replayCache }');
+  }
+  checkOptionNames(options, ENDPOINT_DPOP_OPTION_NAMES, 'dpop');
+  const { required, ...rest } = options as AuthEndpointsDPoPOptions;
+  if (required !== undefined && typeof required !== 'boolean')
+    throw new JwtError('ERR_INVALID_OPTION', '"dpop.required" must be a boolean');
+  return readDPoPPolicy(rest, required === true);
 }
 
 /** Where to point a caller who passes an option of the token service, the cookie or the CSRF check at the top level. */
@@ -103,7 +234,10 @@ const AUTH_ENDPOINTS_OPTION_NAMES = optionNames<AuthEndpointsOptions>(
     maxBodyBytes: true,
     bodyTimeout: true,
     realm: true,
+    dpop: true,
+    onAuthEvent: true,
     onError: true,
+    publicPathPrefix: true,
     trustedProxies: true,
   },
   AUTH_ENDPOINTS_HINTS,
@@ -118,7 +252,12 @@ export interface AuthEndpointsPolicy<Claims extends object> {
   readonly csrf: CsrfPolicy;
   readonly body: BodyLimits;
   readonly realm: string;
-  readonly report: (error: unknown) => void;
+  /** `undefined` without the `dpop` option. */
+  readonly dpop: DPoPPolicy | undefined;
+  /** Where the endpoints' events go: `onAuthEvent`, the deprecated `onError`, or the default log. */
+  readonly events: AuthEventSink;
+  /** `publicPathPrefix`: `''` or `/...` without a trailing `/`. */
+  readonly publicPathPrefix: string;
   /** `undefined` when no proxy is trusted. */
   readonly trustedProxies: TrustedProxies | undefined;
 }
@@ -149,11 +288,25 @@ function readBodyTimeout(value: unknown): number {
   return Math.ceil(seconds * 1000);
 }
 
+/** A path prefix: `/` and printable ASCII without `;`, `?`, `#` or spaces, not ending in `/`. */
+const PATH_PREFIX = /^\/[\x21-\x22\x24-\x3a\x3c-\x3e\x40-\x7e]*$/;
+
+function readPublicPathPrefix(value: unknown): string {
+  if (value === undefined || value === '') return '';
+  if (typeof value !== 'string' || !PATH_PREFIX.test(value) || value.endsWith('/')) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"publicPathPrefix" must be a path such as \'/api\': starting with "/", without a trailing "/", query or spaces',
+    );
+  }
+  return value;
+}
+
 /**
  * Validates {@link AuthEndpointsOptions} once.
  *
- * @throws ERR_INVALID_OPTION for an unknown option name (in `cookie` and `csrf` too), a missing
- *   token service or any option of the wrong shape.
+ * @throws ERR_INVALID_OPTION for an unknown option name (in `cookie`, `csrf` and `dpop` too), a missing
+ *   token service, both `onAuthEvent` and the deprecated `onError`, or any option of the wrong shape.
  * @internal
  */
 export function normalizeAuthEndpointsOptions<Claims extends object>(
@@ -173,10 +326,6 @@ export function normalizeAuthEndpointsOptions<Claims extends object>(
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES) {
     throw new JwtError('ERR_INVALID_OPTION', `"maxBodyBytes" must be a whole number from 1 to ${MAX_BODY_BYTES}`);
   }
-  if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new JwtError('ERR_INVALID_OPTION', '"onError" must be a function');
-  }
-  const onError = options.onError;
   return Object.freeze({
     tokens: readTokens<Claims>(options.tokens),
     verifyCredentials: options.verifyCredentials,
@@ -185,7 +334,9 @@ export function normalizeAuthEndpointsOptions<Claims extends object>(
     csrf: normalizeCsrfOptions(options.csrf),
     body: Object.freeze({ maxBytes: maxBodyBytes, timeoutMs: readBodyTimeout(options.bodyTimeout) }),
     realm: normalizeRealm(options.realm),
-    report: (error: unknown) => report(onError, error),
+    dpop: normalizeEndpointDPoPOptions(options.dpop),
+    events: authEventSink(options.onAuthEvent, options.onError),
+    publicPathPrefix: readPublicPathPrefix(options.publicPathPrefix),
     trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
   });
 }

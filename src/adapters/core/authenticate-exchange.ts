@@ -1,5 +1,3 @@
-import type { DPoPNonces } from '../../dpop/nonces.js';
-import { proofError } from '../../dpop/proof-error.js';
 import { checkTokenBinding } from '../../dpop/token-binding.js';
 import { checkDPoPProof, rememberDPoPProof, type CheckedDPoPProof } from '../../dpop/verify-proof.js';
 import { JwtError, isJwtError } from '../../errors.js';
@@ -7,18 +5,25 @@ import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { VerifyResult } from '../../jwt/types.js';
 import { verify, verifySync } from '../../jwt/verify.js';
-import { report } from './authenticate-options.js';
+import { refusalEvent } from './refusal-event.js';
+import { refusalReason, type RefusalContext } from './refusal-reasons.js';
 import type { AuthenticatePolicy, RequestAuth } from './authenticate-options.js';
 import { readCookie } from './cookie-header.js';
 import { assertB64Token, readAuthorizationCredential } from './credential-syntax.js';
 import { assertSameOriginRequest } from './csrf.js';
-import { authenticationErrorReply, insufficientScopeReply, type ChallengeSchemes } from './error-replies.js';
+import { dpopChallengeSchemes, proofTargetUrl, readProofHeader } from './dpop-request.js';
+import { authenticationErrorReply, insufficientScopeError, insufficientScopeReply, type ChallengeSchemes } from './error-replies.js';
 import type { HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { rememberIssuedAuth } from './issued-auth.js';
 
-/** The outcome of authenticating one request: the auth (absent for an allowed anonymous request) or a reply. @internal */
+/**
+ * The outcome of authenticating one request: the auth (absent for an allowed anonymous request),
+ * or a reply with the error it answers (reported already).
+ * @internal
+ */
 export type AuthenticationOutcome<Claims extends object> =
-  { readonly auth: RequestAuth<Claims> | undefined; readonly reply?: undefined } | { readonly auth?: undefined; readonly reply: HttpReply };
+  | { readonly auth: RequestAuth<Claims> | undefined; readonly reply?: undefined; readonly error?: undefined }
+  | { readonly auth?: undefined; readonly reply: HttpReply; readonly error: unknown };
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -85,60 +90,6 @@ function startExchange<Claims extends object>(
 }
 
 /**
- * The one `DPoP` header of a request (RFC 9449 §4.3 check 1: "not more than one"). Several
- * headers reach us joined with `", "`, and a compact JWS has no comma, so a comma means several.
- *
- * @throws ERR_DPOP_PROOF_INVALID when there is none, or more than one.
- */
-function readProofHeader(request: HttpRequestFacts): string {
-  const value = request.header('dpop');
-  if (value === undefined || value.trim() === '') {
-    throw new JwtError('ERR_DPOP_PROOF_INVALID', 'a DPoP request needs a DPoP proof header', { reason: 'missing' });
-  }
-  if (value.includes(',')) throw new JwtError('ERR_DPOP_PROOF_INVALID', 'the request carries more than one DPoP header');
-  return value.trim();
-}
-
-/** A path segment `.` or `..`, raw or percent-encoded (`%2e`, any case), or a backslash. */
-const DOT_SEGMENT_OR_BACKSLASH = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)|\\/i;
-
-/**
- * The URL a DPoP proof's `htu` is compared with: the request's, addressed to one of `dpop.origins`
- * (the `Host` header is the client's to choose: a server that received a token and proof made for
- * it must not replay them here with its own `Host`), and with a path the router reads as the proof
- * names it: URL normalisation (RFC 3986 §6.2.2.3) collapses dot segments that Express routes as
- * written, so `/a/../b` would match a proof for `/b`. On Fetch, `request.url` is already normalised
- * (WHATWG URL), and so is what the router reads.
- *
- * @throws ERR_REQUEST_INVALID when the request has no valid `Host`, or a path with a `.` or `..`
- *   segment or a backslash; ERR_DPOP_PROOF_INVALID (`claim: 'htu'`) for an origin not listed.
- */
-function proofTargetUrl(request: HttpRequestFacts, origins: ReadonlySet<string>): string {
-  const url = request.requestUrl;
-  const origin = url === undefined ? undefined : originOf(url);
-  if (url === undefined || origin === undefined) throw new JwtError('ERR_REQUEST_INVALID', 'the request has no valid Host header');
-  // `requestUrl` is `origin` + the raw request target: the path is what follows the origin.
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  const path = pathStart === -1 ? '' : url.slice(pathStart).replace(/[?#].*$/s, '');
-  if (DOT_SEGMENT_OR_BACKSLASH.test(path)) {
-    throw new JwtError('ERR_REQUEST_INVALID', 'the path of a DPoP request has a dot segment or a backslash');
-  }
-  if (!origins.has(origin)) {
-    throw proofError('the request is addressed to an origin not in "dpop.origins"', { claim: 'htu', reason: 'mismatch' });
-  }
-  return url;
-}
-
-/** The origin of an absolute URL, parsed once; `undefined` when it does not parse. */
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * Checks a `DPoP` request's token binding and proof (RFC 9449 §7.1, RFC 8705 §3): a token without
  * `cnf.jkt` is refused before the proof is read; then the proof is checked against the request
  * (everything but the replay cache) and the token's `cnf` against the proof's key. The proof is
@@ -188,32 +139,12 @@ function hasConfirmation(payload: object, member: 'jkt' | 'x5t#S256'): boolean {
 
 /** The challenges of a refusal: the schemes the policy reads, and the one the request used. */
 function schemesOf(policy: AuthenticatePolicy, credential: Credential | undefined): ChallengeSchemes | undefined {
-  const dpop = policy.dpop;
-  if (dpop === undefined) return undefined;
-  const nonces = dpop.rules.nonces;
-  return {
-    bearer: !dpop.required,
-    dpopAlgs: dpop.algs,
-    used: credential?.scheme,
-    nonce: nonces === undefined ? undefined : () => issueNonce(nonces),
-  };
-}
-
-/**
- * A fresh nonce for a `use_dpop_nonce` answer, or `undefined` when `issue` throws or returns no
- * string: the request is refused all the same, without a `DPoP-Nonce` header.
- */
-function issueNonce(nonces: DPoPNonces): string | undefined {
-  try {
-    const nonce: unknown = nonces.issue();
-    return typeof nonce === 'string' ? nonce : undefined;
-  } catch {
-    return undefined;
-  }
+  return dpopChallengeSchemes(policy.dpop, policy.dpop?.required !== true, credential?.scheme);
 }
 
 /** The outcome for a verified token: the required scopes and roles, then `auth`. */
 function finishExchange<Claims extends object>(
+  request: HttpRequestFacts,
   policy: AuthenticatePolicy,
   credential: Credential,
   result: VerifyResult<Claims>,
@@ -221,18 +152,31 @@ function finishExchange<Claims extends object>(
   for (const requirement of policy.requirements) {
     const refusal = requirement(result.payload, result.header);
     if (refusal !== undefined) {
-      report(policy.onError, new JwtError('ERR_INSUFFICIENT_SCOPE', 'the access token lacks a required scope or role'));
-      return { reply: insufficientScopeReply(policy.realm, refusal.scope, schemesOf(policy, credential)) };
+      const error = insufficientScopeError(refusal.scope);
+      const reply = insufficientScopeReply(policy.realm, refusal.scope, schemesOf(policy, credential));
+      policy.events(refusalEvent('authenticate', request, error, reply.status, refusalReason(error)));
+      return { reply, error };
     }
   }
   const auth: RequestAuth<Claims> = { payload: result.payload, header: result.header, token: credential.token };
-  rememberIssuedAuth(auth, policy.realm);
+  rememberIssuedAuth(auth, policy);
   return { auth };
 }
 
-function failedExchange(policy: AuthenticatePolicy, error: unknown, credential?: Credential): { readonly reply: HttpReply } {
-  report(policy.onError, error);
-  return { reply: authenticationErrorReply(error, policy.realm, schemesOf(policy, credential)) };
+function failedExchange(
+  request: HttpRequestFacts,
+  policy: AuthenticatePolicy,
+  error: unknown,
+  credential?: Credential,
+): { readonly reply: HttpReply; readonly error: unknown } {
+  const reply = authenticationErrorReply(error, policy.realm, schemesOf(policy, credential));
+  policy.events(refusalEvent('authenticate', request, error, reply.status, refusalReason(error, refusalContext(policy))));
+  return { reply, error };
+}
+
+/** What the reasons of `authenticate`'s refusals say about its configuration. */
+function refusalContext(policy: AuthenticatePolicy): RefusalContext {
+  return { accessCookie: policy.cookie, dpopRequired: policy.dpop?.required === true };
 }
 
 /**
@@ -262,9 +206,9 @@ export async function authenticateExchange<Claims extends object>(
     if (checked === undefined) checkBearerBinding(request, result.payload);
     if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
     if (checked !== undefined && dpop !== undefined) await rememberDPoPProof(checked, dpop.rules);
-    return finishExchange(policy, started, result);
+    return finishExchange(request, policy, started, result);
   } catch (error) {
-    return failedExchange(policy, error, credential);
+    return failedExchange(request, policy, error, credential);
   }
 }
 
@@ -287,8 +231,8 @@ export function authenticateExchangeSync<Claims extends object>(
     if (!('token' in started)) return started;
     const result = verifySync<Claims>(started.token, key, policy.verify);
     checkBearerBinding(request, result.payload);
-    return finishExchange(policy, started, result);
+    return finishExchange(request, policy, started, result);
   } catch (error) {
-    return failedExchange(policy, error);
+    return failedExchange(request, policy, error);
   }
 }

@@ -1,7 +1,6 @@
 import type { DPoPAlgorithm } from '../../dpop/algorithms.js';
 import type { DPoPNonces } from '../../dpop/nonces.js';
 import type { DPoPReplayCache } from '../../dpop/replay-cache.js';
-import { readDPoPProofRules, type DPoPProofRules } from '../../dpop/verify-proof.js';
 import { JwtError } from '../../errors.js';
 import type { Clock } from '../../internal/clock.js';
 import type { Duration } from '../../internal/duration.js';
@@ -16,6 +15,8 @@ import type { CsrfOptions, CsrfPolicy } from './csrf.js';
 import { rolesRequirement, scopesRequirement } from './requirements.js';
 import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOptions } from './trusted-proxies.js';
 import type { Requirement } from './requirements.js';
+import { authEventSink, type AuthEventHandler, type AuthEventSink } from './auth-events.js';
+import { readDPoPPolicy, type DPoPPolicy } from './dpop-options.js';
 
 /**
  * What a successful authentication puts on `req.auth` (Express) or returns (Fetch): the verified
@@ -97,11 +98,35 @@ export interface AuthenticateOptions {
    */
   allowQueryToken?: boolean;
   /**
-   * Called with the error (a `JwtError` with its code, or whatever a resolver threw) each time a
-   * request is refused, so the application can log why; the response says less. Errors it throws
-   * are ignored. Default: none.
+   * Receives a `request_refused` event (see `AuthEvent`) each time a request is refused, with the
+   * code, a reason that names the fix (the `verify` option that refused the token, the header the
+   * CSRF check missed, ...), the status, the method and the path without its query string; never
+   * the token. The answer says less, on purpose. Called synchronously; what it throws is ignored.
+   * Giving it with the deprecated {@link onError} is `ERR_INVALID_OPTION`. Default: none, and then
+   * jwtkit logs each refusal with `console.warn` while `NODE_ENV` is not `production`, and in
+   * production at most one line per error code per minute, with a count (docs/express.md,
+   * "Events and logs"); pass `() => {}` to log nothing.
+   */
+  onAuthEvent?: AuthEventHandler;
+  /**
+   * Called with the error (a `JwtError` with its code) each time a request is refused. Errors it
+   * throws are ignored. Giving it with {@link onAuthEvent} is `ERR_INVALID_OPTION`; while it is
+   * set, nothing is logged by default. Default: none.
+   * @deprecated Use onAuthEvent, whose `request_refused` events carry the same error as `error`
+   *   with the code, reason, status, method and path. Removed in 0.3.
    */
   onError?: (error: unknown) => void;
+  /**
+   * `jwtkit/express` only: hand each refusal to Express's error handling as `next(error)` instead
+   * of answering it. The `JwtError` then carries `status` (the status jwtkit would have answered)
+   * and `headers` (its `WWW-Authenticate` challenge, ...), which Express's default error handler
+   * and the `http-errors` convention read; your error handler answers (docs/express.md, "Passing
+   * refusals to your error handler"). The requirement helpers (`requireScopes`, ...) that run after
+   * such an `authenticate` do the same. `onAuthEvent` (or the default log) still sees every refusal.
+   * `withAuth` and `authenticateRequest` (`jwtkit/fetch`), which answer with a `Response`, refuse it
+   * (`ERR_INVALID_OPTION`). Default: `false`: jwtkit answers every refusal itself (RFC 6750).
+   */
+  passErrors?: boolean;
   /**
    * DPoP-bound access tokens (RFC 9449): `{ mode: 'allowed' | 'required', origins, replayCache, ... }`; see
    * {@link AuthenticateDPoPOptions}. Whatever this option says, a token with `cnf.jkt` sent as
@@ -179,75 +204,18 @@ const DPOP_OPTION_NAMES = optionNames<AuthenticateDPoPOptions>(
   { htm: "the method is the request's", htu: 'list the public origins in "origins"; the path is the request\'s' },
 );
 
-/** {@link AuthenticateDPoPOptions} checked once, for a mode other than `'off'`. @internal */
-export interface DPoPPolicy {
-  /** `true` for `'required'`: `Bearer` is not read. */
-  readonly required: boolean;
-  readonly rules: DPoPProofRules;
-  /** The origins (`URL.origin` form) a `DPoP` request may be addressed to. */
-  readonly origins: ReadonlySet<string>;
-  /** The `algs` attribute of the `DPoP` challenge: the algorithms, space-separated. */
-  readonly algs: string;
-}
-
 function normalizeDPoPOptions(options: unknown): DPoPPolicy | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', '"dpop" must be an object such as { mode: \'allowed\', replayCache }');
   }
   checkOptionNames(options, DPOP_OPTION_NAMES, 'dpop');
-  const { mode, origins, ...rest } = options as AuthenticateDPoPOptions;
+  const { mode, ...rest } = options as AuthenticateDPoPOptions;
   if (mode === 'off') return undefined;
   if (mode !== 'allowed' && mode !== 'required') {
     throw new JwtError('ERR_INVALID_OPTION', "\"dpop.mode\" must be 'off', 'allowed' or 'required'");
   }
-  if (!Object.hasOwn(rest, 'replayCache')) {
-    throw new JwtError(
-      'ERR_INVALID_OPTION',
-      '"dpop.replayCache" is required: a MemoryDPoPReplayCache made once per process, a shared cache such as RedisDPoPReplayCache, or false',
-    );
-  }
-  const rules = readDPoPProofRules(rest as Parameters<typeof readDPoPProofRules>[0]);
-  // The adapters answer `use_dpop_nonce` with a fresh `DPoP-Nonce`: they need `issue` too.
-  if (rules.nonces !== undefined && typeof (rules.nonces as { issue?: unknown }).issue !== 'function') {
-    throw new JwtError('ERR_INVALID_OPTION', '"dpop.nonces" must be what createDPoPNonces returns (with "issue" and "check")');
-  }
-  return Object.freeze({ required: mode === 'required', rules, origins: readOrigins(origins), algs: rules.algorithms.join(' ') });
-}
-
-const ORIGINS_REQUIRED =
-  '"dpop.origins" is required: the public origins this API is reached at, such as ' +
-  "origins: ['https://api.example.com'] (scheme, host and port, no path)";
-
-/**
- * `dpop.origins`, as `URL.origin` gives them (lower-case host, no default port).
- *
- * @throws ERR_INVALID_OPTION when it is missing, empty, or holds anything but an http(s) origin.
- */
-function readOrigins(origins: unknown): ReadonlySet<string> {
-  if (!Array.isArray(origins) || origins.length === 0) throw new JwtError('ERR_INVALID_OPTION', ORIGINS_REQUIRED);
-  const read = new Set<string>();
-  for (const origin of origins as unknown[]) {
-    const url = typeof origin === 'string' && URL.canParse(origin) ? new URL(origin) : undefined;
-    // Only "scheme://host[:port]", optionally with one trailing "/": a path would be ignored silently.
-    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || !isBareOrigin(origin as string, url)) {
-      throw new JwtError('ERR_INVALID_OPTION', `${ORIGINS_REQUIRED}; each entry must be an http(s) origin without path, query or user`);
-    }
-    read.add(url.origin);
-  }
-  return read;
-}
-
-function isBareOrigin(text: string, url: URL): boolean {
-  return (
-    url.username === '' &&
-    url.password === '' &&
-    url.pathname === '/' &&
-    url.search === '' &&
-    url.hash === '' &&
-    !/[?#]/.test(text) &&
-    !/^[a-z]+:\/\/[^/]*\/./i.test(text)
-  );
+  return readDPoPPolicy(rest, mode === 'required');
 }
 
 /**
@@ -292,7 +260,9 @@ const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
     realm: true,
     isRevoked: true,
     allowQueryToken: true,
+    onAuthEvent: true,
     onError: true,
+    passErrors: true,
     dpop: true,
     trustedProxies: true,
   },
@@ -311,7 +281,10 @@ export interface AuthenticatePolicy {
   readonly realm: string;
   readonly isRevoked: AuthenticateOptions['isRevoked'];
   readonly allowQueryToken: boolean;
-  readonly onError: AuthenticateOptions['onError'];
+  /** Where refusals are reported: `onAuthEvent`, the deprecated `onError`, or the default log. */
+  readonly events: AuthEventSink;
+  /** `jwtkit/express`: refusals go to `next(error)`. */
+  readonly passErrors: boolean;
   /** `undefined` when DPoP is off. */
   readonly dpop: DPoPPolicy | undefined;
   /** `undefined` when no proxy is trusted. */
@@ -345,6 +318,22 @@ function optionalFunction<T>(value: T | undefined, option: string): T | undefine
     throw new JwtError('ERR_INVALID_OPTION', `"${option}" must be a function`);
   }
   return value;
+}
+
+/**
+ * The `passErrors` option: a boolean, on `jwtkit/express` only.
+ *
+ * @throws ERR_INVALID_OPTION when it is not a boolean, or given to a `jwtkit/fetch` function.
+ */
+function readPassErrors(value: unknown, platform: 'node' | 'fetch', subject: string): boolean {
+  const passErrors = optionalBoolean(value, 'passErrors', false);
+  if (value !== undefined && platform === 'fetch') {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      `${subject} takes no option "passErrors": it is for jwtkit/express; ${subject} answers a refusal with a Response (use onAuthEvent to see refusals)`,
+    );
+  }
+  return passErrors;
 }
 
 /**
@@ -419,7 +408,8 @@ export function normalizeAuthenticateOptions(
     realm: normalizeRealm(options.realm),
     isRevoked: optionalFunction(options.isRevoked, 'isRevoked'),
     allowQueryToken: optionalBoolean(options.allowQueryToken, 'allowQueryToken', false),
-    onError: optionalFunction(options.onError, 'onError'),
+    events: authEventSink(options.onAuthEvent, options.onError),
+    passErrors: readPassErrors(options.passErrors, platform, subject),
     dpop,
     trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
   });

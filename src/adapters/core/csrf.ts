@@ -44,8 +44,13 @@ const CSRF_OPTION_NAMES = optionNames<CsrfOptions>({ allowedOrigins: true, requi
 /** {@link CsrfOptions} checked once. @internal */
 export interface CsrfPolicy {
   readonly allowedOrigins: ReadonlySet<string> | undefined;
+  /** The required header, lower case (how it is read). */
   readonly requiredHeader: string | undefined;
+  /** The required header as a refusal's reason names it: `X-Requested-With`, or as configured. */
+  readonly requiredHeaderName: string | undefined;
   readonly allowMissingOrigin: boolean;
+  /** The option's name in refusals' reasons: `csrf`. */
+  readonly option: string;
 }
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -90,12 +95,48 @@ export function normalizeCsrfOptions(options: CsrfOptions | undefined, option = 
       `"${option}.allowMissingOrigin" applies only with "${option}.requiredHeader: false": set both, or neither`,
     );
   }
-  return Object.freeze({ allowedOrigins, requiredHeader: header === false ? undefined : header.toLowerCase(), allowMissingOrigin });
+  return Object.freeze({
+    allowedOrigins,
+    requiredHeader: header === false ? undefined : header.toLowerCase(),
+    requiredHeaderName: header === false ? undefined : options?.requiredHeader === undefined ? 'X-Requested-With' : header,
+    allowMissingOrigin,
+    option,
+  });
 }
 
 /** Whether an origin (from `Origin` or a `Referer`) may send the request: the allow-list, or else the request's own origin. */
 function isAllowedOrigin(origin: string, request: HttpRequestFacts, policy: CsrfPolicy): boolean {
   return policy.allowedOrigins === undefined ? origin === request.ownOrigin : policy.allowedOrigins.has(origin);
+}
+
+/** The most characters of a request's origin a refusal repeats. */
+const MAX_ORIGIN = 100;
+
+/** An origin the request sent, quoted for a refusal's reason: printable ASCII, shortened. */
+function quoted(value: string): string {
+  const text = value.replace(/[^\x20-\x7e]/g, '?');
+  return JSON.stringify(text.length > MAX_ORIGIN ? `${text.slice(0, MAX_ORIGIN)}…` : text);
+}
+
+/**
+ * The refusal of an origin (from `Origin`, or the origin of a `Referer`) that is not allowed,
+ * naming the option that allows it, and the own origin when there is no allow-list (behind a proxy
+ * that terminates TLS or changes the host, the own origin read from the request is not the public one).
+ */
+function originRefused(origin: string, from: string, request: HttpRequestFacts, policy: CsrfPolicy): JwtError {
+  const allow = `"${policy.option}.allowedOrigins"`;
+  if (origin === 'null') {
+    return new JwtError(
+      'ERR_CSRF',
+      `the ${from} is "null" (a sandboxed page, a file: URL or a redirect from another origin), which is never allowed`,
+    );
+  }
+  const fix =
+    policy.allowedOrigins === undefined
+      ? `without ${allow} only this server's own origin ${request.ownOrigin === undefined ? '(none: the request has no valid Host)' : quoted(request.ownOrigin)} is allowed: ` +
+        `add the page's origin to ${allow}; behind a proxy that terminates TLS or changes the host, set "trustedProxies" so the forwarded scheme and host are read, or list the public origin in ${allow}`
+      : `add it to ${allow} if that page may send this request`;
+  return new JwtError('ERR_CSRF', `the ${from} ${quoted(origin)} is not allowed: ${fix}`);
 }
 
 /**
@@ -125,18 +166,26 @@ function refererOrigin(referer: string): string | undefined {
 export function assertSameOriginRequest(request: HttpRequestFacts, policy: CsrfPolicy): void {
   const origin = request.header('origin');
   if (origin !== undefined) {
-    if (!isAllowedOrigin(origin, request, policy)) throw new JwtError('ERR_CSRF', 'the request comes from an origin that is not allowed');
+    if (!isAllowedOrigin(origin, request, policy)) throw originRefused(origin, 'Origin', request, policy);
   } else {
     const site = request.header('sec-fetch-site');
     if (site !== undefined && FORBIDDEN_SITES.has(site.toLowerCase())) {
-      throw new JwtError('ERR_CSRF', 'the request comes from another site');
+      throw new JwtError(
+        'ERR_CSRF',
+        `the request has no Origin and its Sec-Fetch-Site is ${quoted(site.toLowerCase())}: the browser says it comes from another site`,
+      );
     }
     if (policy.requiredHeader === undefined) assertAllowedWithoutOrigin(request, policy, site);
   }
   if (policy.requiredHeader !== undefined) {
     const value = request.header(policy.requiredHeader);
     if (value === undefined || value.trim() === '') {
-      throw new JwtError('ERR_CSRF', 'the request lacks the header that proves it is not cross-site');
+      throw new JwtError(
+        'ERR_CSRF',
+        `the request lacks the "${policy.requiredHeaderName}" header ("${policy.option}.requiredHeader"), which proves it is not a cross-site form: ` +
+          `send it from the page's fetch calls, e.g. headers: { '${policy.requiredHeaderName}': 'fetch' }; a page on another origin also needs ` +
+          `CORS to allow it (Access-Control-Allow-Headers: ${policy.requiredHeaderName}, Access-Control-Allow-Credentials: true)`,
+      );
     }
   }
 }
@@ -151,15 +200,16 @@ function assertAllowedWithoutOrigin(request: HttpRequestFacts, policy: CsrfPolic
   const referer = request.header('referer');
   if (referer !== undefined) {
     const from = refererOrigin(referer);
-    if (from === undefined || !isAllowedOrigin(from, request, policy)) {
-      throw new JwtError('ERR_CSRF', 'the request has no Origin and its Referer is not from an allowed origin');
-    }
+    if (from === undefined) throw new JwtError('ERR_CSRF', 'the request has no Origin and its Referer is not one absolute URL');
+    if (!isAllowedOrigin(from, request, policy))
+      throw originRefused(from, 'origin of the Referer (the request has no Origin)', request, policy);
     return;
   }
   if (site === undefined && !policy.allowMissingOrigin) {
     throw new JwtError(
       'ERR_CSRF',
-      'the request carries none of Origin, Referer and Sec-Fetch-Site (csrf.allowMissingOrigin lets clients that are not browsers through)',
+      `the request carries none of Origin, Referer and Sec-Fetch-Site, and "${policy.option}.requiredHeader" is false: ` +
+        `"${policy.option}.allowMissingOrigin: true" lets clients that are not browsers through`,
     );
   }
 }

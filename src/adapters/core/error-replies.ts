@@ -187,6 +187,21 @@ function csrfReply(): HttpReply {
 }
 
 /**
+ * The error of a token that lacks a required scope, role or claim, naming the scopes needed when
+ * it is a scope that is missing (for the refusal's reason; the answer names them in `scope`).
+ *
+ * @internal
+ */
+export function insufficientScopeError(scope: string | undefined): JwtError {
+  return new JwtError(
+    'ERR_INSUFFICIENT_SCOPE',
+    scope === undefined
+      ? 'the access token lacks a required role or claim'
+      : `the access token lacks a required scope: the resource needs "${scope}" (from the "scope" or "scp" claim)`,
+  );
+}
+
+/**
  * The 403 `insufficient_scope` answer (RFC 6750 §3.1), with `scope` naming the scopes the
  * resource needs when it is a scope that is missing.
  *
@@ -238,27 +253,81 @@ export function authenticationErrorReply(error: unknown, realm: string, schemes?
   return challengeReply(401, { realm, error: 'invalid_token', description: 'The access token is not valid' }, schemes);
 }
 
+/** The `error` of an OAuth 2.0 token request refused as malformed, other than `invalid_request` (RFC 6749 §5.2). */
+export type TokenRequestError = 'unsupported_grant_type' | 'invalid_scope';
+
+const tokenRequestErrors = new WeakMap<JwtError, TokenRequestError>();
+
+const TOKEN_REQUEST_DESCRIPTIONS: Readonly<Record<TokenRequestError, string>> = {
+  unsupported_grant_type: 'The grant type is not supported here',
+  invalid_scope: 'The scope of a refresh cannot be changed here',
+};
+
+/**
+ * An `ERR_REQUEST_INVALID` error answered 400 with the OAuth 2.0 `error` given (RFC 6749 §5.2)
+ * instead of `invalid_request`.
+ *
+ * @internal
+ */
+export function tokenRequestError(message: string, error: TokenRequestError): JwtError {
+  const jwtError = new JwtError('ERR_REQUEST_INVALID', message);
+  tokenRequestErrors.set(jwtError, error);
+  return jwtError;
+}
+
+/** What an auth endpoint's answer to a failure depends on besides the error. @internal */
+export interface EndpointReplyContext {
+  /**
+   * The status of `invalid_grant` for a refused refresh token: 400 for the RFC 6749 §6 form grant
+   * (RFC 6749 §5.2); 401 (the default) for the JSON and cookie refresh, as since jwtkit 0.1.
+   */
+  readonly grantStatus?: 400 | 401;
+  /** A fresh server nonce for a `use_dpop_nonce` answer (RFC 9449 §8); none when absent or `undefined`. */
+  readonly nonce?: (() => string | undefined) | undefined;
+}
+
+/** The 400 `use_dpop_nonce` answer of a token endpoint (RFC 9449 §8), with `DPoP-Nonce` when one could be issued. */
+function useDPoPNonceReply(context: EndpointReplyContext): HttpReply {
+  const nonce = context.nonce?.();
+  const body = { error: 'use_dpop_nonce', error_description: 'The DPoP proof must carry the server nonce' };
+  return jsonReply(400, body, nonce === undefined ? [] : [['DPoP-Nonce', nonce]]);
+}
+
 /**
  * The answer of an auth endpoint (login, refresh, logout) to a failure.
  *
  * - malformed request → 400 `invalid_request` (413 for a body over the limit, 415 for a body that
- *   is not JSON);
+ *   is not JSON or, at the refresh endpoint, a form); a token request with another grant type →
+ *   400 `unsupported_grant_type`, with a `scope` → 400 `invalid_scope` (RFC 6749 §5.2);
  * - a body that did not arrive within `bodyTimeout` → 408 `invalid_request` (the Node side also
  *   closes the connection: see `writeNodeReply`);
  * - wrong login credentials → 401 `invalid_credentials`;
- * - refused refresh token → 401 `invalid_grant`;
+ * - refused refresh token → 401 `invalid_grant` (400 for the form grant: `context.grantStatus`);
+ * - a session bound to a DPoP key refreshed without a proof of that key → 400 `invalid_grant`;
+ * - a DPoP proof that fails a check → 400 `invalid_dpop_proof`; a proof without a current server
+ *   nonce → 400 `use_dpop_nonce` with a `DPoP-Nonce` header (RFC 9449 §5, §8). No
+ *   `WWW-Authenticate`: a token endpoint answers in its body (RFC 6749 §5.2);
  * - cross-site request → 403;
- * - token store or key set down → 503;
+ * - token store, key set or DPoP replay cache down → 503;
  * - anything else → 500 `server_error`, without detail.
  *
  * @internal
  */
-export function endpointErrorReply(error: unknown): HttpReply {
+export function endpointErrorReply(error: unknown, context: EndpointReplyContext = {}): HttpReply {
   if (isJwtError(error)) {
-    if (error.code === 'ERR_REQUEST_INVALID') return invalidRequestReply(error, undefined);
+    if (error.code === 'ERR_REQUEST_INVALID') {
+      const oauthError = tokenRequestErrors.get(error);
+      if (oauthError !== undefined) return jsonReply(400, { error: oauthError, error_description: TOKEN_REQUEST_DESCRIPTIONS[oauthError] });
+      return invalidRequestReply(error, undefined);
+    }
     if (error.code === 'ERR_REQUEST_TIMEOUT') return requestTimeoutReply();
     if (error.code === 'ERR_CREDENTIALS_INVALID') return jsonReply(401, { error: 'invalid_credentials' });
-    if (REFRESH_REFUSED.has(error.code)) return jsonReply(401, { error: 'invalid_grant' });
+    if (REFRESH_REFUSED.has(error.code)) return jsonReply(context.grantStatus ?? 401, { error: 'invalid_grant' });
+    if (error.code === 'ERR_TOKEN_BINDING_MISMATCH') return jsonReply(400, { error: 'invalid_grant' });
+    if (error.code === 'ERR_DPOP_PROOF_INVALID') {
+      return jsonReply(400, { error: 'invalid_dpop_proof', error_description: 'The DPoP proof is not valid' });
+    }
+    if (error.code === 'ERR_DPOP_NONCE_REQUIRED') return useDPoPNonceReply(context);
     if (error.code === 'ERR_CSRF') return csrfReply();
     if (UNAVAILABLE.has(error.code)) return unavailableReply();
   }

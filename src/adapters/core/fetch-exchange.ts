@@ -1,6 +1,8 @@
 import { isJwtError } from '../../errors.js';
 import { BodyBuffer } from './body-buffer.js';
+import { decodeFormBody } from './form-body.js';
 import { requestError } from './error-replies.js';
+import { targetPath } from './http-exchange.js';
 import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
 import { clientCertHeader, forwardedFacts, type ForwardedFacts, type TrustedProxies } from './trusted-proxies.js';
@@ -55,11 +57,16 @@ async function readBody(stream: ReadableStream<Uint8Array>, limits: BodyLimits, 
   }
 }
 
-async function readFetchJson(request: Request, limits: BodyLimits): Promise<unknown> {
+/** Reads the body within `limits` and decodes it with `decode`; `undefined` without a body. */
+async function readFetchBody<T>(
+  request: Request,
+  limits: BodyLimits,
+  decode: (bytes: Uint8Array, contentType: string | undefined) => T,
+): Promise<T | undefined> {
   if (request.body === null) return undefined;
   if (request.bodyUsed) throw requestError('the request body was consumed by another handler');
   const declaredLength = declaredBodyLength(optionalHeader(request.headers, 'content-length'), limits.maxBytes);
-  return decodeJsonBody(await readBody(request.body, limits, declaredLength), optionalHeader(request.headers, 'content-type'));
+  return decode(await readBody(request.body, limits, declaredLength), optionalHeader(request.headers, 'content-type'));
 }
 
 /**
@@ -122,6 +129,10 @@ class FetchRequestFacts implements HttpRequestFacts {
     return this.#parsedUrl()?.href;
   }
 
+  get path(): string {
+    return targetPath(this.#request.url);
+  }
+
   get clientAddress(): string | undefined {
     return this.#forwardedFacts().clientAddress;
   }
@@ -136,7 +147,11 @@ class FetchRequestFacts implements HttpRequestFacts {
   }
 
   readJson(limits: BodyLimits): Promise<unknown> {
-    return readFetchJson(this.#request, limits);
+    return readFetchBody(this.#request, limits, decodeJsonBody);
+  }
+
+  readForm(limits: BodyLimits): Promise<URLSearchParams | undefined> {
+    return readFetchBody(this.#request, limits, decodeFormBody);
   }
 
   #parsedUrl(): URL | undefined {

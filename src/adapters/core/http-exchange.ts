@@ -36,6 +36,13 @@ export interface HttpRequestFacts {
    */
   readonly requestUrl: string | undefined;
   /**
+   * The request's path as the client addressed this server, without the query string (which may
+   * hold a token): on Node, from Express's `originalUrl` (the path before any mount point was
+   * stripped) or `url`; on Fetch, from `request.url`. Read for events and the refresh-cookie path
+   * check, never for a security decision.
+   */
+  readonly path: string;
+  /**
    * The client's IP address: the peer of the connection, or, behind trusted proxies, the first
    * untrusted address of the forwarded chain; `undefined` when not known.
    */
@@ -58,6 +65,31 @@ export interface HttpRequestFacts {
    *   ERR_REQUEST_TIMEOUT when it has not all arrived within `limits.timeoutMs`.
    */
   readJson(limits: BodyLimits): Promise<unknown>;
+  /**
+   * Reads an `application/x-www-form-urlencoded` body (a token request, RFC 6749 §6) within
+   * `limits`, as {@link readJson} reads JSON; on Node, a body that `express.urlencoded()` parsed
+   * first is taken from `req.body`.
+   *
+   * @returns the parameters with their duplicates, or `undefined` when the request has no body.
+   * @throws ERR_REQUEST_INVALID when the body is not a form (415), too large (413), not UTF-8, or
+   *   (parsed first) holds a value that is not a string; ERR_REQUEST_TIMEOUT as {@link readJson}.
+   */
+  readForm(limits: BodyLimits): Promise<URLSearchParams | undefined>;
+}
+
+/**
+ * The path of a request target (RFC 9112 §3.2): an origin-form target (`/a/b?x`) up to its query,
+ * the path of an absolute-form one, `*` as it is, and `/` for anything else.
+ *
+ * @internal
+ */
+export function targetPath(target: string): string {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end === -1 ? target : target.slice(0, end);
+  }
+  if (target === '*') return target;
+  return URL.canParse(target) ? new URL(target).pathname : '/';
 }
 
 /** How much of a request body is read, and for how long. @internal */

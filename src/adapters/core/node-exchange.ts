@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { JwtError } from '../../errors.js';
 import { BodyBuffer } from './body-buffer.js';
+import { acceptParsedForm, decodeFormBody } from './form-body.js';
 import { requestError } from './error-replies.js';
+import { targetPath } from './http-exchange.js';
 import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { acceptParsedBody, bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
 import { clientCertHeader, forwardedFacts, type ForwardedFacts, type TrustedProxies } from './trusted-proxies.js';
@@ -108,17 +110,25 @@ function readStream(req: IncomingMessage, limits: BodyLimits, declaredLength: nu
   });
 }
 
-async function readNodeJson(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+/**
+ * Reads the body and decodes it with `decode`; when a body parser ran before us (`express.json()`,
+ * `express.urlencoded()`, ...), hands what it decoded to `acceptParsed` instead.
+ */
+async function readNodeBody<T>(
+  req: IncomingMessage,
+  limits: BodyLimits,
+  decode: (bytes: Uint8Array, contentType: string | undefined) => T,
+  acceptParsed: (parsed: unknown, contentType: string | undefined) => T,
+): Promise<T> {
   const contentType = req.headers['content-type'];
   const consumed = req.readableEnded || req.readableDidRead;
   if (consumed) {
-    // A body parser ran before us (express.json(), ...): use what it decoded.
     const parsed = (req as IncomingMessage & { body?: unknown }).body;
     if (parsed === undefined) throw requestError('the request body was consumed by another handler');
-    return acceptParsedBody(parsed, contentType);
+    return acceptParsed(parsed, contentType);
   }
   const declaredLength = declaredBodyLength(req.headers['content-length'], limits.maxBytes);
-  return decodeJsonBody(await readStream(req, limits, declaredLength), contentType);
+  return decode(await readStream(req, limits, declaredLength), contentType);
 }
 
 /**
@@ -167,11 +177,12 @@ class NodeRequestFacts implements HttpRequestFacts {
   get requestUrl(): string | undefined {
     const own = this.#ownUrl();
     if (own === undefined) return undefined;
-    // Express sets `originalUrl` (the target before a router stripped its mount path); plain
-    // node:http has only `url`. Only an origin-form target ("/...") is used.
-    const original: unknown = (this.#req as { originalUrl?: unknown }).originalUrl;
-    const target = typeof original === 'string' && original.startsWith('/') ? original : (this.#req.url ?? '/');
+    const target = this.#originalTarget();
     return target.startsWith('/') ? `${own.origin}${target}` : undefined;
+  }
+
+  get path(): string {
+    return targetPath(this.#originalTarget());
   }
 
   get clientAddress(): string | undefined {
@@ -189,7 +200,20 @@ class NodeRequestFacts implements HttpRequestFacts {
   }
 
   readJson(limits: BodyLimits): Promise<unknown> {
-    return readNodeJson(this.#req, limits);
+    return readNodeBody(this.#req, limits, decodeJsonBody, acceptParsedBody);
+  }
+
+  readForm(limits: BodyLimits): Promise<URLSearchParams | undefined> {
+    return readNodeBody(this.#req, limits, decodeFormBody, acceptParsedForm);
+  }
+
+  /**
+   * Express sets `originalUrl` (the target before a router stripped its mount path); plain
+   * node:http has only `url`. Only an origin-form `originalUrl` ("/...") is used.
+   */
+  #originalTarget(): string {
+    const original: unknown = (this.#req as { originalUrl?: unknown }).originalUrl;
+    return typeof original === 'string' && original.startsWith('/') ? original : (this.#req.url ?? '/');
   }
 
   #ownUrl(): URL | undefined {

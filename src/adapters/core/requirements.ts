@@ -3,6 +3,7 @@ import { optionNames } from '../../internal/option-names.js';
 import { peekOwnDataProperty } from '../../jws/jwk.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
+import type { AuthEventHandler } from './auth-events.js';
 
 /**
  * Authorization checks on a verified payload: scopes, roles and claim comparisons. They decide
@@ -23,10 +24,18 @@ export interface RequirementOptions {
    * the authentication that produced the request's auth, else `'api'`.
    */
   realm?: string;
+  /**
+   * Receives a `request_refused` event (see `AuthEvent`, `source: 'requirement'`) each time the
+   * helper refuses: 403 with `ERR_INSUFFICIENT_SCOPE`, or 401 with `ERR_CREDENTIALS_MISSING` when
+   * the request was not authenticated (its reason says to mount `authenticate` first). What it
+   * throws is ignored. Default: the `onAuthEvent` of the authentication that produced the
+   * request's auth (or its default log), else the default log (docs/express.md, "Events and logs").
+   */
+  onAuthEvent?: AuthEventHandler;
 }
 
 /** The names of {@link RequirementOptions}, checked by each framework's helpers. @internal */
-export const REQUIREMENT_OPTION_NAMES = optionNames<RequirementOptions>({ realm: true });
+export const REQUIREMENT_OPTION_NAMES = optionNames<RequirementOptions>({ realm: true, onAuthEvent: true });
 
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;

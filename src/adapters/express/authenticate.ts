@@ -1,10 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JwtError } from '../../errors.js';
+import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import { authenticateExchange, authenticateExchangeSync, type AuthenticationOutcome } from '../core/authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
 import type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
-import { nodeRequestFacts, writeNodeReply } from '../core/node-exchange.js';
+import { nodeRequestFacts } from '../core/node-exchange.js';
+import { isIssuedAuth, rememberRequestOutcome, requestOutcome } from '../core/issued-auth.js';
 import { handOn } from './hand-on.js';
+import { refuse } from './refuse.js';
 
 /** The `next` callback of a connect-style middleware (Express 4 and 5). */
 export type NextFunction = (error?: unknown) => void;
@@ -35,9 +39,10 @@ export type AuthRequest<Claims extends object = JwtClaims, Base extends Incoming
  * It reads the token from `Authorization: Bearer` (with the `dpop` option, `Authorization: DPoP`
  * and its `DPoP` proof, checked against `req.originalUrl`; and, when configured, a cookie or the
  * `access_token` query parameter), verifies it with the core `verify`, asks `isRevoked`, checks
- * `requiredScopes` and `requiredRoles`, and sets `req.auth = { payload, header, token }`. Every
- * failure is answered by the middleware itself (RFC 6750), never passed to `next(err)`, so no
- * framework error page or stack trace can show:
+ * `requiredScopes` and `requiredRoles`, and sets `req.auth = { payload, header, token }` (read it
+ * with {@link getAuth}). Every failure is reported to `onAuthEvent` (by default, logged) and
+ * answered by the middleware itself (RFC 6750), never passed to `next(err)` unless `passErrors:
+ * true`, so no framework error page or stack trace can show:
  *
  * | failure | answer |
  * | --- | --- |
@@ -60,21 +65,22 @@ export type AuthRequest<Claims extends object = JwtClaims, Base extends Incoming
  * ```ts
  * import express from 'express';
  * import { createRemoteJWKS } from 'jwtkit';
- * import { authenticate, type AuthRequest } from 'jwtkit/express';
+ * import { authenticate, getAuth } from 'jwtkit/express';
  *
  * const app = express();
  * app.use('/api', authenticate({
  *   key: createRemoteJWKS('https://auth.example.com/.well-known/jwks.json'),
  *   verify: { algorithms: ['ES256'], issuer: 'https://auth.example.com', audience: 'api', typ: 'at+jwt' },
  *   requiredScopes: ['read'],
+ *   onAuthEvent: (event) => logger.warn(event), // default: a console.warn line per refusal
  * }));
- * app.get('/api/me', (req: AuthRequest<{ scope: string }, express.Request>, res) => {
- *   res.json({ user: req.auth?.payload.sub });
+ * app.get('/api/me', (req, res) => {
+ *   res.json({ user: getAuth<{ scope: string }>(req).payload.sub });
  * });
  * ```
  * @throws `ERR_INVALID_OPTION` at once, for an unknown option name or options of the wrong shape
- *   (including `verify` options the core refuses, and `verify` without `audience` unless
- *   `allowAnyAudience: true`);
+ *   (including `verify` options the core refuses, `verify` without `audience` unless
+ *   `allowAnyAudience: true`, and both `onAuthEvent` and the deprecated `onError`);
  *   `ERR_KEY_INVALID` at once for a key given directly that cannot verify. The middleware itself
  *   never throws.
  */
@@ -83,10 +89,11 @@ export function authenticate<Claims extends object = JwtClaims>(options: Authent
   return (req, res, next) => {
     const finish = (outcome: AuthenticationOutcome<Claims>): void => {
       if (outcome.reply !== undefined) {
-        writeNodeReply(res, outcome.reply);
+        refuse(res, next, outcome.reply, outcome.error, policy.passErrors);
         return;
       }
       if (outcome.auth !== undefined) (req as AuthRequest<Claims>).auth = outcome.auth;
+      else rememberRequestOutcome(req, undefined);
       handOn(next);
     };
     const facts = nodeRequestFacts(req, policy.trustedProxies);
@@ -103,4 +110,46 @@ export function authenticate<Claims extends object = JwtClaims>(options: Authent
       .then(finish)
       .catch(() => res.destroy());
   };
+}
+
+/**
+ * The verified auth of a request that {@link authenticate} let through: `req.auth`, typed, without
+ * the `?.` of an optional member. Use it in the route handlers behind `authenticate`. It accepts
+ * only an auth object `authenticate` itself set (not one another middleware put on `req.auth`, nor
+ * one inherited through a polluted `Object.prototype`), and throws when there is none, so a route
+ * where `authenticate` did not run (mounted after the route, or on another path) fails loudly
+ * instead of serving an anonymous user.
+ *
+ * @typeParam Claims - the shape of your claims (not checked at run time).
+ * @param req - the request, after `authenticate`.
+ * @returns the verified `{ payload, header, token }`.
+ * @example
+ * ```ts
+ * import { authenticate, getAuth } from 'jwtkit/express';
+ * app.use('/api', authenticate(authOptions));
+ * app.get('/api/orders', (req, res) => {
+ *   const { payload } = getAuth<{ scope: string }>(req);
+ *   res.json({ user: payload.sub, scope: payload.scope });
+ * });
+ * ```
+ * @throws `ERR_INVALID_OPTION` when `authenticate` did not run for this request, or `req.auth` is
+ *   not the object it set (a program error: Express answers 500); `ERR_CREDENTIALS_MISSING` for an
+ *   anonymous request that `authenticate` let through with `credentialsRequired: false` (read
+ *   `req.auth` there, which is then `undefined`).
+ */
+export function getAuth<Claims extends object = JwtClaims>(req: IncomingMessage): RequestAuth<Claims> {
+  const auth = ownValue(req as AuthRequest, 'auth', (req as AuthRequest).auth);
+  if (isIssuedAuth(auth)) return auth as RequestAuth<Claims>;
+  if (auth === undefined && requestOutcome(req) === null) {
+    throw new JwtError(
+      'ERR_CREDENTIALS_MISSING',
+      'the request is anonymous: authenticate let it through without credentials (credentialsRequired: false); read req.auth, which is undefined here',
+    );
+  }
+  throw new JwtError(
+    'ERR_INVALID_OPTION',
+    auth === undefined
+      ? "getAuth: authenticate did not run for this request: mount authenticate(...) before this route (app.use('/api', authenticate(options)) comes before app.get('/api/...'))"
+      : 'getAuth: req.auth was not set by authenticate (another middleware replaced it)',
+  );
 }

@@ -19,11 +19,17 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export interface AuthEndpoints {
   /** `POST` with a JSON body of credentials: 200 `{ access_token, token_type, expires_in }` (+ refresh token). */
   login: RequestHandler;
-  /** `POST`: trades the refresh token (cookie or body) for a new pair. */
+  /**
+   * `POST`: trades the refresh token (cookie, or JSON body; with the body transport also the
+   * RFC 6749 §6 form `grant_type=refresh_token&refresh_token=...`) for a new pair.
+   */
   refresh: RequestHandler;
   /** `POST`: revokes the session of the refresh token and clears the cookie; 204. */
   logout: RequestHandler;
-  /** `POST` with `Authorization: Bearer <access token>`: revokes every session of its subject; 204. */
+  /**
+   * `POST` with `Authorization: Bearer <access token>` (or, with the `dpop` option,
+   * `Authorization: DPoP <access token>` and its `DPoP` proof): revokes every session of its subject; 204.
+   */
   logoutEverywhere: RequestHandler;
 }
 
@@ -47,7 +53,18 @@ function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, 
  * `express.json()` already did. Every outcome is answered by the handler: 400/413/415 for malformed
  * requests, 408 for a body that did not arrive in time (the connection is then closed), 401
  * `invalid_credentials` or `invalid_grant`, 405 for methods other than POST, 503 when the store is
- * down, 500 without detail for anything else.
+ * down, 500 without detail for anything else. Each login, failed login and refusal is reported to
+ * `onAuthEvent` (by default, refusals are logged), and so is an endpoint mounted outside
+ * `cookie.path` (at `req.originalUrl`, after `publicPathPrefix`), where browsers would never send
+ * the refresh cookie: mount the endpoints under it.
+ *
+ * With the `dpop` option, login and refresh take a DPoP proof (RFC 9449 §5): a login with one
+ * binds the session to the client's key (`token_type: "DPoP"`, access tokens with `cnf.jkt`), and
+ * a bound session is refreshed only with a proof of that key (400 `invalid_grant` otherwise; another
+ * key also ends the session). A bad proof is 400 `invalid_dpop_proof`; a proof without a current
+ * server nonce 400 `use_dpop_nonce` with a `DPoP-Nonce` header. With the body transport, `refresh`
+ * also takes the RFC 6749 §6 form of standard OAuth clients (`grant_type=refresh_token`), whose
+ * refusals are all 400 (`invalid_grant`, `invalid_request`, `unsupported_grant_type`).
  *
  * @typeParam Claims - the claims `verifyCredentials` returns for access tokens.
  * @param options - see {@link AuthEndpointsOptions}; checked now.
@@ -71,8 +88,17 @@ function nodeHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, 
  * app.post('/auth/logout', auth.logout);
  * app.post('/auth/logout-everywhere', auth.logoutEverywhere);
  * ```
- * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie` and `csrf` too) or
- *   options of the wrong shape. The handlers never throw.
+ * @example DPoP-bound sessions, refreshed by standard OAuth clients (docs/sender-constrained-tokens.md):
+ * ```ts
+ * const auth = createAuthEndpoints({
+ *   tokens,
+ *   verifyCredentials,
+ *   refreshTokenTransport: 'body',
+ *   dpop: { origins: ['https://auth.example.com'], replayCache: new MemoryDPoPReplayCache() },
+ * });
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie`, `csrf` and `dpop` too),
+ *   both `onAuthEvent` and the deprecated `onError`, or options of the wrong shape. The handlers never throw.
  */
 export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
   const policy = normalizeAuthEndpointsOptions(options, 'node');

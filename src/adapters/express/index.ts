@@ -6,7 +6,7 @@
  * @module jwtkit/express
  */
 
-export { authenticate } from './authenticate.js';
+export { authenticate, getAuth } from './authenticate.js';
 export type { AuthRequest, Middleware, NextFunction } from './authenticate.js';
 export { requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
 export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
@@ -16,5 +16,21 @@ export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
-export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
+export type {
+  AuthEndpointsDPoPOptions,
+  AuthEndpointsOptions,
+  LoginIdentity,
+  RefreshTokenTransport,
+} from '../core/auth-endpoints-options.js';
 export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';
+export type {
+  AuthEvent,
+  AuthEventHandler,
+  AuthEventRequestFacts,
+  AuthEventSource,
+  AuthEventType,
+  CookiePathMismatchEvent,
+  LoginFailedEvent,
+  LoginSucceededEvent,
+  RequestRefusedEvent,
+} from '../core/auth-events.js';

@@ -1,12 +1,10 @@
-import { JwtError } from '../../errors.js';
 import { ownValue } from '../../internal/own-member.js';
 import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
-import { normalizeRealm } from '../core/authenticate-options.js';
-import { authenticationErrorReply, insufficientScopeReply } from '../core/error-replies.js';
-import { writeNodeReply } from '../core/node-exchange.js';
-import { isIssuedAuth, realmOf } from '../core/issued-auth.js';
+import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { nodeRequestFacts } from '../core/node-exchange.js';
+import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
 import {
   claimEqualsRequirement,
   claimIncludesRequirement,
@@ -18,25 +16,24 @@ import {
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
 import type { AuthRequest, Middleware } from './authenticate.js';
 import { handOn } from './hand-on.js';
+import { refuse } from './refuse.js';
 
 /** @param subject - the helper, as a refusal of its options names it. */
 function requirementMiddleware(requirement: Requirement, options: RequirementOptions | undefined, subject: string): Middleware {
   checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const realm = options?.realm === undefined ? undefined : normalizeRealm(options.realm);
+  const own = normalizeRequirementOptions(options);
   return (req, res, next) => {
     // Own property only, and only an auth object `authenticate` made (docs/security.md, "Authorization checks").
     const auth = ownValue(req as AuthRequest, 'auth', (req as AuthRequest).auth);
-    if (!isIssuedAuth(auth)) {
-      const missing = new JwtError('ERR_CREDENTIALS_MISSING', 'the request was not authenticated');
-      writeNodeReply(res, authenticationErrorReply(missing, realm ?? 'api'));
+    const issued = isIssuedAuth(auth) ? auth : undefined;
+    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
+    if (issued !== undefined && refusal === undefined) {
+      handOn(next);
       return;
     }
-    const refusal = requirement(auth.payload, auth.header);
-    if (refusal !== undefined) {
-      writeNodeReply(res, insufficientScopeReply(realm ?? realmOf(auth, 'api'), refusal.scope));
-      return;
-    }
-    handOn(next);
+    const context = issuedAuthContext(issued);
+    const refused = requirementRefusal(nodeRequestFacts(req, context?.trustedProxies), own, context, subject, refusal);
+    refuse(res, next, refused.reply, refused.error, context?.passErrors ?? false);
   };
 }
 
@@ -54,7 +51,7 @@ function requirementMiddleware(requirement: Requirement, options: RequirementOpt
  * app.delete('/api/items/:id', authenticate(authOptions), requireScopes(['items:write']), deleteItem);
  * ```
  * @throws `ERR_INVALID_OPTION` at once when `scopes` is not a non-empty array of scope tokens; for
- *   an unknown option name or a bad `realm` in `options`.
+ *   an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function requireScopes(scopes: readonly string[], options?: RequirementOptions): Middleware {
   return requirementMiddleware(scopesRequirement(scopes, 'scopes'), options, 'requireScopes');
@@ -72,7 +69,7 @@ export function requireScopes(scopes: readonly string[], options?: RequirementOp
  * app.use('/admin', authenticate(authOptions), requireRoles(['admin']));
  * ```
  * @throws `ERR_INVALID_OPTION` at once when `roles` is not a non-empty array of strings; for an
- *   unknown option name or a bad `realm` in `options`.
+ *   unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function requireRoles(roles: readonly string[], options?: RequirementOptions): Middleware {
   return requirementMiddleware(rolesRequirement(roles, 'roles'), options, 'requireRoles');
@@ -91,7 +88,7 @@ export function requireRoles(roles: readonly string[], options?: RequirementOpti
  * app.use('/tenants/acme', authenticate(authOptions), claimEquals('tenant', 'acme'));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an empty claim name or an `expected` of another type;
- *   for an unknown option name or a bad `realm` in `options`.
+ *   for an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function claimEquals(claim: string, expected: string | number | boolean, options?: RequirementOptions): Middleware {
   return requirementMiddleware(claimEqualsRequirement(claim, expected), options, 'claimEquals');
@@ -110,7 +107,7 @@ export function claimEquals(claim: string, expected: string | number | boolean, 
  * app.use('/billing', authenticate(authOptions), claimIncludes('groups', ['billing']));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an empty claim name or an empty `values`; for an unknown
- *   option name or a bad `realm` in `options`.
+ *   option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function claimIncludes(claim: string, values: readonly string[], options?: RequirementOptions): Middleware {
   return requirementMiddleware(claimIncludesRequirement(claim, values), options, 'claimIncludes');
@@ -130,7 +127,7 @@ export function claimIncludes(claim: string, values: readonly string[], options?
  * app.use('/beta', authenticate(authOptions), claimCheck<{ plan: string }>((payload) => payload.plan === 'pro'));
  * ```
  * @throws `ERR_INVALID_OPTION` at once when `predicate` is not a function; for an unknown option
- *   name or a bad `realm` in `options`.
+ *   name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function claimCheck<Claims extends object = JwtClaims>(
   predicate: (payload: Claims & JwtClaims, header: JwsHeader) => boolean,

@@ -4,6 +4,7 @@ import { authenticateExchange } from '../core/authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
 import type { AuthenticateOptions, AuthenticatePolicy, RequestAuth } from '../core/authenticate-options.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+import { isIssuedAuth, rememberRequestOutcome, requestOutcome } from '../core/issued-auth.js';
 
 /** A handler that runs after authentication, with the verified token. */
 export type AuthenticatedHandler<Claims extends object = JwtClaims> = (
@@ -51,9 +52,10 @@ function policyFor(options: AuthenticateOptions, subject: string): AuthenticateP
 
 /**
  * Authenticates a Fetch `Request` by its access token: the same reading, verification and
- * checks as `authenticate` in `jwtkit/express`. It returns the verified `{ payload, header, token }`,
- * or a ready `Response` to send back as is (401, 400, 403 or 503, RFC 6750), or `undefined` for an
- * anonymous request with `credentialsRequired: false`.
+ * checks as `authenticate` in `jwtkit/express`. It returns the verified `{ payload, header, token }`
+ * (which {@link getAuth} also gives for this `Request` afterwards), or a ready `Response` to send
+ * back as is (401, 400, 403 or 503, RFC 6750; each refusal is reported to `onAuthEvent`, by
+ * default logged), or `undefined` for an anonymous request with `credentialsRequired: false`.
  *
  * The options object is checked on its first use and remembered: reuse one object (changes made
  * to it later are not seen).
@@ -73,7 +75,8 @@ function policyFor(options: AuthenticateOptions, subject: string): AuthenticateP
  * }
  * ```
  * @throws `ERR_INVALID_OPTION` for an unknown option name or options of the wrong shape (`verify`
- *   without `audience` included, unless `allowAnyAudience: true`), `ERR_KEY_INVALID` for a key
+ *   without `audience` included, unless `allowAnyAudience: true`; `passErrors`, which is for
+ *   `jwtkit/express`; both `onAuthEvent` and the deprecated `onError`), `ERR_KEY_INVALID` for a key
  *   given directly that cannot verify: the returned promise rejects with them, on every call with that object, and
  *   no `Response` is made. Failures of the request are answered with a `Response`, never thrown.
  */
@@ -95,13 +98,15 @@ export async function authenticateRequest<Claims extends object = JwtClaims>(
 ): Promise<RequestAuth<Claims> | Response | undefined> {
   const policy = policyFor(options, 'authenticateRequest');
   const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
-  return outcome.reply === undefined ? outcome.auth : toResponse(outcome.reply, request.method);
+  if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);
+  rememberRequestOutcome(request, outcome.auth);
+  return outcome.auth;
 }
 
 /**
  * Wraps a Fetch handler so that it runs only for an authenticated request, with the verified token
  * as its second argument; any other request gets the ready error `Response` (the handler is not
- * called). What the handler itself throws is left to the application, as it would be without
+ * called), and the refusal is reported to `onAuthEvent` (by default, logged). What the handler itself throws is left to the application, as it would be without
  * `withAuth` (so a framework's own exceptions, such as Hono's `HTTPException`, keep working).
  *
  * @typeParam Claims - the shape of your claims (not checked at run time).
@@ -117,7 +122,8 @@ export async function authenticateRequest<Claims extends object = JwtClaims>(
  * app.get('/me', (c) => me(c.req.raw));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an unknown option name, options of the wrong shape
- *   (`verify` without `audience` included, unless `allowAnyAudience: true`) or a `handler` that is
+ *   (`verify` without `audience` included, unless `allowAnyAudience: true`; `passErrors`, which is
+ *   for `jwtkit/express`; both `onAuthEvent` and the deprecated `onError`) or a `handler` that is
  *   not a function;
  *   `ERR_KEY_INVALID` at once for a key given directly that cannot verify.
  */
@@ -142,7 +148,52 @@ export function withAuth<Claims extends object = JwtClaims>(
   return async (request) => {
     const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
     if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);
+    rememberRequestOutcome(request, outcome.auth);
     // The overloads pair an `auth` that may be undefined only with credentialsRequired: false.
     return (handler as OptionalAuthHandler<Claims>)(request, outcome.auth);
   };
+}
+
+/**
+ * The verified auth of a `Request` that {@link authenticateRequest} or {@link withAuth} let
+ * through, for code that runs later with the same `Request` object: a handler behind a Hono
+ * middleware that called `authenticateRequest(c.req.raw, options)`, for instance. It returns only
+ * an auth object jwtkit made for this very object, and throws when there is none, so a route where
+ * the authentication did not run fails loudly instead of serving an anonymous user. A copy of the
+ * request (`request.clone()`, a `new Request(request)` a framework made) is another object: pass
+ * the one that was authenticated.
+ *
+ * @typeParam Claims - the shape of your claims (not checked at run time).
+ * @param request - the request that was authenticated.
+ * @returns the verified `{ payload, header, token }`.
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { authenticateRequest, getAuth } from 'jwtkit/fetch';
+ * const app = new Hono();
+ * app.use('/api/*', async (c, next) => {
+ *   const auth = await authenticateRequest(c.req.raw, authOptions);
+ *   if (auth instanceof Response) return auth;
+ *   await next();
+ * });
+ * app.get('/api/orders', (c) => c.json({ user: getAuth(c.req.raw).payload.sub }));
+ * ```
+ * @throws `ERR_INVALID_OPTION` when neither `authenticateRequest` nor `withAuth` let this `Request`
+ *   object through (a program error); `ERR_CREDENTIALS_MISSING` for an anonymous request let
+ *   through with `credentialsRequired: false`.
+ */
+export function getAuth<Claims extends object = JwtClaims>(request: Request): RequestAuth<Claims> {
+  const outcome = typeof request === 'object' && request !== null ? requestOutcome(request) : undefined;
+  if (isIssuedAuth(outcome)) return outcome as RequestAuth<Claims>;
+  if (outcome === null) {
+    throw new JwtError(
+      'ERR_CREDENTIALS_MISSING',
+      'the request is anonymous: it was let through without credentials (credentialsRequired: false)',
+    );
+  }
+  throw new JwtError(
+    'ERR_INVALID_OPTION',
+    'getAuth: neither authenticateRequest nor withAuth let this Request object through: authenticate it first, ' +
+      'and pass that same object (a clone or a new Request made from it is another object)',
+  );
 }

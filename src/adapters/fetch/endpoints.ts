@@ -15,11 +15,17 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export interface AuthEndpoints {
   /** `POST` with a JSON body of credentials: 200 `{ access_token, token_type, expires_in }` (+ refresh token). */
   login: FetchHandler;
-  /** `POST`: trades the refresh token (cookie or body) for a new pair. */
+  /**
+   * `POST`: trades the refresh token (cookie, or JSON body; with the body transport also the
+   * RFC 6749 §6 form `grant_type=refresh_token&refresh_token=...`) for a new pair.
+   */
   refresh: FetchHandler;
   /** `POST`: revokes the session of the refresh token and clears the cookie; 204. */
   logout: FetchHandler;
-  /** `POST` with `Authorization: Bearer <access token>`: revokes every session of its subject; 204. */
+  /**
+   * `POST` with `Authorization: Bearer <access token>` (or, with the `dpop` option,
+   * `Authorization: DPoP <access token>` and its `DPoP` proof): revokes every session of its subject; 204.
+   */
   logoutEverywhere: FetchHandler;
 }
 
@@ -41,8 +47,11 @@ function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>,
  * service. Same behaviour and options as `createAuthEndpoints` in `jwtkit/express`: the refresh
  * token in an `HttpOnly; Secure; SameSite=Strict` cookie scoped to the auth path (or in JSON
  * bodies), cross-site requests refused (403), bodies read within a size limit and a deadline (408,
- * the body stream cancelled), and every outcome answered by the handler (400/408/413/415, 401
- * `invalid_credentials` / `invalid_grant`, 405, 503, 500 without detail).
+ * the body stream cancelled), every outcome answered by the handler (400/408/413/415, 401
+ * `invalid_credentials` / `invalid_grant`, 405, 503, 500 without detail), and reported to
+ * `onAuthEvent` (by default, refusals are logged), with a warning for a route outside
+ * `cookie.path` (the path of `request.url`, after `publicPathPrefix`). The `dpop` option (DPoP-bound
+ * sessions, RFC 9449 §5) and the RFC 6749 §6 form grant of the body transport work as there.
  *
  * @typeParam Claims - the claims `verifyCredentials` returns for access tokens.
  * @param options - see {@link AuthEndpointsOptions}; checked now.
@@ -58,8 +67,17 @@ function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>,
  * app.post('/auth/logout', (c) => auth.logout(c.req.raw));
  * app.post('/auth/logout-everywhere', (c) => auth.logoutEverywhere(c.req.raw));
  * ```
- * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie` and `csrf` too) or
- *   options of the wrong shape. The handlers never reject.
+ * @example DPoP-bound sessions, refreshed by standard OAuth clients (docs/sender-constrained-tokens.md):
+ * ```ts
+ * const auth = createAuthEndpoints({
+ *   tokens,
+ *   verifyCredentials,
+ *   refreshTokenTransport: 'body',
+ *   dpop: { origins: ['https://auth.example.com'], replayCache: new MemoryDPoPReplayCache() },
+ * });
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once, for an unknown option name (in `cookie`, `csrf` and `dpop` too),
+ *   both `onAuthEvent` and the deprecated `onError`, or options of the wrong shape. The handlers never reject.
  */
 export function createAuthEndpoints<Claims extends object = Record<string, unknown>>(options: AuthEndpointsOptions<Claims>): AuthEndpoints {
   const policy = normalizeAuthEndpointsOptions(options, 'fetch');

@@ -5,7 +5,7 @@
  * @module jwtkit/fetch
  */
 
-export { authenticateRequest, withAuth } from './authenticate.js';
+export { authenticateRequest, getAuth, withAuth } from './authenticate.js';
 export type {
   AuthenticatedHandler,
   OptionalAuthHandler,
@@ -20,5 +20,21 @@ export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
-export type { AuthEndpointsOptions, LoginIdentity, RefreshTokenTransport } from '../core/auth-endpoints-options.js';
+export type {
+  AuthEndpointsDPoPOptions,
+  AuthEndpointsOptions,
+  LoginIdentity,
+  RefreshTokenTransport,
+} from '../core/auth-endpoints-options.js';
 export type { JWKSEndpointOptions, JwksEndpointOptions } from '../core/jwks-endpoint.js';
+export type {
+  AuthEvent,
+  AuthEventHandler,
+  AuthEventRequestFacts,
+  AuthEventSource,
+  AuthEventType,
+  CookiePathMismatchEvent,
+  LoginFailedEvent,
+  LoginSucceededEvent,
+  RequestRefusedEvent,
+} from '../core/auth-events.js';

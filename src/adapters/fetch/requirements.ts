@@ -2,10 +2,9 @@ import { JwtError } from '../../errors.js';
 import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
-import { normalizeRealm } from '../core/authenticate-options.js';
-import { authenticationErrorReply, insufficientScopeReply } from '../core/error-replies.js';
-import { toResponse } from '../core/fetch-exchange.js';
-import { isIssuedAuth, realmOf } from '../core/issued-auth.js';
+import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
+import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
 import {
   claimEqualsRequirement,
   claimIncludesRequirement,
@@ -25,16 +24,15 @@ function guarded<Claims extends object>(
 ): AuthenticatedHandler<Claims> {
   if (typeof handler !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"handler" must be a function');
   checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const realm = options?.realm === undefined ? undefined : normalizeRealm(options.realm);
+  const policy = normalizeRequirementOptions(options);
   return (request, auth) => {
     // Only an auth object `withAuth` / `authenticateRequest` made (docs/security.md, "Authorization checks").
-    if (!isIssuedAuth(auth)) {
-      const missing = new JwtError('ERR_CREDENTIALS_MISSING', 'the request was not authenticated');
-      return toResponse(authenticationErrorReply(missing, realm ?? 'api'), request.method);
-    }
-    const refusal = requirement(auth.payload, auth.header);
-    if (refusal !== undefined) return toResponse(insufficientScopeReply(realm ?? realmOf(auth, 'api'), refusal.scope), request.method);
-    return handler(request, auth);
+    const issued = isIssuedAuth(auth) ? auth : undefined;
+    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
+    if (issued !== undefined && refusal === undefined) return handler(request, issued);
+    const context = issuedAuthContext(issued);
+    const refused = requirementRefusal(fetchRequestFacts(request, context?.trustedProxies), policy, context, subject, refusal);
+    return toResponse(refused.reply, request.method);
   };
 }
 
@@ -53,7 +51,8 @@ function guarded<Claims extends object>(
  * const write = withAuth(authOptions, requireScopes(['items:write'], (request, auth) => saveItem(request, auth)));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for a bad `scopes` list or a `handler` that is not a
- *   function; for an unknown option name or a bad `realm` in `options`.
+ *   function; for an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in
+ *   `options`.
  */
 export function requireScopes<Claims extends object = JwtClaims>(
   scopes: readonly string[],
@@ -77,7 +76,8 @@ export function requireScopes<Claims extends object = JwtClaims>(
  * const admin = withAuth(authOptions, requireRoles(['admin'], () => Response.json({ ok: true })));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for a bad `roles` list or a `handler` that is not a
- *   function; for an unknown option name or a bad `realm` in `options`.
+ *   function; for an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in
+ *   `options`.
  */
 export function requireRoles<Claims extends object = JwtClaims>(
   roles: readonly string[],
@@ -102,7 +102,8 @@ export function requireRoles<Claims extends object = JwtClaims>(
  * const acme = withAuth(authOptions, claimEquals('tenant', 'acme', () => Response.json({ ok: true })));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an empty claim name, an `expected` of another type, or a
- *   `handler` that is not a function; for an unknown option name or a bad `realm` in `options`.
+ *   `handler` that is not a function; for an unknown option name, a bad `realm` or an `onAuthEvent`
+ *   that is not a function in `options`.
  */
 export function claimEquals<Claims extends object = JwtClaims>(
   claim: string,
@@ -128,7 +129,8 @@ export function claimEquals<Claims extends object = JwtClaims>(
  * const billing = withAuth(authOptions, claimIncludes('groups', ['billing'], () => Response.json({ ok: true })));
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an empty claim name, an empty `values`, or a `handler`
- *   that is not a function; for an unknown option name or a bad `realm` in `options`.
+ *   that is not a function; for an unknown option name, a bad `realm` or an `onAuthEvent` that is not a
+ *   function in `options`.
  */
 export function claimIncludes<Claims extends object = JwtClaims>(
   claim: string,
@@ -156,7 +158,7 @@ export function claimIncludes<Claims extends object = JwtClaims>(
  * );
  * ```
  * @throws `ERR_INVALID_OPTION` at once when `predicate` or `handler` is not a function; for an
- *   unknown option name or a bad `realm` in `options`.
+ *   unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
  */
 export function claimCheck<Claims extends object = JwtClaims>(
   predicate: (payload: Claims & JwtClaims, header: JwsHeader) => boolean,

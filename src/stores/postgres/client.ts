@@ -7,9 +7,18 @@
  * @module
  */
 import { JwtError } from '../../errors.js';
-import { duplicateHashError } from '../../tokens/record-codec.js';
+import { duplicateFamilyError } from '../../tokens/record-codec.js';
 import { readStoredInteger } from '../shared/stored-record.js';
-import { connectionLender, inLentTransaction, localTimeouts, rowsOf } from './connection.js';
+import {
+  connectionLender,
+  inLentTransaction,
+  lendConnection,
+  localTimeouts,
+  readOnConnection,
+  rowsOf,
+  type LentConnection,
+  type Statement,
+} from './connection.js';
 
 /**
  * What the PostgreSQL stores need from a database driver: run one parameterised statement
@@ -18,13 +27,18 @@ import { connectionLender, inLentTransaction, localTimeouts, rowsOf } from './co
  * it as they are; for `postgres` (postgres.js) pass
  * `{ query: (text, values) => sql.unsafe(text, values).then((rows) => ({ rows })) }`.
  *
- * With `connect()` (a `pg` Pool), every write runs in its own transaction on one lent connection,
- * with `lock_timeout` and `statement_timeout` set for that transaction only, below half of the
+ * With `connect()` (a `pg` Pool), every call first takes one connection, waiting for it at most
+ * the store's `connectionTimeout` (the call's deadline starts once the connection is held, so a burst
+ * queued on a small pool is not failed for the queueing), and every write runs in its own
+ * transaction on that connection, with `lock_timeout` and `statement_timeout` set for that transaction only, below half of the
  * store's `queryTimeout`: PostgreSQL itself cancels a statement the store stopped waiting for (one
  * stuck behind a row lock, say), so a call that rejected with `ERR_STORE_UNAVAILABLE` never commits
- * later. With `query()` alone (a `pg` Client, PGlite, a wrapper), each write is one statement and
- * only the client side gives up: a write that started in time but waits on a lock may still commit
- * after the call rejected (weaker; see docs/redis-and-postgres.md, "Outages").
+ * later; a login first takes an advisory lock on its subject in that transaction, so concurrent
+ * logins of one subject respect its session cap. With `query()` alone (a `pg` Client, PGlite, a
+ * wrapper), each write is one statement and only the client side gives up: a write that started in
+ * time but waits on a lock may still commit after the call rejected (weaker; see
+ * docs/redis-and-postgres.md, "Outages"), and over a wrapper of a pool, concurrent logins of one
+ * subject may leave it over its session cap until its next login.
  */
 export interface PostgresQueryable {
   /** Runs one statement with its parameters (with none, `pg` also runs a text of several statements). */
@@ -79,44 +93,67 @@ const SERVER_TIMEOUT_SHARE = 0.4;
  * fails or no result came within the timeout (a `pg` Pool waits forever for a paused server by
  * default). Writes are fenced: their first parameter is a wall-clock time in milliseconds, halfway
  * to the deadline, and the statement changes nothing when the server's `clock_timestamp()` is past
- * it (see the store documentation). When the client lends connections, writes also run in a
+ * it (see the store documentation). When the client lends connections, each call first takes one
+ * with a wait of its own (at most the connection timeout), and the deadline and the fence start once it is
+ * held, so a burst queued on a small pool is not refused for the queueing; writes then run in a
  * transaction whose `lock_timeout` and `statement_timeout` are 40% of the deadline: a statement
  * admitted by the fence ends by 90% of it, and a transaction is never committed once the caller
- * was answered. A unique violation of a write rejects with `ERR_INVALID_OPTION`.
+ * was answered. A unique violation of a write (a family id stored already) rejects with
+ * `ERR_INVALID_OPTION`.
  * @internal
  */
 export class PostgresExecutor {
   readonly #client: PostgresQueryable;
   readonly #connect: (() => Promise<unknown>) | undefined;
   readonly #timeoutMs: number;
+  readonly #connectionTimeoutMs: number;
   readonly #timeouts: string;
 
-  constructor(client: unknown, timeoutMs: number) {
+  constructor(client: unknown, timeoutMs: number, connectionTimeoutMs = timeoutMs) {
     if (typeof client !== 'object' || client === null || typeof (client as { query?: unknown }).query !== 'function') {
       throw new JwtError('ERR_INVALID_OPTION', '"client" must have a query(text, values) method (a pg Pool, PGlite, ...)');
     }
     this.#client = client as PostgresQueryable;
     this.#connect = connectionLender(client);
     this.#timeoutMs = timeoutMs;
+    this.#connectionTimeoutMs = connectionTimeoutMs;
     this.#timeouts = localTimeouts(Math.max(1, Math.floor(timeoutMs * SERVER_TIMEOUT_SHARE)));
   }
 
-  /** Runs a read (through `query()`: a read that goes on after the deadline changes nothing). */
+  /**
+   * Runs a read: on a lent connection when the client lends them (the deadline starts once it is
+   * held), else through `query()`. A read that goes on after the deadline changes nothing.
+   */
   read(text: string, values: unknown[]): Promise<Row[]> {
-    return this.#withDeadline(async () => rowsOf(await this.#client.query(text, values)));
+    const connect = this.#connect;
+    if (connect === undefined) return this.#withDeadline(async () => rowsOf(await this.#client.query(text, values)));
+    return this.#lent(connect, async (connection) => readOnConnection(connection, { text, values }));
   }
 
-  /** Runs a fenced write: `$1` in `text` is the fence (milliseconds since the epoch), `values` start at `$2`. */
-  write(text: string, values: unknown[]): Promise<Row[]> {
-    const statement = { text, values: [Date.now() + Math.floor(this.#timeoutMs / 2), ...values] };
+  /**
+   * Runs a fenced write: `$1` in `text` is the fence (milliseconds since the epoch), `values` start
+   * at `$2`. With a lent connection, `lock` (a statement that takes a transaction-level lock, such
+   * as `pg_advisory_xact_lock`) runs first in the same transaction, so the write's snapshot is
+   * taken once the lock is held; with `query()` alone it is not sent (a single connection runs one
+   * statement at a time anyway). The fence and the deadline are set when the statement can be sent:
+   * with a lending client, once the connection is held.
+   */
+  write(text: string, values: unknown[], lock?: Statement): Promise<Row[]> {
     const connect = this.#connect;
     const run =
       connect === undefined
-        ? this.#withDeadline(async () => rowsOf(await this.#client.query(statement.text, statement.values)))
-        : this.#withDeadline(async (abandoned) => (await inLentTransaction(connect, this.#timeouts, [statement], abandoned))[0] ?? []);
+        ? this.#withDeadline(async () => {
+            const statement = this.#fenced(text, values);
+            return rowsOf(await this.#client.query(statement.text, statement.values));
+          })
+        : this.#lent(connect, async (connection, abandoned) => {
+            const statement = this.#fenced(text, values);
+            const steps = lock === undefined ? [statement] : [lock, statement];
+            return (await inLentTransaction(connection, this.#timeouts, steps, abandoned)).at(-1) ?? [];
+          });
     return run.catch((error: unknown) => {
       const cause = (error as { cause?: unknown }).cause;
-      throw errorCode(cause) === UNIQUE_VIOLATION ? duplicateHashError(cause) : error;
+      throw errorCode(cause) === UNIQUE_VIOLATION ? duplicateFamilyError(cause) : error;
     });
   }
 
@@ -131,7 +168,10 @@ export class PostgresExecutor {
     const connect = this.#connect;
     if (connect !== undefined) {
       const steps = statements.map((text) => ({ text, values: [] }));
-      return this.#withDeadline(async (abandoned) => void (await inLentTransaction(connect, this.#timeouts, steps, abandoned)));
+      return this.#lent(
+        connect,
+        async (connection, abandoned) => void (await inLentTransaction(connection, this.#timeouts, steps, abandoned)),
+      );
     }
     const text = `${['BEGIN', this.#timeouts, ...statements, 'COMMIT'].join(';\n')};`;
     return this.#withDeadline(async () => {
@@ -147,6 +187,22 @@ export class PostgresExecutor {
         throw error;
       }
     });
+  }
+
+  /** The statement of a write, with its fence: halfway to a deadline that starts now. */
+  #fenced(text: string, values: unknown[]): Statement {
+    return { text, values: [Date.now() + Math.floor(this.#timeoutMs / 2), ...values] };
+  }
+
+  /**
+   * Takes a connection (its own wait, at most the connection timeout), then runs `work` on it against the
+   * deadline, which starts once the connection is held: waiting for a busy pool is not counted
+   * against the statements. `work` gives the connection back.
+   */
+  #lent<T>(connect: () => Promise<unknown>, work: (connection: LentConnection, abandoned: () => boolean) => Promise<T>): Promise<T> {
+    return lendConnection(connect, this.#connectionTimeoutMs).then((connection) =>
+      this.#withDeadline((abandoned) => work(connection, abandoned)),
+    );
   }
 
   /** Runs `work` against the deadline; `abandoned()` turns true once the caller was answered with a timeout. */

@@ -1,8 +1,9 @@
 /**
- * Transactions on one connection lent by the client's `connect()` (a `pg` Pool's): the statements
- * run between `BEGIN` and `COMMIT` with transaction-local server-side timeouts, so PostgreSQL
- * itself cancels a statement the caller stopped waiting for, and the connection goes back to its
- * pool on every path (destroyed when its state is unknown).
+ * Connections lent by the client's `connect()` (a `pg` Pool's): taken with a bounded wait of their
+ * own, then used for one read or for one transaction whose statements run between `BEGIN` and
+ * `COMMIT` with transaction-local server-side timeouts, so PostgreSQL itself cancels a statement the
+ * caller stopped waiting for; the connection goes back to its pool on every path (destroyed when
+ * its state is unknown).
  *
  * @module
  * @internal
@@ -11,7 +12,7 @@ import { JwtError } from '../../errors.js';
 import type { Row } from './client.js';
 
 /** What a lent connection must offer (see `PostgresConnection`). @internal */
-interface LentConnection {
+export interface LentConnection {
   query(text: string, values: unknown[]): Promise<unknown>;
   release(error?: Error): void;
 }
@@ -79,32 +80,76 @@ function abandonedError(): JwtError {
 }
 
 /**
- * Runs `statements` in one transaction on a connection from `connect`: `BEGIN`, `timeouts` (see
- * {@link localTimeouts}), the statements, `COMMIT`; resolves to the rows of each (a result without
- * a rows array fails before `COMMIT`). Once `abandoned()` is true (the caller was answered with a
- * timeout), nothing more is sent but `ROLLBACK`: a connection that arrives late goes back unused,
- * and a transaction is never committed for a caller told it failed. Any failure rolls back; a
- * failed `ROLLBACK` releases the connection with the error, so the pool discards it. @internal
+ * Takes one connection from `connect` (a pool's `connect()`), waiting at most `timeoutMs`: the wait
+ * for a free connection is bounded on its own, so the deadline of the statements that follow (and
+ * the write fence) starts only once the connection is held. Rejects with `ERR_STORE_UNAVAILABLE`
+ * when no connection came in time (one that arrives later goes straight back to its pool), when
+ * `connect()` fails, or when it resolves to something without `query()` and `release()`. @internal
+ */
+export function lendConnection(connect: () => Promise<unknown>, timeoutMs: number): Promise<LentConnection> {
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new JwtError('ERR_STORE_UNAVAILABLE', 'no connection of the PostgreSQL pool was free in time; nothing was sent'));
+    }, timeoutMs);
+    connect().then(
+      (connection) => {
+        clearTimeout(timer);
+        if (!isLentConnection(connection)) {
+          const release = (connection as { release?: unknown } | null | undefined)?.release;
+          if (typeof release === 'function') giveBack(connection as LentConnection, undefined);
+          reject(
+            new JwtError(
+              'ERR_STORE_UNAVAILABLE',
+              "the PostgreSQL client's connect() did not resolve to a connection with query() and release()",
+            ),
+          );
+        } else if (late) {
+          giveBack(connection, undefined);
+        } else {
+          resolve(connection);
+        }
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(new JwtError('ERR_STORE_UNAVAILABLE', 'the PostgreSQL pool could not lend a connection', { cause: error }));
+      },
+    );
+  });
+}
+
+/**
+ * Runs one read on a lent connection and gives it back (as broken when it emitted 'error'). @internal
+ */
+export async function readOnConnection(connection: LentConnection, statement: Statement): Promise<Row[]> {
+  let connectionFailure: unknown;
+  const stopWatching = onConnectionError(connection, (error) => {
+    connectionFailure = error ?? new Error('the connection failed');
+  });
+  try {
+    return rowsOf(await connection.query(statement.text, statement.values));
+  } finally {
+    giveBack(connection, connectionFailure);
+    stopWatching();
+  }
+}
+
+/**
+ * Runs `statements` in one transaction on a lent `connection` (see {@link lendConnection}): `BEGIN`,
+ * `timeouts` (see {@link localTimeouts}), the statements, `COMMIT`; resolves to the rows of each (a
+ * result without a rows array fails before `COMMIT`). Once `abandoned()` is true (the caller was
+ * answered with a timeout), nothing more is sent but `ROLLBACK`: a transaction is never committed
+ * for a caller told it failed. Any failure rolls back; a failed `ROLLBACK` releases the connection
+ * with the error, so the pool discards it. The connection goes back to its pool on every path.
+ * @internal
  */
 export async function inLentTransaction(
-  connect: () => Promise<unknown>,
+  connection: LentConnection,
   timeouts: string,
   statements: readonly Statement[],
   abandoned: () => boolean,
 ): Promise<Row[][]> {
-  const connection = await connect();
-  if (!isLentConnection(connection)) {
-    const release = (connection as { release?: unknown } | null | undefined)?.release;
-    if (typeof release === 'function') giveBack(connection as LentConnection, undefined);
-    throw new JwtError(
-      'ERR_STORE_UNAVAILABLE',
-      "the PostgreSQL client's connect() did not resolve to a connection with query() and release()",
-    );
-  }
-  if (abandoned()) {
-    giveBack(connection, undefined);
-    throw abandonedError();
-  }
   // A `pg` Client emits 'error' when its socket dies between two statements; while the pool has
   // lent it, no pool listener is attached, so an unheard event would crash the process. The
   // failure reaches the caller through the next query; the connection goes back as broken.

@@ -6,6 +6,7 @@
  */
 import { JwtError } from '../../errors.js';
 import { checkOptionNames, optionNames } from '../../internal/option-names.js';
+import { REFRESH_REVOCATION_REASONS } from '../../tokens/store.js';
 import { PostgresExecutor, refusesSeveralStatements, type PostgresQueryable } from './client.js';
 
 /** The table names, qualified with the schema when one is configured. @internal */
@@ -13,6 +14,7 @@ export interface PostgresTables {
   readonly families: string;
   readonly tokens: string;
   readonly jtis: string;
+  readonly sessions: string;
   readonly cutoffs: string;
 }
 
@@ -28,27 +30,82 @@ export function postgresTables(schema: string | undefined): PostgresTables {
     families: `${q}jwtkit_refresh_families`,
     tokens: `${q}jwtkit_refresh_tokens`,
     jtis: `${q}jwtkit_revoked_jtis`,
+    sessions: `${q}jwtkit_revoked_sessions`,
     cutoffs: `${q}jwtkit_subject_cutoffs`,
   };
 }
 
+/**
+ * The name of the CHECK constraint on `revoked_reason`: the one PostgreSQL gave the column's
+ * unnamed CHECK in the first schema (`<table>_<column>_check`), so the migration finds it in a
+ * database created by an earlier version.
+ */
+const REASON_CHECK = 'jwtkit_refresh_families_revoked_reason_check';
+
+function reasonCheck(): string {
+  return `CHECK (revoked_reason IN (${REFRESH_REVOCATION_REASONS.map((reason) => `'${reason}'`).join(', ')}))`;
+}
+
 function migrationStatements(t: PostgresTables): string[] {
+  // The constraint as PostgreSQL prints it lists each reason as 'reason'::text.
+  const hasEveryReason = REFRESH_REVOCATION_REASONS.map((reason) => `pg_get_constraintdef(oid) LIKE '%''${reason}''%'`).join(
+    '\n        AND ',
+  );
   return [
-    `-- One row per refresh-token family (one login). revoked_reason is the family-level revocation
--- flag: rotate reads it in the same statement that consumes a token, so a revocation also covers a
--- successor stored concurrently. expires_at is the latest expires_at of the family's tokens.
+    `-- One row per refresh-token family (one login, a "session"), whatever the number of rotations:
+-- the family's state and the hash of its CURRENT token only (store contract v2). rotate is one
+-- conditional UPDATE of this row (generation, hash, revoked_reason and the expiries in its WHERE),
+-- so revocation and rotation of a family are serialised by its row lock. Times are seconds since
+-- the epoch; claims is JSON text; hash is the Base64Url SHA-256 of the current token's secret part
+-- (never a token); tag_key lets the token service recognise a token of an earlier generation.
+-- family_id, subject, expires_at and revoked_reason date from the first schema; a family created
+-- by it (one row per token in jwtkit_refresh_tokens) has NULL in every other column until
+-- adoptLegacy gives it a v2 state.
 CREATE TABLE IF NOT EXISTS ${t.families} (
   family_id      text   PRIMARY KEY,
   subject        text   NOT NULL,
   expires_at     bigint NOT NULL,
-  revoked_reason text   CHECK (revoked_reason IN ('reuse', 'logout', 'logout_all', 'admin'))
+  revoked_reason text   CONSTRAINT ${REASON_CHECK} ${reasonCheck()}
 )`,
-    `-- revokeSubject: every family of a subject.
+    `-- The v2 state of a family (ADD COLUMN IF NOT EXISTS: a table of the first schema gets it too;
+-- nullable columns without a default change no existing row).
+ALTER TABLE ${t.families}
+  ADD COLUMN IF NOT EXISTS hash            text,
+  ADD COLUMN IF NOT EXISTS tag_key         text,
+  ADD COLUMN IF NOT EXISTS generation      bigint,
+  ADD COLUMN IF NOT EXISTS created_at      bigint,
+  ADD COLUMN IF NOT EXISTS rotated_at      bigint,
+  ADD COLUMN IF NOT EXISTS idle_expires_at bigint,
+  ADD COLUMN IF NOT EXISTS claims          text,
+  ADD COLUMN IF NOT EXISTS jkt             text`,
+    `-- Every revocation reason of the current version: a table of an earlier version gets the current
+-- CHECK, dropped and added again under its name. Only when a reason is missing, so that a repeated
+-- migration neither locks the table for it nor scans it to validate the constraint.
+DO $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_constraint
+    WHERE conrelid = '${t.families}'::regclass AND conname = '${REASON_CHECK}'
+        AND ${hasEveryReason}
+  ) THEN
+    ALTER TABLE ${t.families}
+      DROP CONSTRAINT IF EXISTS ${REASON_CHECK},
+      ADD CONSTRAINT ${REASON_CHECK} ${reasonCheck()};
+  END IF;
+END
+$$`,
+    `-- revokeSubject: every family of a subject (revoked ones too: it answers them all).
 CREATE INDEX IF NOT EXISTS jwtkit_refresh_families_subject_idx ON ${t.families} (subject)`,
+    `-- insert's session cap: the subject's families not revoked, by age, without reading the
+-- revoked ones that stay until they expire. None of its columns changes on rotate, so a rotation
+-- can stay a heap-only (HOT) update that writes no index entry.
+CREATE INDEX IF NOT EXISTS jwtkit_refresh_families_live_idx ON ${t.families} (subject, created_at, family_id)
+  WHERE revoked_reason IS NULL`,
     `-- deleteExpired: families past their expiry.
 CREATE INDEX IF NOT EXISTS jwtkit_refresh_families_expires_at_idx ON ${t.families} (expires_at)`,
-    `-- One row per refresh token, keyed by the Base64Url SHA-256 of the token (never the token).
--- Times are seconds since the epoch; used_at is set once, by rotate; claims is JSON text.
+    `-- Refresh tokens of the first schema (store contract v1): one row per token, keyed by the
+-- Base64Url SHA-256 of the token (never the token). Written by no current code: adoptLegacy reads
+-- them (used_at tells a used token), and deleteExpired removes them once expired, or with their family.
 CREATE TABLE IF NOT EXISTS ${t.tokens} (
   hash            text   PRIMARY KEY,
   family_id       text   NOT NULL REFERENCES ${t.families} (family_id) ON DELETE CASCADE,
@@ -60,9 +117,9 @@ CREATE TABLE IF NOT EXISTS ${t.tokens} (
   used_at         bigint,
   claims          text   NOT NULL
 )`,
-    `-- Joins from a family to its tokens (and the foreign key's cascade).
+    `-- The foreign key's cascade from a family to its tokens of the first schema.
 CREATE INDEX IF NOT EXISTS jwtkit_refresh_tokens_family_id_idx ON ${t.tokens} (family_id)`,
-    `-- deleteExpired: tokens past their expiry.
+    `-- deleteExpired: tokens of the first schema past their expiry.
 CREATE INDEX IF NOT EXISTS jwtkit_refresh_tokens_expires_at_idx ON ${t.tokens} (expires_at)`,
     `-- The access-token denylist: a revoked jti until the token's own exp.
 CREATE TABLE IF NOT EXISTS ${t.jtis} (
@@ -70,6 +127,12 @@ CREATE TABLE IF NOT EXISTS ${t.jtis} (
   expires_at bigint NOT NULL
 )`,
     `CREATE INDEX IF NOT EXISTS jwtkit_revoked_jtis_expires_at_idx ON ${t.jtis} (expires_at)`,
+    `-- Revoked sessions: access tokens whose sid is a revoked family id, until the last of them expired.
+CREATE TABLE IF NOT EXISTS ${t.sessions} (
+  sid        text   PRIMARY KEY,
+  expires_at bigint NOT NULL
+)`,
+    `CREATE INDEX IF NOT EXISTS jwtkit_revoked_sessions_expires_at_idx ON ${t.sessions} (expires_at)`,
     `-- Per-subject cutoffs: access tokens of the subject issued before cutoff are invalid.
 CREATE TABLE IF NOT EXISTS ${t.cutoffs} (
   subject    text   PRIMARY KEY,
@@ -82,11 +145,16 @@ CREATE TABLE IF NOT EXISTS ${t.cutoffs} (
 
 /**
  * The schema of `PostgresRefreshTokenStore` and `PostgresRevocationStore` as one SQL migration
- * (PostgreSQL 12 or later; tables in the `search_path` schema). Idempotent (`IF NOT EXISTS`), so
- * it can be copied into your migration tool as it is, or applied with {@link migrate}. It creates
- * `jwtkit_refresh_families`, `jwtkit_refresh_tokens`, `jwtkit_revoked_jtis` and
- * `jwtkit_subject_cutoffs` with the indexes for hash lookup (primary keys), family and subject
- * revocation, and expiry cleanup; comments in the SQL describe each.
+ * (PostgreSQL 12 or later; tables in the `search_path` schema). Idempotent, and it brings either an
+ * empty database or one migrated by an earlier version (store contract v1) to the current schema,
+ * so it can be copied into your migration tool as it is (as a new migration after the one you
+ * copied before), or applied with {@link migrate}. It creates `jwtkit_refresh_families` (one row
+ * per session: the family's state and its current token's hash), `jwtkit_refresh_tokens` (the
+ * per-token rows of contract v1, read until they expire), `jwtkit_revoked_jtis`,
+ * `jwtkit_revoked_sessions` and `jwtkit_subject_cutoffs`, with the indexes for lookup (primary
+ * keys), subject revocation, the session cap and expiry cleanup; on a table of contract v1 it
+ * adds the columns of contract v2 and replaces the CHECK on `revoked_reason` with one that
+ * accepts the current reasons. Comments in the SQL describe each statement.
  *
  * @example
  * ```ts
@@ -116,10 +184,12 @@ const MIGRATE_OPTION_NAMES = optionNames<MigrateOptions>({ schema: true });
 const MIGRATION_LOCK_KEY = '117061286848884';
 
 /**
- * Creates the tables and indexes of the PostgreSQL stores if they do not exist yet
- * ({@link POSTGRES_MIGRATION_SQL}). Safe to run from every instance at start-up: the migration is
- * one transaction that first takes `pg_advisory_xact_lock`, so concurrent calls run one after the
- * other, and every statement is idempotent (`IF NOT EXISTS`), so all of them succeed. With a client
+ * Creates the tables and indexes of the PostgreSQL stores if they do not exist yet, and brings
+ * tables created by an earlier version up to date ({@link POSTGRES_MIGRATION_SQL}). Safe to run from
+ * every instance at start-up: the migration is one transaction that first takes
+ * `pg_advisory_xact_lock`, so concurrent calls run one after the other, and every statement is
+ * idempotent (`IF NOT EXISTS`, and a constraint replaced only when it lacks a reason), so all of
+ * them succeed. With a client
  * that lends connections (a `pg` Pool's `connect()`), the transaction runs on one lent connection;
  * with `query()` alone (a `pg` Client), it is sent as one text of several statements. A driver
  * whose `query()` takes one statement at a time (PGlite) gets the statements one by one, neither

@@ -1,5 +1,5 @@
 /**
- * `RedisRevocationStore`: the access-token denylist and per-subject cutoffs in Redis.
+ * `RedisRevocationStore`: the access-token denylist, revoked sessions and per-subject cutoffs in Redis.
  *
  * @module
  */
@@ -8,7 +8,7 @@ import { stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { readStoredInteger } from '../shared/stored-record.js';
 import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';
-import { DELETE_EXPIRED_REVOCATIONS_SCRIPT, REVOKE_ISSUED_BEFORE_SCRIPT, REVOKE_JTI_SCRIPT } from './scripts.js';
+import { DELETE_EXPIRED_REVOCATIONS_SCRIPT, REVOKE_ENTRY_SCRIPT, REVOKE_ISSUED_BEFORE_SCRIPT } from './scripts.js';
 
 /** Options of {@link RedisRevocationStore}: see {@link RedisStoreOptions}. */
 export interface RedisRevocationStoreOptions extends RedisStoreOptions {}
@@ -24,11 +24,13 @@ function readTime(text: unknown): number {
 
 /**
  * A {@link RevocationStore} on Redis (5 or later), over a node-redis or ioredis client you pass:
- * one key per revoked `jti` and per subject cutoff, each with a Redis TTL of `expiresAt - now`
- * seconds from the call (extended, never shortened, by a later revocation), so Redis removes them
- * by itself. Each write is one Lua script, so concurrent revocations keep the later expiry and the
- * later cutoff. Two sorted sets index the entries by expiry for `deleteExpired(now)`, which trims
- * them (one small entry per revocation): call it now and then (for example daily).
+ * one key per revoked `jti` (`<prefix>revoked:jti:<jti>`), per revoked session
+ * (`<prefix>revoked:session:<sid>`) and per subject cutoff (`<prefix>revoked:cutoff:<subject>`),
+ * each with a Redis TTL of `expiresAt - now` seconds from the call (extended, never shortened, by a
+ * later revocation), so Redis removes them by itself. Each write is one Lua script, so concurrent
+ * revocations keep the later expiry and the later cutoff. Three sorted sets index the entries by
+ * expiry for `deleteExpired(now)`, which trims them (one small entry per revocation): call it now
+ * and then (for example daily).
  * Outages reject with `ERR_STORE_UNAVAILABLE` after `commandTimeout`, and late writes are fenced,
  * as for `RedisRefreshTokenStore`.
  *
@@ -59,19 +61,22 @@ export class RedisRevocationStore implements RevocationStore {
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeJti} */
   async revokeJti(jti: string, expiresAt: number, now: number): Promise<void> {
-    await this.#redis.script(REVOKE_JTI_SCRIPT, [
-      this.#prefix,
-      stringArgument(jti, 'jti'),
-      String(timeArgument(expiresAt, 'expiresAt')),
-      String(timeArgument(now, 'now')),
-    ]);
+    await this.#revoke('jti', stringArgument(jti, 'jti'), expiresAt, now);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.isJtiRevoked} */
   async isJtiRevoked(jti: string, now: number): Promise<boolean> {
-    const at = timeArgument(now, 'now');
-    const reply = await this.#redis.command(['GET', `${this.#prefix}revoked:jti:${stringArgument(jti, 'jti')}`]);
-    return reply !== null && reply !== undefined && at < readTime(reply);
+    return this.#isRevoked('jti', stringArgument(jti, 'jti'), now);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.revokeSession} */
+  async revokeSession(sid: string, expiresAt: number, now: number): Promise<void> {
+    await this.#revoke('session', stringArgument(sid, 'sid'), expiresAt, now);
+  }
+
+  /** {@inheritDoc jwtkit!RevocationStore.isSessionRevoked} */
+  async isSessionRevoked(sid: string, now: number): Promise<boolean> {
+    return this.#isRevoked('session', stringArgument(sid, 'sid'), now);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.revokeIssuedBefore} */
@@ -93,6 +98,17 @@ export class RedisRevocationStore implements RevocationStore {
     const [cutoff, expiresAt, ...rest] = String(reply).split(' ');
     if (rest.length > 0) throw unexpectedReply();
     return at < readTime(expiresAt) ? readTime(cutoff) : null;
+  }
+
+  async #revoke(kind: 'jti' | 'session', id: string, expiresAt: number, now: number): Promise<void> {
+    const times = [String(timeArgument(expiresAt, 'expiresAt')), String(timeArgument(now, 'now'))];
+    await this.#redis.script(REVOKE_ENTRY_SCRIPT, [this.#prefix, kind, id, ...times]);
+  }
+
+  async #isRevoked(kind: 'jti' | 'session', id: string, now: number): Promise<boolean> {
+    const at = timeArgument(now, 'now');
+    const reply = await this.#redis.command(['GET', `${this.#prefix}revoked:${kind}:${id}`]);
+    return reply !== null && reply !== undefined && at < readTime(reply);
   }
 
   /** {@inheritDoc jwtkit!RevocationStore.deleteExpired} */

@@ -1,6 +1,6 @@
 /**
  * Reading back what a database store wrote: integers as the drivers return them, and whole
- * refresh-token records, refusing data the store did not write.
+ * refresh-token families, refusing data the store did not write.
  * Shared by the Redis and PostgreSQL stores (only `src/stores/` imports `src/stores/shared/`); not
  * part of the public API.
  *
@@ -8,7 +8,7 @@
  * @internal
  */
 import { JwtError } from '../../errors.js';
-import type { RefreshTokenRecord } from '../../tokens/store.js';
+import type { RefreshFamily } from '../../tokens/store.js';
 import { isRevocationReason } from './record-arguments.js';
 
 /**
@@ -26,29 +26,31 @@ export function readStoredInteger(value: unknown): number | undefined {
 }
 
 /**
- * A stored record as a backend read it back: every member as the driver returned it, `null`
- * where the record has none (a first token's parent, no idle limit, not used, not revoked), and
+ * A stored family as a backend read it back: every member as the driver returned it, `null`
+ * where the family has none (no idle limit, never rotated, not bound to a key, not revoked), and
  * `claims` as the JSON text that was stored. @internal
  */
-export interface StoredRecordFields {
-  readonly hash: unknown;
-  readonly subject: unknown;
+export interface StoredFamilyFields {
   readonly familyId: unknown;
-  readonly parentHash: unknown;
+  readonly subject: unknown;
+  readonly hash: unknown;
+  readonly tagKey: unknown;
+  readonly generation: unknown;
   readonly createdAt: unknown;
+  readonly rotatedAt: unknown;
   readonly expiresAt: unknown;
   readonly idleExpiresAt: unknown;
-  readonly usedAt: unknown;
   readonly claims: unknown;
+  readonly jkt: unknown;
   readonly revokedReason: unknown;
 }
 
 /**
- * Checks what a backend read back and builds the record. Throws `ERR_STORE_UNAVAILABLE` ("the
+ * Checks what a backend read back and builds the family. Throws `ERR_STORE_UNAVAILABLE` ("the
  * `backend` store holds an unreadable ...") for data the store did not write, never returning a
- * made-up record. @internal
+ * made-up family. @internal
  */
-export function decodeStoredRecord(fields: StoredRecordFields, backend: string): RefreshTokenRecord {
+export function decodeStoredFamily(fields: StoredFamilyFields, backend: string): RefreshFamily {
   const corrupt = (what: string): JwtError => new JwtError('ERR_STORE_UNAVAILABLE', `the ${backend} store holds an unreadable ${what}`);
   const text = (value: unknown, what: string): string => {
     if (typeof value !== 'string') throw corrupt(what);
@@ -68,16 +70,20 @@ export function decodeStoredRecord(fields: StoredRecordFields, backend: string):
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw corrupt('claims');
   const reason = fields.revokedReason;
   if (reason !== null && !isRevocationReason(reason)) throw corrupt('revocation reason');
+  const generation = readStoredInteger(fields.generation);
+  if (generation === undefined || generation < 0) throw corrupt('generation');
   return {
-    hash: text(fields.hash, 'hash'),
-    subject: text(fields.subject, 'subject'),
     familyId: text(fields.familyId, 'family'),
-    parentHash: fields.parentHash === null ? null : text(fields.parentHash, 'parent hash'),
+    subject: text(fields.subject, 'subject'),
+    hash: text(fields.hash, 'hash'),
+    tagKey: text(fields.tagKey, 'tag key'),
+    generation,
     createdAt: time(fields.createdAt),
+    rotatedAt: fields.rotatedAt === null ? null : time(fields.rotatedAt),
     expiresAt: time(fields.expiresAt),
     idleExpiresAt: fields.idleExpiresAt === null ? null : time(fields.idleExpiresAt),
     claims: claims as Record<string, unknown>,
-    usedAt: fields.usedAt === null ? null : time(fields.usedAt),
+    jkt: fields.jkt === null ? null : text(fields.jkt, 'key thumbprint'),
     revoked: reason !== null,
     revokedReason: reason,
   };

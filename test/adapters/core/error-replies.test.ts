@@ -9,6 +9,7 @@ import {
   insufficientScopeReply,
   quoteHeaderValue,
   requestError,
+  tokenRequestError,
 } from '../../../src/adapters/core/error-replies.js';
 import type { HttpReply } from '../../../src/adapters/core/http-exchange.js';
 import { JWT_ERROR_CODES, JwtError } from '../../../src/index.js';
@@ -106,6 +107,26 @@ describe('endpointErrorReply (auth endpoints)', () => {
     });
     expect(endpointErrorReply(new JwtError('ERR_KEY_INVALID', 'm'))).toMatchObject({ status: 500, body: '{"error":"server_error"}' });
     expect(endpointErrorReply(new RangeError('boom'))).toMatchObject({ status: 500, body: '{"error":"server_error"}' });
+  });
+
+  it('answers token-endpoint errors in the body, never with a challenge (RFC 6749 §5.2, RFC 9449 §5 and §8)', () => {
+    const bodyOf = (reply: HttpReply): unknown => JSON.parse(reply.body ?? '');
+    const binding = endpointErrorReply(new JwtError('ERR_TOKEN_BINDING_MISMATCH', 'm', { claim: 'cnf.jkt', reason: 'mismatch' }));
+    expect([binding.status, bodyOf(binding)]).toEqual([400, { error: 'invalid_grant' }]);
+    const proof = endpointErrorReply(new JwtError('ERR_DPOP_PROOF_INVALID', 'm'));
+    expect([proof.status, (bodyOf(proof) as { error: string }).error]).toEqual([400, 'invalid_dpop_proof']);
+    const nonce = endpointErrorReply(new JwtError('ERR_DPOP_NONCE_REQUIRED', 'm'), { nonce: () => 'n-1' });
+    expect([nonce.status, (bodyOf(nonce) as { error: string }).error, header(nonce, 'dpop-nonce')]).toEqual([400, 'use_dpop_nonce', 'n-1']);
+    // A nonce issuer that gives nothing: refused all the same, without the header.
+    expect(
+      header(endpointErrorReply(new JwtError('ERR_DPOP_NONCE_REQUIRED', 'm'), { nonce: () => undefined }), 'dpop-nonce'),
+    ).toBeUndefined();
+    for (const reply of [binding, proof, nonce]) expect(header(reply, 'www-authenticate')).toBeUndefined();
+    // The form grant: invalid_grant is 400; its malformed requests name their OAuth error.
+    expect(endpointErrorReply(new JwtError('ERR_REFRESH_REVOKED', 'm'), { grantStatus: 400 }).status).toBe(400);
+    const grantType = endpointErrorReply(tokenRequestError('m', 'unsupported_grant_type'));
+    expect([grantType.status, (bodyOf(grantType) as { error: string }).error]).toEqual([400, 'unsupported_grant_type']);
+    expect((bodyOf(endpointErrorReply(tokenRequestError('m', 'invalid_scope'))) as { error: string }).error).toBe('invalid_scope');
   });
 });
 

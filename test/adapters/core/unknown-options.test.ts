@@ -145,8 +145,8 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
     }
   });
 
-  it('accept every option of AuthenticateOptions', () => {
-    const all: Required<AuthenticateOptions> = {
+  it('accept every option of AuthenticateOptions (onError, the deprecated name of onAuthEvent, alone; passErrors on jwtkit/express)', () => {
+    const all: Required<Omit<AuthenticateOptions, 'onError' | 'passErrors'>> = {
       ...authOptions,
       allowAnyAudience: false,
       cookie: 'access',
@@ -157,7 +157,7 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
       realm: 'api',
       isRevoked: () => false,
       allowQueryToken: true,
-      onError: () => undefined,
+      onAuthEvent: () => undefined,
       dpop: {
         mode: 'allowed',
         origins: ['https://api.example'],
@@ -170,8 +170,24 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
       },
       trustedProxies: { hops: 1 },
     };
-    expect(() => expressAdapter.authenticate(all)).not.toThrow();
-    expect(() => fetchAdapter.withAuth(all, () => new Response())).not.toThrow();
+    const { onAuthEvent: _onAuthEvent, ...withoutHook } = all;
+    const deprecated: AuthenticateOptions = { ...withoutHook, onError: () => undefined };
+    for (const options of [all, deprecated]) {
+      expect(() => expressAdapter.authenticate(options)).not.toThrow();
+      expect(() => fetchAdapter.withAuth(options, () => new Response())).not.toThrow();
+    }
+    expect(() => expressAdapter.authenticate({ ...all, passErrors: true })).not.toThrow();
+  });
+
+  it('refuse onAuthEvent together with onError, and passErrors on jwtkit/fetch', async () => {
+    for (const message of await authenticateRefusals({ ...authOptions, onAuthEvent: () => undefined, onError: () => undefined })) {
+      expect(message).toContain('"onAuthEvent"');
+    }
+    const fetchRefusals = [
+      refusal(() => fetchAdapter.withAuth({ ...authOptions, passErrors: true }, () => new Response())),
+      await rejection(() => fetchAdapter.authenticateRequest(new Request('http://127.0.0.1/'), { ...authOptions, passErrors: false })),
+    ];
+    for (const message of fetchRefusals) expect(message).toContain('"passErrors"');
   });
 });
 
@@ -180,8 +196,14 @@ describe('requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck: u
     for (const make of requirementHelpers({ relm: 'api' })) expect(refusal(make)).toContain('"realm"');
   });
 
-  it('accept "realm" and no options', () => {
-    for (const make of [...requirementHelpers({ realm: 'api' }), ...requirementHelpers(undefined)]) expect(make).not.toThrow();
+  it('accept "realm", "onAuthEvent" and no options', () => {
+    for (const make of [...requirementHelpers({ realm: 'api', onAuthEvent: () => undefined }), ...requirementHelpers(undefined)]) {
+      expect(make).not.toThrow();
+    }
+  });
+
+  it('refuse an onAuthEvent that is not a function', () => {
+    for (const make of requirementHelpers({ onAuthEvent: 'log' })) expect(refusal(make)).toContain('"onAuthEvent"');
   });
 });
 
@@ -193,8 +215,15 @@ describe('createAuthEndpoints: unknown option names', () => {
     for (const message of endpointRefusals({ ...endpointOptions, maxBodyByte: 1024 })) expect(message).toContain('"maxBodyBytes"');
   });
 
-  it('refuse a misspelt name in the nested cookie and csrf objects', () => {
+  it('refuse a misspelt name in the nested cookie, csrf and dpop objects', () => {
     for (const message of endpointRefusals({ ...endpointOptions, cookie: { paht: '/' } })) expect(message).toContain('"path"');
+    const dpop = { origins: ['https://auth.example'], replayCache: false };
+    for (const message of endpointRefusals({ ...endpointOptions, dpop: { ...dpop, requred: true } }))
+      expect(message).toContain('"required"');
+    // The resource server's `mode` is pointed to `required`.
+    for (const message of endpointRefusals({ ...endpointOptions, dpop: { ...dpop, mode: 'required' } })) {
+      expect(message).toContain('"required: true"');
+    }
     for (const message of endpointRefusals({ ...endpointOptions, csrf: { allowedOrigin: ['https://app.example'] } })) {
       expect(message).toContain('"allowedOrigins"');
     }
@@ -206,8 +235,8 @@ describe('createAuthEndpoints: unknown option names', () => {
     for (const message of endpointRefusals({ ...endpointOptions, refreshTokenTtl: '30d' })) expect(message).toContain('createTokenService');
   });
 
-  it('accept every option of AuthEndpointsOptions, and the deprecated cookie.insecureLoopback', () => {
-    const all: Required<AuthEndpointsOptions> = {
+  it('accept every option of AuthEndpointsOptions, and the deprecated cookie.insecureLoopback and onError', () => {
+    const all: Required<Omit<AuthEndpointsOptions, 'onError'>> = {
       ...endpointOptions,
       refreshTokenTransport: 'cookie',
       cookie: { name: 'refresh', path: '/auth', secure: false },
@@ -215,10 +244,21 @@ describe('createAuthEndpoints: unknown option names', () => {
       maxBodyBytes: 1024,
       bodyTimeout: '5s',
       realm: 'api',
-      onError: () => undefined,
+      onAuthEvent: () => undefined,
+      publicPathPrefix: '/api',
       trustedProxies: { hops: 1 },
+      dpop: {
+        origins: ['https://auth.example'],
+        replayCache: false,
+        required: true,
+        algorithms: ['ES256'],
+        maxAge: 30,
+        clockTolerance: 5,
+        nonces: createDPoPNonces({ secret: new Uint8Array(32) }),
+        clock: () => new Date(),
+      },
     };
-    const legacy = { ...endpointOptions, cookie: { insecureLoopback: true } };
+    const legacy = { ...endpointOptions, cookie: { insecureLoopback: true }, onError: () => undefined };
     for (const options of [all, legacy]) {
       expect(() => expressAdapter.createAuthEndpoints(options)).not.toThrow();
       expect(() => fetchAdapter.createAuthEndpoints(options)).not.toThrow();

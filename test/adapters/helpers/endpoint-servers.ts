@@ -27,6 +27,8 @@ export interface EndpointSetup {
   noHeader?: AuthEndpointsOptions;
   /** Served at `/.well-known/jwks.json`. */
   jwks: JWKSEndpointOptions;
+  /** More endpoint sets, each mounted under `/<its name>`. */
+  more?: Readonly<Record<string, AuthEndpointsOptions>>;
 }
 
 export interface RunningEndpoints {
@@ -51,6 +53,17 @@ const PREFIX: Readonly<Record<(typeof SETS)[number], string>> = {
   legacy: '/legacy',
 };
 
+/** Every endpoint set of a setup with the path prefix it is mounted under. */
+function endpointSets(setup: EndpointSetup): Array<[prefix: string, options: AuthEndpointsOptions]> {
+  const sets: Array<[string, AuthEndpointsOptions]> = [];
+  for (const set of SETS) {
+    const options = setup[set];
+    if (options !== undefined) sets.push([PREFIX[set], options]);
+  }
+  for (const [name, options] of Object.entries(setup.more ?? {})) sets.push([`/${name}`, options]);
+  return sets;
+}
+
 function listen(server: Server): Promise<RunningEndpoints> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -71,11 +84,9 @@ function listen(server: Server): Promise<RunningEndpoints> {
 /** Every path → its jwtkit/express handler. */
 function nodeHandlers(setup: EndpointSetup): Map<string, expressAdapter.RequestHandler> {
   const handlers = new Map<string, expressAdapter.RequestHandler>();
-  for (const set of SETS) {
-    const options = setup[set];
-    if (options === undefined) continue;
+  for (const [prefix, options] of endpointSets(setup)) {
     const endpoints = expressAdapter.createAuthEndpoints(options);
-    for (const [path, kind] of KINDS) handlers.set(`${PREFIX[set]}/${path}`, endpoints[kind]);
+    for (const [path, kind] of KINDS) handlers.set(`${prefix}/${path}`, endpoints[kind]);
   }
   handlers.set('/.well-known/jwks.json', expressAdapter.createJWKSEndpoint(setup.jwks));
   return handlers;
@@ -120,11 +131,9 @@ export const startNodeEndpoints: EndpointServerFactory = (setup) => {
 /** Hono with jwtkit/fetch. */
 export const startHonoEndpoints: EndpointServerFactory = (setup) => {
   const app = new Hono();
-  for (const set of SETS) {
-    const options = setup[set];
-    if (options === undefined) continue;
+  for (const [prefix, options] of endpointSets(setup)) {
     const endpoints = fetchAdapter.createAuthEndpoints(options);
-    for (const [path, kind] of KINDS) app.all(`${PREFIX[set]}/${path}`, (c) => endpoints[kind](c.req.raw));
+    for (const [path, kind] of KINDS) app.all(`${prefix}/${path}`, (c) => endpoints[kind](c.req.raw));
   }
   const jwks = fetchAdapter.createJWKSEndpoint(setup.jwks);
   app.all('/.well-known/jwks.json', (c) => jwks(c.req.raw));

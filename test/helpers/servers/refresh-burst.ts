@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { Clock } from '../../../src/internal/clock.js';
 import type { Duration } from '../../../src/internal/duration.js';
 import { createTokenService } from '../../../src/tokens/token-service.js';
-import { hashRefreshToken } from '../../../src/tokens/opaque.js';
+import { parseRefreshToken } from '../../../src/tokens/refresh-token-format.js';
 import type { RefreshTokenStore } from '../../../src/tokens/store.js';
 import type { TokenService } from '../../../src/tokens/types.js';
 
@@ -53,32 +53,35 @@ export async function refreshBurst(
   return outcomes;
 }
 
-/** How a family looks after the burst, read through the store and the backend. */
+/** How a family looks after the burst, read through the store (one record per family, contract v2). */
 export interface FamilyState {
-  /** The presented token is marked used. */
-  oldUsed: boolean;
-  /** How many records the family holds (1: only the presented token; 2: it and one successor). */
-  records: number;
-  /** When the call succeeded: its successor is stored, unused. */
+  /** How many generations the family moved on from the presented token (0: untouched; 1: rotated once). */
+  advanced: number;
+  /** When the call succeeded: its successor is the family's current token, and the family is not revoked. */
   successorLive: boolean | null;
 }
 
-/** Reads the state of each outcome's family; `countFamily` asks the backend for the family's size. */
-export async function familyStates(
-  store: RefreshTokenStore,
-  outcomes: readonly BurstOutcome[],
-  countFamily: (familyId: string) => Promise<number>,
-): Promise<FamilyState[]> {
+/** The routing part and hash of a refresh token of the v2 format. */
+function routingOf(token: string): { familyId: string; generation: number; hash: string } {
+  const parsed = parseRefreshToken(token);
+  if (parsed?.format !== 'v2') throw new Error('the service issued a refresh token that is not of the v2 format');
+  return parsed;
+}
+
+/** Reads the state of each outcome's family through the store. */
+export async function familyStates(store: RefreshTokenStore, outcomes: readonly BurstOutcome[]): Promise<FamilyState[]> {
   const states: FamilyState[] = [];
   for (const outcome of outcomes) {
-    const old = await store.find(hashRefreshToken(outcome.token));
-    if (old === null) throw new Error('a presented refresh token vanished from the store');
+    const old = routingOf(outcome.token);
+    const family = await store.find(old.familyId);
+    if (family === null) throw new Error('a family of the burst vanished from the store');
     let successorLive: boolean | null = null;
     if (outcome.next !== null) {
-      const successor = await store.find(hashRefreshToken(outcome.next));
-      successorLive = successor !== null && successor.usedAt === null && !successor.revoked && successor.parentHash === old.hash;
+      const next = routingOf(outcome.next);
+      successorLive =
+        next.familyId === old.familyId && next.generation === family.generation && next.hash === family.hash && !family.revoked;
     }
-    states.push({ oldUsed: old.usedAt !== null, records: await countFamily(old.familyId), successorLive });
+    states.push({ advanced: family.generation - old.generation, successorLive });
   }
   return states;
 }
@@ -121,11 +124,11 @@ export function expectOutage(outcomes: readonly BurstOutcome[], faultAfter: numb
 }
 
 /**
- * Asserts that no refresh token was lost or duplicated: every success left its old token used with
- * exactly one live successor; every failure left its family untouched (old token unused, no
- * successor), except possibly a call already executed by the server when the fault hit, whose
- * reply was lost (the contract allows "completed entirely" then): only the first two failures may
- * be such. Returns the tokens that are live now (to show that the store works after recovery).
+ * Asserts that no refresh token was lost or duplicated: every success moved its family on by one
+ * generation, to its successor; every failure left its family untouched, except possibly a call
+ * already executed by the server when the fault hit, whose reply was lost (the contract allows
+ * "completed entirely" then): only the first two failures may be such. Returns the tokens that are
+ * live now (to show that the store works after recovery).
  */
 export function expectNothingLost(outcomes: readonly BurstOutcome[], states: readonly FamilyState[]): string[] {
   const firstFailure = outcomes.findIndex((outcome) => outcome.code !== null);
@@ -133,14 +136,14 @@ export function expectNothingLost(outcomes: readonly BurstOutcome[], states: rea
   outcomes.forEach((outcome, index) => {
     const state = states[index] as FamilyState;
     if (outcome.code === null) {
-      expect(state).toEqual({ oldUsed: true, records: 2, successorLive: true });
+      expect(state).toEqual({ advanced: 1, successorLive: true });
       live.push(outcome.next as string);
       return;
     }
-    const completed = { oldUsed: true, records: 2, successorLive: null };
-    const untouched = { oldUsed: false, records: 1, successorLive: null };
+    const completed = { advanced: 1, successorLive: null };
+    const untouched = { advanced: 0, successorLive: null };
     expect(index - firstFailure < 2 ? [untouched, completed] : [untouched]).toContainEqual(state);
-    if (!state.oldUsed) live.push(outcome.token);
+    if (state.advanced === 0) live.push(outcome.token);
   });
   return live;
 }

@@ -4,10 +4,12 @@ import { createSecretKey } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createClient } from 'redis';
-import { PostgresRefreshTokenStore } from '../../../src/stores/postgres/index.js';
-import { RedisRefreshTokenStore } from '../../../src/stores/redis/index.js';
+import type { JwtClaims } from '../../../src/jwt/types.js';
+import { PostgresRefreshTokenStore, PostgresRevocationStore } from '../../../src/stores/postgres/index.js';
+import { RedisRefreshTokenStore, RedisRevocationStore } from '../../../src/stores/redis/index.js';
+import { createRevocationCheck } from '../../../src/tokens/revocation-check.js';
 import { createTokenService } from '../../../src/tokens/token-service.js';
-import type { RefreshTokenStore } from '../../../src/tokens/store.js';
+import type { RefreshTokenStore, RevocationStore } from '../../../src/tokens/store.js';
 
 /** How the test configures a worker (JSON in the JWTKIT_WORKER environment variable). */
 export interface WorkerConfig {
@@ -23,7 +25,10 @@ export interface WorkerConfig {
 
 /** Messages from the test. */
 export type WorkerRequest =
-  { id: number; type: 'refresh'; tokens: string[] } | { id: number; type: 'clock'; offsetSeconds: number } | { id: number; type: 'close' };
+  | { id: number; type: 'refresh'; tokens: string[] }
+  | { id: number; type: 'isRevoked'; payload: JwtClaims }
+  | { id: number; type: 'clock'; offsetSeconds: number }
+  | { id: number; type: 'close' };
 
 /** One refresh's result. */
 export type RefreshResult = { ok: true; refreshToken: string } | { ok: false; code: string };
@@ -31,23 +36,27 @@ export type RefreshResult = { ok: true; refreshToken: string } | { ok: false; co
 const config = JSON.parse(process.env['JWTKIT_WORKER'] ?? '{}') as WorkerConfig;
 let close: () => Promise<void>;
 let store: RefreshTokenStore;
+let revocationStore: RevocationStore;
 
 if (config.backend === 'postgres') {
   const pool = new pg.Pool({ connectionString: config.url, max: 5 });
   pool.on('error', () => undefined);
   store = new PostgresRefreshTokenStore({ client: pool });
+  revocationStore = new PostgresRevocationStore({ client: pool });
   close = () => pool.end();
 } else if (config.backend === 'node-redis') {
   const client = createClient({ socket: { host: '127.0.0.1', port: config.port as number }, disableOfflineQueue: true });
   client.on('error', () => undefined);
   await client.connect();
   store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  revocationStore = new RedisRevocationStore({ client, keyPrefix: config.keyPrefix as string });
   close = async () => client.destroy();
 } else {
   const client = new Redis({ host: '127.0.0.1', port: config.port as number, enableOfflineQueue: false, lazyConnect: true });
   client.on('error', () => undefined);
   await client.connect();
   store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  revocationStore = new RedisRevocationStore({ client, keyPrefix: config.keyPrefix as string });
   close = async () => client.disconnect();
 }
 
@@ -58,9 +67,12 @@ const service = createTokenService({
   issuer: 'https://issuer.test',
   audience: 'https://api.test',
   store,
+  revocationStore,
   reuseGrace: config.reuseGraceSeconds,
   clock: () => new Date(Date.now() + offsetMs),
 });
+// This process as a resource server: the shared revocation store, read through the adapters' hook.
+const isRevoked = createRevocationCheck(revocationStore, { clock: () => new Date(Date.now() + offsetMs) });
 
 process.on('message', (message: WorkerRequest) => {
   void (async () => {
@@ -77,6 +89,9 @@ process.on('message', (message: WorkerRequest) => {
         process.send?.({ id: message.id, results });
         break;
       }
+      case 'isRevoked':
+        process.send?.({ id: message.id, revoked: await isRevoked(message.payload) });
+        break;
       case 'clock':
         offsetMs = message.offsetSeconds * 1000;
         process.send?.({ id: message.id });
