@@ -13,7 +13,7 @@ import { DEFAULT_CLOCK_TOLERANCE } from '../jwt/claims.js';
 import { sign } from '../jwt/sign.js';
 import { verify } from '../jwt/verify.js';
 import type { VerifyResult } from '../jwt/types.js';
-import { checkOptionNames } from '../internal/option-names.js';
+import { checkOptionNames, type OptionNames } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
 import { checkTokenBinding } from '../dpop/token-binding.js';
 import { generateId } from './opaque.js';
@@ -32,6 +32,7 @@ import type {
 } from './store.js';
 import {
   PROOF_OPTION_NAMES,
+  REFRESH_OPTION_NAMES,
   type AccessTokenClaims,
   type AccessTokenReference,
   type IssueOptions,
@@ -181,7 +182,11 @@ class TokenServiceImpl<Claims extends object> {
   async refresh(refreshToken: string, options: RefreshOptions | undefined): Promise<TokenPair> {
     const now = this.#now();
     const nowSeconds = epochSeconds(now);
-    const dpopThumbprint = readDPoPThumbprint(options, 'refresh');
+    const dpopThumbprint = readDPoPThumbprint(options, 'refresh', REFRESH_OPTION_NAMES);
+    const beforeRotate = options === undefined ? undefined : ownValue(options, 'beforeRotate', options.beforeRotate);
+    if (beforeRotate !== undefined && typeof beforeRotate !== 'function') {
+      throw new JwtError('ERR_INVALID_OPTION', '"beforeRotate" must be a function');
+    }
     const presented = await this.#presentedToken(refreshToken, now);
     if (presented.kind === 'unknown') throw this.#refreshFailure('ERR_REFRESH_INVALID', 'the refresh token is not valid', now);
     if (presented.kind === 'legacy-used') {
@@ -216,6 +221,14 @@ class TokenServiceImpl<Claims extends object> {
     } catch (error) {
       this.#emitFailure(isJwtError(error) ? error.code : 'ERR_KEY_INVALID', now, family);
       throw error;
+    }
+    if (beforeRotate !== undefined) {
+      try {
+        await beforeRotate();
+      } catch (error) {
+        this.#emitFailure(isJwtError(error) ? error.code : 'ERR_INVALID_OPTION', now, family);
+        throw error;
+      }
     }
     const result = await this.#refreshStep(
       async () => rotateResult(await this.#config.store.rotate(token, successor, nowSeconds)),
@@ -654,11 +667,12 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 function readDPoPThumbprint(
   options: IssueOptions | RefreshOptions | VerifyAccessTokenOptions | undefined,
   method: string,
+  names: OptionNames<IssueOptions & VerifyAccessTokenOptions> | OptionNames<RefreshOptions> = PROOF_OPTION_NAMES,
 ): string | undefined {
   if (options === undefined) return undefined;
   if (typeof options !== 'object' || options === null)
     throw new JwtError('ERR_INVALID_OPTION', `the options of ${method} must be an object`);
-  checkOptionNames(options, PROOF_OPTION_NAMES, method);
+  checkOptionNames(options, names as OptionNames<object>, method);
   const thumbprint = ownValue(options, 'dpopThumbprint', options.dpopThumbprint);
   if (thumbprint !== undefined && (typeof thumbprint !== 'string' || !THUMBPRINT.test(thumbprint))) {
     throw new JwtError('ERR_INVALID_OPTION', '"dpopThumbprint" must be the thumbprint verifyDPoPProof returned (43 Base64Url characters)');

@@ -63,6 +63,14 @@ export interface RefreshOptions {
    * (not the session). Default: none.
    */
   dpopThumbprint?: string;
+  /**
+   * Called once every check of the presented token and its session passed (its key binding
+   * included), just before the rotation commits; if it throws or rejects, the refresh fails with
+   * that error and nothing is consumed. The auth endpoints remember the request's DPoP proof in the
+   * replay cache here, so that only a holder of a valid refresh token (and of its key, for a bound
+   * session) can add entries to it, and a replayed proof still consumes nothing. Default: none.
+   */
+  beforeRotate?: () => void | Promise<void>;
 }
 
 /** Options of {@link TokenService.verifyAccessToken}: what the request proves. Any other member is refused with `ERR_INVALID_OPTION`. */
@@ -75,8 +83,10 @@ export interface VerifyAccessTokenOptions {
   dpopThumbprint?: string;
 }
 
-/** An option name of {@link IssueOptions}, {@link RefreshOptions} and {@link VerifyAccessTokenOptions}. @internal */
-export const PROOF_OPTION_NAMES = optionNames<IssueOptions & RefreshOptions & VerifyAccessTokenOptions>({ dpopThumbprint: true });
+/** The names of {@link IssueOptions} and {@link VerifyAccessTokenOptions}. @internal */
+export const PROOF_OPTION_NAMES = optionNames<IssueOptions & VerifyAccessTokenOptions>({ dpopThumbprint: true });
+/** The names of {@link RefreshOptions}. @internal */
+export const REFRESH_OPTION_NAMES = optionNames<RefreshOptions>({ dpopThumbprint: true, beforeRotate: true });
 
 /** A login: `issue` returned a new pair (a new family). */
 export interface TokenIssuedEvent {

@@ -70,6 +70,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('DPoP-bound sessions and the form grant
   let phone: KeyPair;
   let thief: KeyPair;
   let phoneJkt: string;
+  const replayCache = new MemoryDPoPReplayCache();
 
   /** A POST to `path` with `Host: auth.example`, the headers given, and a body. */
   function post(path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
@@ -128,7 +129,7 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('DPoP-bound sessions and the form grant
       endpointCodes.push(isJwtError(error) ? error.code : 'not a JwtError');
     };
     const base: AuthEndpointsOptions = { tokens, verifyCredentials, onError };
-    const dpop = { origins: [ORIGIN], replayCache: new MemoryDPoPReplayCache() };
+    const dpop = { origins: [ORIGIN], replayCache };
     server = await start({
       cookie: { ...base, dpop },
       body: { ...base, refreshTokenTransport: 'body', dpop },
@@ -325,6 +326,18 @@ describe.each(ENDPOINT_SERVER_FACTORIES)('DPoP-bound sessions and the form grant
       expect([replay.status, jsonOf(replay)['error'], endpointCodes.at(-1)]).toEqual([400, 'invalid_dpop_proof', 'ERR_DPOP_PROOF_INVALID']);
       expect(await generation(second.refresh)).toEqual({ generation: 1, revoked: false });
       expect((await refreshBody(second.refresh, phone)).status).toBe(200);
+    });
+
+    it('a made-up or revoked refresh token with a fresh proof adds nothing to the replay cache', async () => {
+      const real = tokensOf(await login('/body', phone));
+      const entries = replayCache.size;
+      const madeUp = `${sessionOf(real.refresh)}.0.${'A'.repeat(43)}`;
+      for (const token of [madeUp, 'B'.repeat(22) + '.0.' + 'C'.repeat(43)]) {
+        expect((await refreshBody(token, thief)).status).toBe(401);
+      }
+      expect((await refreshBody(real.refresh, thief)).status).toBe(400); // another key: the session ends
+      expect((await refreshBody(real.refresh, phone)).status).toBe(401); // revoked now
+      expect(replayCache.size).toBe(entries);
     });
 
     it('a bearer session refreshed with a proof gets a bound access token; the session stays a bearer one', async () => {

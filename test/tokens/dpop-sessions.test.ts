@@ -75,3 +75,36 @@ describe('a session bound to a DPoP key', () => {
     },
   );
 });
+
+describe('beforeRotate', () => {
+  it('runs once every check passed, before the rotation: never for an invalid token or another key', async () => {
+    const { tokens } = setup();
+    const calls: string[] = [];
+    const hook = (label: string) => ({ dpopThumbprint: phone, beforeRotate: () => void calls.push(label) });
+    const pair = await tokens.issue('alice', undefined, { dpopThumbprint: phone });
+    const made_up = `${sessionOf(pair.refreshToken)}.0.${'A'.repeat(43)}`;
+    await rejectsWith(tokens.refresh(made_up, hook('made-up')), 'ERR_REFRESH_INVALID');
+    await rejectsWith(tokens.refresh(pair.refreshToken, { ...hook('thief'), dpopThumbprint: thief }), 'ERR_TOKEN_BINDING_MISMATCH');
+    const other = await tokens.issue('bob', undefined, { dpopThumbprint: phone });
+    await tokens.refresh(other.refreshToken, hook('valid'));
+    expect(calls).toEqual(['valid']);
+  });
+
+  it('a hook that rejects fails the refresh and consumes nothing', async () => {
+    const { tokens, store } = setup();
+    const pair = await tokens.issue('alice', undefined, { dpopThumbprint: phone });
+    const replayed = async () => {
+      throw Object.assign(new Error('replayed'), { code: 'ERR_DPOP_PROOF_INVALID' });
+    };
+    await expect(tokens.refresh(pair.refreshToken, { dpopThumbprint: phone, beforeRotate: replayed })).rejects.toThrow('replayed');
+    expect((await store.find(sessionOf(pair.refreshToken)))?.generation).toBe(0);
+    await expect(tokens.refresh(pair.refreshToken, { dpopThumbprint: phone })).resolves.toMatchObject({ tokenType: 'DPoP' });
+  });
+
+  it('refuses a beforeRotate that is not a function, and on issue', async () => {
+    const { tokens } = setup();
+    const pair = await tokens.issue('alice');
+    await rejectsWith(tokens.refresh(pair.refreshToken, { beforeRotate: 42 } as never), 'ERR_INVALID_OPTION');
+    await rejectsWith(tokens.issue('alice', undefined, { beforeRotate: () => undefined } as never), 'ERR_INVALID_OPTION');
+  });
+});

@@ -268,8 +268,13 @@ export function neutralAuthEndpoints<Claims extends object>(policy: AuthEndpoint
           if (token === undefined) throw missingRefreshToken(request);
           if (token === null) throw new JwtError('ERR_REFRESH_INVALID', 'the refresh token presented is malformed');
           const proof = await tokenRequestProof(request, policy.dpop, policy.publicPathPrefix);
-          await rememberProof(proof);
-          const pair = await policy.tokens.refresh(token, proof === undefined ? undefined : { dpopThumbprint: proof.thumbprint });
+          // The proof is remembered once the token service found the token and its session valid
+          // (a made-up token adds no replay-cache entry), and before the rotation commits (a
+          // replayed proof consumes nothing).
+          const pair = await policy.tokens.refresh(
+            token,
+            proof === undefined ? undefined : { dpopThumbprint: proof.thumbprint, beforeRotate: () => rememberProof(proof) },
+          );
           return tokenReply(policy, pair, proof);
         },
         form ? 400 : 401,

@@ -95,7 +95,10 @@ function forwardedUrl(href: string, forwarded: ForwardedFacts): URL | undefined 
   const url = new URL(href);
   if (forwarded.proto === undefined && forwarded.host === undefined) return url;
   const origin = `${forwarded.proto ?? url.protocol.slice(0, -1)}://${forwarded.host ?? url.host}`;
-  return URL.canParse(origin) ? new URL(`${url.pathname}${url.search}`, origin) : undefined;
+  // Joined as text, never resolved against the origin: a path of `//other.example/...` is a path
+  // here, not a network-path reference naming another host (RFC 3986 §4.2).
+  const joined = `${origin}${url.pathname}${url.search}`;
+  return URL.canParse(origin) && URL.canParse(joined) ? new URL(joined) : undefined;
 }
 
 /** The URL is parsed on first use, as on the Node side: a Bearer-header request never needs it. */

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fetchRequestFacts } from '../../../src/adapters/core/fetch-exchange.js';
+import { normalizeTrustedProxies } from '../../../src/adapters/core/trusted-proxies.js';
 import type { BodyLimits } from '../../../src/adapters/core/http-exchange.js';
 
 function limits(maxBytes: number): BodyLimits {
@@ -51,5 +52,17 @@ describe('bounded JSON bodies', () => {
       headers: { 'content-type': 'application/vnd.api+json; charset=utf-8' },
     });
     expect(await fetchRequestFacts(vendorJson).readJson(limits(100))).toEqual({ a: 1 });
+  });
+});
+
+describe('the request URL behind a trusted proxy', () => {
+  it('a path that starts with // stays a path: it never names the origin (RFC 3986 §4.2)', () => {
+    const proxies = normalizeTrustedProxies({ hops: 1, clientAddress: () => '10.0.0.1' }, 'fetch');
+    const request = new Request('http://internal:8080//evil.example/auth/refresh?x=1', {
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'auth.example.com' },
+    });
+    const facts = fetchRequestFacts(request, proxies);
+    expect(facts.ownOrigin).toBe('https://auth.example.com');
+    expect(facts.requestUrl).toBe('https://auth.example.com//evil.example/auth/refresh?x=1');
   });
 });
