@@ -89,6 +89,9 @@ export { MemoryRefreshTokenStore } from './tokens/memory-refresh-token-store.js'
 export type { MemoryRefreshTokenStoreOptions } from './tokens/memory-refresh-token-store.js';
 export { MemoryRevocationStore } from './tokens/memory-revocation-store.js';
 export type { MemoryRevocationStoreOptions } from './tokens/memory-revocation-store.js';
+export { MemoryLoginAttemptStore } from './tokens/memory-login-attempt-store.js';
+export type { MemoryLoginAttemptStoreOptions } from './tokens/memory-login-attempt-store.js';
+export type { LoginAttemptStore, LoginAttemptCount } from './tokens/login-attempt-store.js';
 export type {
   LegacyRefreshToken,
   NewRefreshFamily,

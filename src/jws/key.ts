@@ -201,6 +201,15 @@ function prepareObject(input: object, usage: KeyUsage, intended: unknown): Prepa
   if (Array.isArray(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) {
     throw new JwtError('ERR_KEY_INVALID', 'the key must be a KeyObject, a Uint8Array, a string secret or a JWK object');
   }
+  if (peekOwnDataProperty(input, 'until') !== undefined && peekOwnDataProperty(input, 'secret') !== undefined) {
+    // The `legacySecret` option of `authenticate` (docs/migrating-from-jsonwebtoken.md): verify-only, and only there.
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      usage === 'sign'
+        ? 'a legacy secret never signs: sign new tokens with a strong secret (generateSecret) that has a "kid"'
+        : 'a legacy secret is accepted only as the "legacySecret" option of authenticate, for tokens without "kid"',
+    );
+  }
   const { key, snapshot } = jwkToKeyObject(input, usage);
   let alg: JwsAlgorithm | undefined;
   if (snapshot.alg !== undefined) {

@@ -1,6 +1,6 @@
 // The code blocks of the guides in docs/ come from files in docs/examples/, which guides.test.ts
 // type-checks and runs. A block is marked by the line
-//   <!-- include: examples/<guide>/<file>.ts -->
+//   <!-- include: examples/<guide>/<file>.ts -->   (or <file>.cjs, a CommonJS example)
 // right above it, and must equal that file. `npm run docs:guides` (UPDATE_GUIDES=1) rewrites
 // every marked block from its file.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const docsDirectory = resolve(dirname(fileURLToPath(import.meta.url)), '../../docs');
 
-const INCLUDE = /^<!-- include: (examples\/[\w./-]+\.ts) -->$/;
+/** TypeScript examples, and CommonJS ones (`.cjs`, run with `node` by guides.test.ts). */
+const INCLUDE = /^<!-- include: (examples\/[\w./-]+\.(?:ts|cjs)) -->$/;
 const FENCE = /^```(\S*)/;
 
 export interface FencedBlock {
@@ -78,14 +79,14 @@ export function syncGuide(path: string): boolean {
   return synced !== text;
 }
 
-/** Every example file: docs/examples/<guide>/<name>.ts, relative to docs/. */
+/** Every example file: docs/examples/<guide>/<name>.ts or .cjs, relative to docs/. */
 export function exampleFiles(): string[] {
   const examples = join(docsDirectory, 'examples');
   return readdirSync(examples, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) =>
       readdirSync(join(examples, entry.name))
-        .filter((name) => name.endsWith('.ts'))
+        .filter((name) => name.endsWith('.ts') || name.endsWith('.cjs'))
         .map((name) => `examples/${entry.name}/${name}`),
     )
     .sort();

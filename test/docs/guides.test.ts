@@ -1,6 +1,7 @@
 // Every TypeScript block of the guides is an example file that is type-checked against the built
 // package (as `import ... from 'jwtkit'`) and run. Blocks in other languages are shell commands
 // (those marked `<!-- run: shell -->` run in shell-blocks.test.ts), output or diagrams.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
@@ -18,6 +19,8 @@ const guides = guideFiles();
 const examples = exampleFiles();
 /** `*.suite.ts` examples declare tests (a conformance suite): they are imported here, while tests are collected. */
 const isSuite = (example: string): boolean => example.endsWith('.suite.ts');
+/** `*.cjs` examples are CommonJS: they run in a `node` process, where `require('jwtkit')` loads the built dist/index.cjs. */
+const isCommonJs = (example: string): boolean => example.endsWith('.cjs');
 /** `*.redis.ts` and `*.postgres.ts` examples need a server: guides-servers.test.ts runs them. */
 const needsServer = (example: string): boolean => /\.(redis|postgres)\.ts$/.test(example);
 
@@ -86,6 +89,11 @@ describe('guide examples', () => {
       const expected = [...readFileSync(path, 'utf8').matchAll(/console\.log\(.*\);\s*\/\/\s*(.+)$/gm)].map((match) =>
         (match[1] as string).trim(),
       );
+      if (isCommonJs(example)) {
+        const output = execFileSync(process.execPath, [path], { encoding: 'utf8', timeout: 20_000 });
+        expect(output.split('\n').filter((line) => line !== '')).toEqual(expected);
+        return;
+      }
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
       try {
         await import(/* @vite-ignore */ path);

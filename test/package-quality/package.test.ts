@@ -33,12 +33,13 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
  * `refreshClaims` hook) and the adapters' refusal events with their default log, the CSRF and
  * cookie-path reasons that name the fix and `getAuth` added 2.2 kB to the root entry (28.68 kB);
  * DPoP at the auth endpoints with the RFC 6749 §6 form grant, and remote signers 1.8 kB more
- * (30.52 kB). Remote signers cost sign + verify 0.2 kB (11.95 kB: the refusal in the synchronous
+ * (30.52 kB); the memory store of login attempts and the refusal of a `legacySecret` object as a
+ * signing key 0.47 kB more (30.99 kB; sign + verify 12.09 kB). Remote signers cost sign + verify 0.2 kB (11.95 kB: the refusal in the synchronous
  * forms and the asynchronous path; the DER conversion and the signature check travel with the
  * signer, `createSegment` in src/jws/remote-signature.ts, not with `sign`). Both budgets keep about
  * 250 B of room: growth past them needs a reason written here (the aim stays 8 kB and 20 kB).
  */
-export const SIZE_BUDGET = { signAndVerify: 12_200, rootEntry: 30_800 } as const;
+export const SIZE_BUDGET = { signAndVerify: 12_350, rootEntry: 31_250 } as const;
 
 beforeAll(() => ensureBuilt(), 120_000);
 

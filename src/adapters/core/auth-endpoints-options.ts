@@ -9,6 +9,7 @@ import type { DPoPReplayCache } from '../../dpop/replay-cache.js';
 import type { Clock } from '../../internal/clock.js';
 import { authEventSink, type AuthEventHandler, type AuthEventSink } from './auth-events.js';
 import { normalizeRealm } from './authenticate-options.js';
+import { normalizeLoginLimits, type LoginLimiter, type LoginLimitsOptions } from './login-limits.js';
 import { readDPoPPolicy, type DPoPPolicy } from './dpop-options.js';
 import { normalizeCsrfOptions } from './csrf.js';
 import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOptions } from './trusted-proxies.js';
@@ -84,6 +85,16 @@ export interface AuthEndpointsOptions<Claims extends object = Record<string, unk
    * parser such as `express.json()` read first is not timed by jwtkit. Default: `10` (10 s).
    */
   bodyTimeout?: Duration;
+  /**
+   * Limits login attempts (see {@link LoginLimitsOptions}): `{ store: new MemoryLoginAttemptStore() }`
+   * waits 1 s, doubling up to 15 min, after 5 failures of an account from one client; at most 5 s
+   * for an account's failures from every client (never for a client without failures on it); and
+   * refuses a client's 101st unsuccessful attempt in 15 min. A refused attempt is answered 429 with
+   * `Retry-After` before `verifyCredentials` runs, and reported as `login_throttled`. The client is
+   * `clientAddress` (the peer, or what {@link trustedProxies} forwarded). Default: none (no limits;
+   * docs/express.md, "Protecting the login endpoint").
+   */
+  loginLimits?: LoginLimitsOptions;
   /** The `realm` of the `logoutEverywhere` endpoint's `WWW-Authenticate` challenges. Default: `'api'`. */
   realm?: string;
   /**
@@ -239,6 +250,7 @@ const AUTH_ENDPOINTS_OPTION_NAMES = optionNames<AuthEndpointsOptions>(
     onError: true,
     publicPathPrefix: true,
     trustedProxies: true,
+    loginLimits: true,
   },
   AUTH_ENDPOINTS_HINTS,
 );
@@ -260,6 +272,8 @@ export interface AuthEndpointsPolicy<Claims extends object> {
   readonly publicPathPrefix: string;
   /** `undefined` when no proxy is trusted. */
   readonly trustedProxies: TrustedProxies | undefined;
+  /** `undefined` without `loginLimits`. */
+  readonly loginLimiter: LoginLimiter | undefined;
 }
 
 const TOKEN_SERVICE_METHODS = ['issue', 'refresh', 'revoke', 'revokeAll', 'verifyAccessToken'] as const;
@@ -338,5 +352,6 @@ export function normalizeAuthEndpointsOptions<Claims extends object>(
     events: authEventSink(options.onAuthEvent, options.onError),
     publicPathPrefix: readPublicPathPrefix(options.publicPathPrefix),
     trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
+    loginLimiter: normalizeLoginLimits(options.loginLimits),
   });
 }

@@ -18,6 +18,7 @@ import { eventRequestFacts, refusalEvent } from './refusal-event.js';
 import { refusalReason } from './refusal-reasons.js';
 import { clearRefreshCookie, setRefreshCookie } from './refresh-cookie.js';
 import { readRefreshGrantForm } from './refresh-grant-form.js';
+import { isLoginThrottle, type LoginAttempt, type LoginThrottle } from './login-limits.js';
 
 /**
  * The auth endpoints written once against the neutral exchange: login, refresh, logout and
@@ -208,6 +209,25 @@ export function neutralAuthEndpoints<Claims extends object>(policy: AuthEndpoint
     return new JwtError('ERR_REFRESH_INVALID', `the request carries no refresh token cookie "${name}": ${why}`);
   }
 
+  /** The 429 of an attempt the login limiter refused, reported as `login_throttled`. */
+  function throttled(request: HttpRequestFacts, throttle: LoginThrottle): HttpReply {
+    const status = 429;
+    policy.events({
+      type: 'login_throttled',
+      source: 'login',
+      reason: throttle.reason,
+      retryAfter: throttle.retryAfter,
+      accountHash: throttle.accountHash,
+      status,
+      ...eventRequestFacts(request),
+    });
+    return jsonReply(
+      status,
+      { error: 'too_many_attempts', error_description: `too many login attempts; retry after ${throttle.retryAfter} seconds` },
+      [['Retry-After', String(throttle.retryAfter)]],
+    );
+  }
+
   /** A fresh `DPoP-Nonce` for a `use_dpop_nonce` answer (with `dpop.nonces`). */
   const nonce = nonceIssuer(policy.dpop);
 
@@ -240,11 +260,25 @@ export function neutralAuthEndpoints<Claims extends object>(policy: AuthEndpoint
     login: (request) =>
       answer('login', request, async () => {
         const credentials = asJsonObject(await request.readJson(policy.body));
-        const proof = await tokenRequestProof(request, policy.dpop, policy.publicPathPrefix);
-        const identity = await policy.verifyCredentials(credentials);
-        if (identity === null)
+        const admitted = await policy.loginLimiter?.admit(credentials, request.clientAddress);
+        if (admitted !== undefined && isLoginThrottle(admitted)) return throttled(request, admitted);
+        const attempt: LoginAttempt | undefined = admitted;
+        let proof: CheckedDPoPProof | undefined;
+        let identity: LoginIdentity<Claims> | null;
+        try {
+          proof = await tokenRequestProof(request, policy.dpop, policy.publicPathPrefix);
+          const returned = await policy.verifyCredentials(credentials);
+          identity = returned === null ? null : checkIdentity<Claims>(returned);
+        } catch (error) {
+          await attempt?.abandoned();
+          throw error;
+        }
+        if (identity === null) {
+          await attempt?.failed();
           throw new JwtError('ERR_CREDENTIALS_INVALID', 'the login credentials were refused (verifyCredentials returned null)');
-        const { subject, claims } = checkIdentity<Claims>(identity);
+        }
+        await attempt?.succeeded();
+        const { subject, claims } = identity;
         await rememberProof(proof);
         const pair = await policy.tokens.issue(subject, claims, proof === undefined ? undefined : { dpopThumbprint: proof.thumbprint });
         const reply = tokenReply(policy, pair, proof);

@@ -92,6 +92,29 @@ export interface LoginFailedEvent extends AuthEventRequestFacts {
 }
 
 /**
+ * The login endpoint refused an attempt before `verifyCredentials` ran (429 with `Retry-After`):
+ * see the `loginLimits` option of `createAuthEndpoints`.
+ */
+export interface LoginThrottledEvent extends AuthEventRequestFacts {
+  /** The event type. */
+  type: 'login_throttled';
+  /** The part of the adapter that reports it. */
+  source: 'login';
+  /**
+   * Which limit refused: `'account_client_wait'` (failures of this account from this client),
+   * `'account_wait'` (failures of this account from every client) or `'client_budget'` (attempts
+   * of this client across accounts).
+   */
+  reason: 'account_client_wait' | 'account_wait' | 'client_budget';
+  /** The `Retry-After` answered, in seconds. */
+  retryAfter: number;
+  /** The first 12 hex digits of the SHA-256 of the normalised account name; never the name itself. */
+  accountHash: string;
+  /** The HTTP status of the answer: 429. */
+  status: number;
+}
+
+/**
  * The public path of an auth endpoint is not under the refresh cookie's `cookie.path`, so browsers
  * never send the cookie there and every refresh fails as if the session had expired. Reported at
  * the first login of an endpoint set whose login path is outside `cookie.path`, and at each
@@ -112,9 +135,24 @@ export interface CookiePathMismatchEvent extends AuthEventRequestFacts {
 }
 
 /**
- * Every event the adapters report through `onAuthEvent`, told apart by `type`. New types are added
- * in minor versions (planned: a token verified with a legacy secret, rate-limiter decisions), so
- * handle unknown types without failing: a `switch` over `type` keeps a `default` branch.
+ * A request was authenticated with a token signed by the `legacySecret` of `authenticate` (a token
+ * without `kid`, from before the move to jwtkit). Watch these fall to zero before `legacySecret.until`.
+ */
+export interface LegacySecretUsedEvent extends AuthEventRequestFacts {
+  /** The event type. */
+  type: 'legacy_secret_used';
+  /** The part of the adapter that reports it. */
+  source: 'authenticate';
+  /** The token's `sub`, when it has a string one; never the token. */
+  subject: string | undefined;
+  /** When the legacy secret stops being accepted (`legacySecret.until`). */
+  until: Date;
+}
+
+/**
+ * Every event the adapters report through `onAuthEvent`, told apart by `type`. New types may be
+ * added in minor versions, so handle unknown types without failing: a `switch` over `type` keeps a
+ * `default` branch.
  *
  * @example
  * ```ts
@@ -134,7 +172,8 @@ export interface CookiePathMismatchEvent extends AuthEventRequestFacts {
  * app.use('/api', authenticate({ ...authOptions, onAuthEvent }));
  * ```
  */
-export type AuthEvent = RequestRefusedEvent | LoginSucceededEvent | LoginFailedEvent | CookiePathMismatchEvent;
+export type AuthEvent =
+  RequestRefusedEvent | LoginSucceededEvent | LoginFailedEvent | LoginThrottledEvent | CookiePathMismatchEvent | LegacySecretUsedEvent;
 
 /** The `type` of an {@link AuthEvent}. */
 export type AuthEventType = AuthEvent['type'];

@@ -5,7 +5,6 @@ import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { VerifyResult } from '../../jwt/types.js';
 import { verify, verifySync } from '../../jwt/verify.js';
-import { refusalEvent } from './refusal-event.js';
 import { refusalReason, type RefusalContext } from './refusal-reasons.js';
 import type { AuthenticatePolicy, RequestAuth } from './authenticate-options.js';
 import { readCookie } from './cookie-header.js';
@@ -15,6 +14,8 @@ import { dpopChallengeSchemes, proofTargetUrl, readProofHeader } from './dpop-re
 import { authenticationErrorReply, insufficientScopeError, insufficientScopeReply, type ChallengeSchemes } from './error-replies.js';
 import type { HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { rememberIssuedAuth } from './issued-auth.js';
+import { isLegacyToken, verifyLegacyToken } from './legacy-secret.js';
+import { eventRequestFacts, refusalEvent } from './refusal-event.js';
 
 /**
  * The outcome of authenticating one request: the auth (absent for an allowed anonymous request),
@@ -179,6 +180,18 @@ function refusalContext(policy: AuthenticatePolicy): RefusalContext {
   return { accessCookie: policy.cookie, dpopRequired: policy.dpop?.required === true };
 }
 
+/** A `legacy_secret_used` event: the subject when the token has a string `sub`, never the token. */
+function reportLegacyUse(request: HttpRequestFacts, policy: AuthenticatePolicy, payload: JwtClaims): void {
+  const sub = ownValue(payload, 'sub', payload.sub);
+  policy.events({
+    type: 'legacy_secret_used',
+    source: 'authenticate',
+    subject: typeof sub === 'string' ? sub : undefined,
+    until: new Date(policy.legacySecret?.until ?? 0),
+    ...eventRequestFacts(request),
+  });
+}
+
 /**
  * Authenticates one request: finds the credential, verifies it with the core `verify`, then (for
  * the `DPoP` scheme) the proof, and the token's binding (`cnf`) whatever the scheme, asks
@@ -199,14 +212,20 @@ export async function authenticateExchange<Claims extends object>(
     if (!('token' in started)) return started;
     credential = started;
     const proof = started.scheme === 'dpop' ? readProofHeader(request) : undefined;
-    const result = await verify<Claims>(started.token, policy.key, policy.verify);
+    const legacy = policy.legacySecret;
+    const legacyToken = legacy !== undefined && isLegacyToken(started.token, legacy, policy.verify);
+    const result = legacyToken
+      ? verifyLegacyToken<Claims>(started.token, legacy, policy.verify)
+      : await verify<Claims>(started.token, policy.key, policy.verify);
     const dpop = policy.dpop;
     const checked =
       dpop === undefined || proof === undefined ? undefined : await checkDPoPRequest(request, dpop, started, result.payload, proof);
     if (checked === undefined) checkBearerBinding(request, result.payload);
     if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
     if (checked !== undefined && dpop !== undefined) await rememberDPoPProof(checked, dpop.rules);
-    return finishExchange(request, policy, started, result);
+    const outcome = finishExchange(request, policy, started, result);
+    if (legacyToken && outcome.auth !== undefined) reportLegacyUse(request, policy, result.payload);
+    return outcome;
   } catch (error) {
     return failedExchange(request, policy, error, credential);
   }
@@ -225,7 +244,9 @@ export function authenticateExchangeSync<Claims extends object>(
   policy: AuthenticatePolicy,
 ): AuthenticationOutcome<Claims> | undefined {
   const key = policy.key;
-  if (typeof key === 'function' || policy.isRevoked !== undefined || policy.dpop !== undefined) return undefined;
+  if (typeof key === 'function' || policy.isRevoked !== undefined || policy.dpop !== undefined || policy.legacySecret !== undefined) {
+    return undefined;
+  }
   try {
     const started = startExchange<Claims>(request, policy);
     if (!('token' in started)) return started;

@@ -17,6 +17,7 @@ import { normalizeTrustedProxies, type TrustedProxies, type TrustedProxiesOption
 import type { Requirement } from './requirements.js';
 import { authEventSink, type AuthEventHandler, type AuthEventSink } from './auth-events.js';
 import { readDPoPPolicy, type DPoPPolicy } from './dpop-options.js';
+import { readLegacySecret, type LegacySecretOptions, type LegacySecretPolicy } from './legacy-secret.js';
 
 /**
  * What a successful authentication puts on `req.auth` (Express) or returns (Fetch): the verified
@@ -146,6 +147,17 @@ export interface AuthenticateOptions {
    * Default: none; forwarded headers and `Client-Cert` are never read.
    */
   trustedProxies?: TrustedProxiesOptions;
+  /**
+   * For a move from jsonwebtoken without logging anyone out: also accept, until
+   * `legacySecret.until`, tokens without `kid` signed with the old short secret
+   * (`{ secret: process.env.JWT_SECRET, algorithm: 'HS256', until: new Date('2026-07-01') }`).
+   * Their `aud` is not checked; every other check of `verify` applies. Verification only: sign
+   * new tokens with a strong secret that has a `kid`. Each use is reported as a
+   * `legacy_secret_used` event. A `key` given directly must then have a `kid`
+   * (`ERR_INVALID_OPTION`). See {@link LegacySecretOptions} and
+   * docs/migrating-from-jsonwebtoken.md. Default: none; every token is verified with `key`.
+   */
+  legacySecret?: LegacySecretOptions;
 }
 
 /**
@@ -265,6 +277,7 @@ const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
     passErrors: true,
     dpop: true,
     trustedProxies: true,
+    legacySecret: true,
   },
   { ...AUTHENTICATE_HINTS, trustProxy: 'use "trustedProxies: { addresses }" or "trustedProxies: { hops }"' },
 );
@@ -289,6 +302,8 @@ export interface AuthenticatePolicy {
   readonly dpop: DPoPPolicy | undefined;
   /** `undefined` when no proxy is trusted. */
   readonly trustedProxies: TrustedProxies | undefined;
+  /** `undefined` without `legacySecret`. */
+  readonly legacySecret: LegacySecretPolicy | undefined;
 }
 
 const REALM = /^[\x20-\x7e]{1,200}$/;
@@ -364,7 +379,8 @@ function assertAudienceChecked(verify: VerifyOptions, allowAnyAudience: unknown)
  * @param platform - where the peer address comes from (`trustedProxies`): the socket, or a callback.
  * @throws ERR_INVALID_OPTION for an unknown option name (in `csrf` and `verify` too), a missing
  *   `key`, `verify` options the core refuses (no `algorithms`, ...), `verify` options without
- *   `audience` (unless `allowAnyAudience: true`), or any other option of the wrong shape;
+ *   `audience` (unless `allowAnyAudience: true`), a `legacySecret` with a `key` given directly
+ *   without `kid`, or any other option of the wrong shape;
  *   ERR_KEY_INVALID for a key given directly that cannot verify anything.
  * @internal
  */
@@ -379,7 +395,15 @@ export function normalizeAuthenticateOptions(
   checkOptionNames(options, AUTHENTICATE_OPTION_NAMES, subject);
   if (options.key === undefined || options.key === null) throw new JwtError('ERR_INVALID_OPTION', '"key" is required');
   // A key given directly is read now, so a bad one fails here rather than as a 401 on every request.
-  if (typeof options.key !== 'function') prepareKey(options.key, 'verify');
+  const directKey = typeof options.key === 'function' ? undefined : prepareKey(options.key, 'verify');
+  if (directKey !== undefined && directKey.kid === undefined && options.legacySecret !== undefined) {
+    // Tokens without `kid` are the legacy ones (src/adapters/core/legacy-secret.ts): new tokens need one.
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"legacySecret" needs a "key" with a "kid": tokens without "kid" are verified with the legacy secret. ' +
+        "Give the new key one (generateSecret('HS256', { kid }) or importKey(..., { kid })) and sign with it",
+    );
+  }
   if (typeof options.verify !== 'object' || options.verify === null) throw new JwtError('ERR_INVALID_OPTION', '"verify" is required');
   const verify = Object.freeze({ ...options.verify });
   // The check `verify` runs on every call, run once now so that misuse fails at construction.
@@ -412,6 +436,7 @@ export function normalizeAuthenticateOptions(
     passErrors: readPassErrors(options.passErrors, platform, subject),
     dpop,
     trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
+    legacySecret: readLegacySecret(options.legacySecret),
   });
 }
 

@@ -19,6 +19,9 @@ export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '
 export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
+export type { LoginLimitsOptions, LoginThrottleReason } from '../core/login-limits.js';
+export { verifyPassword } from '../core/verify-password.js';
+export type { VerifyPasswordOptions } from '../core/verify-password.js';
 export type { RefreshCookieOptions } from '../core/refresh-cookie.js';
 export type {
   AuthEndpointsDPoPOptions,
@@ -34,7 +37,10 @@ export type {
   AuthEventSource,
   AuthEventType,
   CookiePathMismatchEvent,
+  LegacySecretUsedEvent,
   LoginFailedEvent,
+  LoginThrottledEvent,
   LoginSucceededEvent,
   RequestRefusedEvent,
 } from '../core/auth-events.js';
+export type { LegacySecretAlgorithm, LegacySecretOptions } from '../core/legacy-secret.js';

@@ -20,5 +20,7 @@ export { RedisRevocationStore } from './revocation-store.js';
 export type { RedisRevocationStoreOptions } from './revocation-store.js';
 export { RedisDPoPReplayCache } from './dpop-replay-cache.js';
 export type { RedisDPoPReplayCacheOptions } from './dpop-replay-cache.js';
+export { RedisLoginAttemptStore } from './login-attempt-store.js';
+export type { RedisLoginAttemptStoreOptions } from './login-attempt-store.js';
 export type { RedisStoreOptions } from './options.js';
 export type { RedisClientLike, NodeRedisClientLike, IoRedisClientLike } from './client.js';

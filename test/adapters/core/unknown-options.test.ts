@@ -10,6 +10,7 @@ import * as expressAdapter from '../../../src/adapters/express/index.js';
 import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
 import type { AuthEndpointsOptions, AuthenticateOptions, JWKSEndpointOptions } from '../../../src/adapters/fetch/index.js';
 import {
+  MemoryLoginAttemptStore,
   createDPoPNonces,
   createTokenService,
   exportJWK,
@@ -169,6 +170,7 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
         clock: () => new Date(),
       },
       trustedProxies: { hops: 1 },
+      legacySecret: { secret: 'fourteen-bytes', algorithm: 'HS256', until: new Date('2030-01-01T00:00:00Z') },
     };
     const { onAuthEvent: _onAuthEvent, ...withoutHook } = all;
     const deprecated: AuthenticateOptions = { ...withoutHook, onError: () => undefined };
@@ -224,6 +226,8 @@ describe('createAuthEndpoints: unknown option names', () => {
     for (const message of endpointRefusals({ ...endpointOptions, dpop: { ...dpop, mode: 'required' } })) {
       expect(message).toContain('"required: true"');
     }
+    for (const message of endpointRefusals({ ...endpointOptions, loginLimits: { store: new MemoryLoginAttemptStore(), clientBudgt: 5 } }))
+      expect(message).toContain('"clientBudget"');
     for (const message of endpointRefusals({ ...endpointOptions, csrf: { allowedOrigin: ['https://app.example'] } })) {
       expect(message).toContain('"allowedOrigins"');
     }
@@ -247,6 +251,19 @@ describe('createAuthEndpoints: unknown option names', () => {
       onAuthEvent: () => undefined,
       publicPathPrefix: '/api',
       trustedProxies: { hops: 1 },
+      loginLimits: {
+        store: new MemoryLoginAttemptStore(),
+        accountField: 'email',
+        normalizeAccount: (value) => value,
+        freeFailures: 3,
+        baseWait: '2s',
+        maxWait: '1h',
+        accountFreeFailures: 10,
+        accountMaxWait: 3,
+        clientBudget: 50,
+        window: '1h',
+        clock: () => new Date(),
+      },
       dpop: {
         origins: ['https://auth.example'],
         replayCache: false,
