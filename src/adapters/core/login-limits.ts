@@ -41,9 +41,10 @@ export interface LoginLimitsOptions {
   maxWait?: Duration;
   /**
    * Failed logins of one account (from every client) that wait nothing; past them, a client that
-   * has itself failed on the account waits for the account too, doubling from {@link baseWait} up
-   * to {@link accountMaxWait}. A client without failures on the account never waits for it, so the
-   * owner is never locked out by failures from elsewhere. Default: `20`.
+   * has itself failed on the account waits for the account too, after its own last failure,
+   * doubling from {@link baseWait} up to {@link accountMaxWait}. A client without failures on the
+   * account never waits for it, and one with failures waits at most `accountMaxWait` however often
+   * others fail, so the owner is never locked out by failures from elsewhere. Default: `20`.
    */
   accountFreeFailures?: number;
   /** The longest per-account wait: keep it short (it delays the owner). Default: `'5s'`. */
@@ -168,8 +169,11 @@ export function normalizeLoginLimits(options: unknown): LoginLimiter | undefined
     async admit(body, clientAddress) {
       const now = readClock(clock, 'loginLimits.clock');
       const raw = body[field];
+      // A value of another type could name the victim's account to an app that turns it into text
+      // (`String(['victim'])`) while it counted as another account here: refused before anything.
+      if (raw !== undefined && typeof raw !== 'string') throw new JwtError('ERR_REQUEST_INVALID', `"${field}" must be a string`);
       const account = createHash('sha256')
-        .update(normalize(typeof raw === 'string' ? raw : ''))
+        .update(normalize(raw ?? ''))
         .digest('hex');
       const accountHash = account.slice(0, 12);
       const client = clientAddress ?? UNKNOWN_CLIENT;
@@ -186,16 +190,23 @@ export function normalizeLoginLimits(options: unknown): LoginLimiter | undefined
       if (pair !== undefined && pair.count > 0) {
         const until = pair.lastAt + waitOf(pair.count, policy.freeFailures, policy.baseWait, policy.maxWait);
         if (until > now) return refuse('account_client_wait', until);
-        // Only a client that failed on the account waits for the account (the owner elsewhere never does).
+        // Only a client that failed on the account waits for the account (the owner elsewhere never
+        // does), and the wait runs from that client's own last failure, never from the others': an
+        // attacker's failures can make it at most `accountMaxWait`, never renew it.
         const total = await policy.store.read(accountKey, now);
         if (total !== undefined) {
-          const accountUntil = total.lastAt + waitOf(total.count, policy.accountFreeFailures, policy.baseWait, policy.accountMaxWait);
+          const accountUntil = pair.lastAt + waitOf(total.count, policy.accountFreeFailures, policy.baseWait, policy.accountMaxWait);
           if (accountUntil > now) return refuse('account_wait', accountUntil);
         }
       }
       const budget = await policy.store.add(clientKey, 1, now, policy.window);
       if (budget.count > policy.clientBudget) return refuse('client_budget', budget.expiresAt);
-      const giveBack = () => policy.store.add(clientKey, -1, now, policy.window).then(() => undefined);
+      // An attempt is given back only into the window it was taken from: a window that ended while
+      // the login ran started afresh, and a slot given back there would be one more than the budget.
+      const giveBack = async (): Promise<void> => {
+        const current = await policy.store.read(clientKey, readClock(clock, 'loginLimits.clock'));
+        if (current?.expiresAt === budget.expiresAt) await policy.store.add(clientKey, -1, now, policy.window);
+      };
       return {
         async failed() {
           const at = readClock(clock, 'loginLimits.clock');
