@@ -15,7 +15,7 @@ import * as expressAdapter from '../../src/adapters/express/index.js';
 import type { AuthEndpointsOptions, AuthEvent, AuthenticateOptions, RequestRefusedEvent } from '../../src/adapters/express/index.js';
 import * as fetchAdapter from '../../src/adapters/fetch/index.js';
 import type { RequiredAuthenticateOptions } from '../../src/adapters/fetch/index.js';
-import { createRemoteJWKS, createTokenService, generateKeyPair, generateSecret, isJwtError, sign } from '../../src/index.js';
+import { createRemoteJWKS, createTokenService, generateKeyPair, generateSecret, isJwtError, JwtError, sign } from '../../src/index.js';
 import type { BoundKey, KeyInput } from '../../src/index.js';
 import { call } from './helpers/http-client.js';
 
@@ -365,6 +365,27 @@ describe('passErrors (jwtkit/express)', () => {
       ['authenticate', 'ERR_JWT_TYPE_MISMATCH'],
       ['requirement', 'ERR_INSUFFICIENT_SCOPE'],
     ]);
+  });
+
+  it('hands each request its own error: a failure shared by several requests is never written on', async () => {
+    const shared = new JwtError('ERR_JWKS_FETCH', 'the key set could not be fetched');
+    const passed: unknown[] = [];
+    const app = express();
+    app.use('/api', expressAdapter.authenticate(authOptions([], { passErrors: true, key: () => Promise.reject(shared) })));
+    app.use('/api', (error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      passed.push(error);
+      res.status(503).end();
+    });
+    const running = await serve(app);
+    try {
+      for (let round = 0; round < 2; round++) await call(`${running.url}/api/x`, { headers: { authorization: `Bearer ${token}` } });
+    } finally {
+      await running.close();
+    }
+    expect(passed).toHaveLength(2);
+    expect(passed[0]).not.toBe(passed[1]);
+    expect(passed.map((error) => (error as { code?: string }).code)).toEqual(['ERR_JWKS_FETCH', 'ERR_JWKS_FETCH']);
+    expect(Object.hasOwn(shared, 'status')).toBe(false);
   });
 
   it('is refused by withAuth and authenticateRequest, which answer with a Response', async () => {

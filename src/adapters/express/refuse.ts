@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { JwtError, isJwtError, type JwtErrorDetails } from '../../errors.js';
 import type { HttpReply } from '../core/http-exchange.js';
 import { writeNodeReply } from '../core/node-exchange.js';
 import type { NextFunction } from './authenticate.js';
@@ -16,15 +17,28 @@ export function refuse(res: ServerResponse, next: NextFunction, reply: HttpReply
     writeNodeReply(res, reply);
     return;
   }
-  describeAnswer(error, reply);
+  // A copy per request: the same error object may answer several requests (a key set's cached
+  // failure during its cooldown), and each carries its own status and headers.
+  const passed = isJwtError(error) ? copyOf(error) : error;
+  describeAnswer(passed, reply);
   try {
-    next(error);
+    next(passed);
   } catch (thrown) {
     // As handOn does: a throw from the application's own error handling is the application's.
     queueMicrotask(() => {
       throw thrown;
     });
   }
+}
+
+/** A new `JwtError` with the same code, message, details and cause (the stack is the copy's). */
+function copyOf(error: JwtError): JwtError {
+  const details: JwtErrorDetails = {};
+  if (error.cause !== undefined) details.cause = error.cause;
+  if (error.claim !== undefined) details.claim = error.claim;
+  if (error.reason !== undefined) details.reason = error.reason;
+  if (error.expiredAt !== undefined) details.expiredAt = error.expiredAt;
+  return new JwtError(error.code, error.message, details);
 }
 
 /** Puts the answer's status and headers (all but the body's) on the error, where it can hold them. */
