@@ -11,6 +11,7 @@ import { checkClock, readClock, type Clock } from '../../internal/clock.js';
 import { durationToSeconds, type Duration } from '../../internal/duration.js';
 import { checkOptionNames, optionNames } from '../../internal/option-names.js';
 import type { LoginAttemptStore } from '../../tokens/login-attempt-store.js';
+import { parseIpAddress } from './trusted-proxies.js';
 
 /**
  * Options of the login limiter: the `loginLimits` option of `createAuthEndpoints`. The defaults
@@ -110,6 +111,19 @@ export interface LoginLimiter {
 /** The key of clients without a known address. */
 const UNKNOWN_CLIENT = 'unknown';
 
+/**
+ * The key of a client address: an IPv4 address as it is; an IPv6 address by its /64 prefix, the
+ * block one subscriber usually holds whole (RFC 6177 §2), so that an attacker cannot get a fresh
+ * budget from each address of it; anything else as it is.
+ */
+function clientKeyOf(address: string): string {
+  const bytes = parseIpAddress(address.includes('%') ? address.slice(0, address.indexOf('%')) : address);
+  if (bytes === undefined) return address;
+  const mapped = bytes.subarray(0, 12).every((byte, index) => byte === (index >= 10 ? 0xff : 0));
+  if (mapped) return Array.from(bytes.subarray(12)).join('.');
+  return `${Buffer.from(bytes.subarray(0, 8)).toString('hex')}::/64`;
+}
+
 function count(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -176,7 +190,7 @@ export function normalizeLoginLimits(options: unknown): LoginLimiter | undefined
         .update(normalize(raw ?? ''))
         .digest('hex');
       const accountHash = account.slice(0, 12);
-      const client = clientAddress ?? UNKNOWN_CLIENT;
+      const client = clientAddress === undefined ? UNKNOWN_CLIENT : clientKeyOf(clientAddress);
       const pairKey = `pair:${account}:${client}`;
       const accountKey = `account:${account}`;
       const clientKey = `client:${client}`;

@@ -24,3 +24,17 @@ describe('the per-client budget across a window change', () => {
     expect(isLoginThrottle(await admit('g'))).toBe(true);
   });
 });
+
+describe('client keys', () => {
+  it('the addresses of one IPv6 /64 share a budget; another /64 and IPv4 addresses do not', async () => {
+    const limiter = normalizeLoginLimits({ store: new MemoryLoginAttemptStore(), clientBudget: 2, clock: createFakeClock() });
+    if (limiter === undefined) throw new Error('no limiter');
+    const admitted = async (address: string) => !isLoginThrottle(await limiter.admit({ username: 'x' }, address));
+    expect(await admitted('2001:db8:1:2::1')).toBe(true);
+    expect(await admitted('2001:db8:1:2:ffff::9')).toBe(true);
+    expect(await admitted('2001:0db8:0001:0002::abcd')).toBe(false); // the same /64, written otherwise
+    expect(await admitted('2001:db8:1:3::1')).toBe(true);
+    expect(await admitted('192.0.2.1')).toBe(true);
+    expect(await admitted('192.0.2.2')).toBe(true);
+  });
+});
