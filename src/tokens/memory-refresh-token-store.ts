@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { JwtError } from '../errors.js';
 import type { Duration } from '../internal/duration.js';
 import { checkOptionNames, optionNames } from '../internal/option-names.js';
-import { duplicateFamilyError, encodeClaims, objectArgument } from './record-codec.js';
+import { capArgument, duplicateFamilyError, encodeClaims, objectArgument } from './record-codec.js';
 import type { SweepPass } from './sliced-sweep.js';
 import { SweepSchedule } from './sweep-schedule.js';
 import type {
@@ -120,9 +119,7 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
    * object, or `maxFamiliesPerSubject` is not a positive integer (then nothing changed).
    */
   async insert(family: NewRefreshFamily, maxFamiliesPerSubject: number): Promise<RevokedFamily[]> {
-    if (!Number.isSafeInteger(maxFamiliesPerSubject) || maxFamiliesPerSubject < 1) {
-      throw new JwtError('ERR_INVALID_OPTION', '"maxFamiliesPerSubject" must be a positive integer');
-    }
+    capArgument(maxFamiliesPerSubject);
     const claimsJson = encodeClaims(objectArgument(family, 'a refresh token family').claims);
     if (this.#families.has(family.familyId)) throw duplicateFamilyError();
     this.#sweeps.scheduleIfDue(family.createdAt);

@@ -34,6 +34,14 @@ export function objectArgument<T>(value: T, what: string): T {
   return value;
 }
 
+/** Checks a session cap (a positive safe integer); throws `ERR_INVALID_OPTION`. @internal */
+export function capArgument(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new JwtError('ERR_INVALID_OPTION', '"maxFamiliesPerSubject" must be a positive integer');
+  }
+  return value;
+}
+
 /**
  * The error for a family whose id is already stored: a store never replaces a family, and a
  * caller that reuses an id misuses it (`ERR_INVALID_OPTION`). @internal

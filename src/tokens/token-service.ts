@@ -15,7 +15,7 @@ import { verify } from '../jwt/verify.js';
 import type { VerifyResult } from '../jwt/types.js';
 import { checkOptionNames, type OptionNames } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
-import { checkTokenBinding } from '../dpop/token-binding.js';
+import { checkTokenBinding, type CheckTokenBindingOptions } from '../dpop/token-binding.js';
 import { generateId } from './opaque.js';
 import { generateTagKey, hasValidTag, mintRefreshToken, parseRefreshToken } from './refresh-token-format.js';
 import { isRevokedInStore } from './revocation-check.js';
@@ -174,7 +174,7 @@ class TokenServiceImpl<Claims extends object> {
     const now = this.#now();
     const dpopThumbprint = readDPoPThumbprint(options, 'verifyAccessToken');
     const result = await this.#verifyAccessTokenOnly(token, now);
-    checkTokenBinding(result.payload, dpopThumbprint === undefined ? {} : { dpopThumbprint });
+    checkTokenBinding(result.payload, dpopThumbprint === undefined ? BEARER_REQUEST : { dpopThumbprint });
     await this.#checkRevocation(result, epochSeconds(now));
     return result;
   }
@@ -601,6 +601,9 @@ class TokenServiceImpl<Claims extends object> {
     }
   }
 }
+
+/** The binding options of a `Bearer` request: one object, so its option check is remembered once. */
+const BEARER_REQUEST: CheckTokenBindingOptions = Object.freeze({});
 
 /** How many sessions `revokeAll` revokes in the revocation store at once. */
 const SESSION_REVOCATION_BATCH = 100;

@@ -4,15 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLoginAttemptStore, type LoginAttemptStore } from '../../src/index.js';
-import {
-  RedisLoginAttemptStore,
-  type IoRedisClientLike,
-  type NodeRedisClientLike,
-  type RedisClientLike,
-} from '../../src/stores/redis/index.js';
+import { RedisLoginAttemptStore, type RedisClientLike } from '../../src/stores/redis/index.js';
 import { findRedisServer } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { connectRedis, REDIS_FLAVOURS, type TestRedisClient } from '../helpers/servers/redis-clients.js';
+import { rawRedis } from '../helpers/servers/redis-families.js';
 import { startRedisServer, type RedisServer } from '../helpers/servers/redis-server.js';
 
 const NOW = 1_700_000_000_000;
@@ -108,10 +104,7 @@ describeWithServer('RedisLoginAttemptStore on redis-server', findRedisServer(), 
       afterAll(async () => {
         await client?.close();
       });
-      const send = (args: string[]): Promise<unknown> =>
-        client.flavour === 'ioredis'
-          ? (client.client as IoRedisClientLike).call(args[0] as string, args.slice(1))
-          : (client.client as NodeRedisClientLike).sendCommand(args);
+      const send = (args: string[]): Promise<unknown> => rawRedis(client.client)(...args);
 
       contract(() => new RedisLoginAttemptStore({ client: client.client, keyPrefix: `t${randomBytes(6).toString('hex')}:` }));
 

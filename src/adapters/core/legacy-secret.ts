@@ -1,10 +1,11 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { bytesToText } from '../../encoding/json.js';
 import { JwtError } from '../../errors.js';
 import { checkOptionNames, optionNames } from '../../internal/option-names.js';
 import { ownValue } from '../../internal/own-member.js';
 import type { JwsHeader } from '../../jws/types.js';
 import { parseCompact } from '../../jws/parse.js';
+import { verifySignature } from '../../jws/signature.js';
 import { validateClaims } from '../../jwt/claims.js';
 import { parseClaimsSet } from '../../jwt/parse-claims.js';
 import type { JwtClaims, VerifyOptions, VerifyResult } from '../../jwt/types.js';
@@ -53,13 +54,13 @@ const LEGACY_SECRET_OPTION_NAMES = optionNames<LegacySecretOptions>(
   { key: 'use "secret"', alg: 'use "algorithm"', algorithms: 'use "algorithm"', expires: 'use "until"', expiresAt: 'use "until"' },
 );
 
-const HASHES: Readonly<Record<LegacySecretAlgorithm, string>> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+const ALGORITHMS: ReadonlySet<unknown> = new Set<LegacySecretAlgorithm>(['HS256', 'HS384', 'HS512']);
 
 /** {@link LegacySecretOptions} checked once. @internal */
 export interface LegacySecretPolicy {
-  readonly secret: Buffer;
+  /** The secret as a key object of its own (any length: it only verifies, never signs). */
+  readonly key: KeyObject;
   readonly algorithm: LegacySecretAlgorithm;
-  readonly hash: string;
   /** `until`, in epoch milliseconds. */
   readonly until: number;
 }
@@ -87,7 +88,7 @@ export function readLegacySecret(value: unknown): LegacySecretPolicy | undefined
   if (secret.length === 0) {
     throw new JwtError('ERR_INVALID_OPTION', '"legacySecret.secret" is empty: is the environment variable set?');
   }
-  if (algorithm === undefined || !Object.hasOwn(HASHES, algorithm)) {
+  if (!ALGORITHMS.has(algorithm)) {
     throw new JwtError(
       'ERR_INVALID_OPTION',
       "\"legacySecret.algorithm\" must be 'HS256', 'HS384' or 'HS512' (jsonwebtoken's default is HS256)",
@@ -97,9 +98,8 @@ export function readLegacySecret(value: unknown): LegacySecretPolicy | undefined
     throw new JwtError('ERR_INVALID_OPTION', '"legacySecret.until" must be a valid Date: the end of the transition');
   }
   return Object.freeze({
-    secret: typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret),
-    algorithm,
-    hash: HASHES[algorithm],
+    key: createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret)),
+    algorithm: algorithm as LegacySecretAlgorithm,
     until: until.getTime(),
   });
 }
@@ -135,8 +135,8 @@ export function verifyLegacyToken<Claims extends object>(
     );
   }
   const parts = parseCompact(token, context.maxLength);
-  const mac = createHmac(legacy.hash, legacy.secret).update(parts.signingInput).digest();
-  if (mac.length !== parts.signature.length || !timingSafeEqual(mac, parts.signature)) {
+  // The shared signature check: the tag's length, then a constant-time comparison (src/jws/hmac.ts).
+  if (!verifySignature(legacy.algorithm, legacy.key, parts.signingInput, parts.signature)) {
     throw new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid');
   }
   const payload = parseClaimsSet(bytesToText(parts.payload));

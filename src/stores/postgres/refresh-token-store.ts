@@ -16,17 +16,11 @@ import type {
   RevokedFamily,
   RotateResult,
 } from '../../tokens/store.js';
-import {
-  capArgument,
-  encodeSuccessor,
-  presentedArgument,
-  reasonArgument,
-  stringArgument,
-  timeArgument,
-} from '../shared/record-arguments.js';
+import { encodeSuccessor, presentedArgument, reasonArgument, stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { assertInTime, GATE_CTE, integerColumn, type PostgresExecutor, type Row } from './client.js';
 import { deleteExpiredStatement, deleteInBatches } from './expired-rows.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './options.js';
+import { capArgument } from '../../tokens/record-codec.js';
 import { FAMILY_COLUMNS, familyFromRow, newFamilyParameters } from './record-codec.js';
 import type { PostgresTables } from './schema.js';
 

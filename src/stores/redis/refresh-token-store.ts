@@ -15,8 +15,8 @@ import type {
   RevokedFamily,
   RotateResult,
 } from '../../tokens/store.js';
-import { duplicateFamilyError } from '../../tokens/record-codec.js';
-import { capArgument, presentedArgument, reasonArgument, stringArgument, timeArgument } from '../shared/record-arguments.js';
+import { capArgument, duplicateFamilyError } from '../../tokens/record-codec.js';
+import { presentedArgument, reasonArgument, stringArgument, timeArgument } from '../shared/record-arguments.js';
 import { readStoredInteger } from '../shared/stored-record.js';
 import { unexpectedReply, type RedisExecutor } from './client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions } from './options.js';

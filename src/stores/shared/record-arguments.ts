@@ -54,14 +54,6 @@ export function reasonArgument(value: unknown): RefreshRevocationReason {
   return value;
 }
 
-/** Checks a session cap (a positive integer); throws `ERR_INVALID_OPTION`. @internal */
-export function capArgument(value: unknown): number {
-  if (countArgument(value, 'maxFamiliesPerSubject') < 1) {
-    throw new JwtError('ERR_INVALID_OPTION', '"maxFamiliesPerSubject" must be a positive integer');
-  }
-  return value as number;
-}
-
 /**
  * Checks every member of a new family and encodes its claims, before anything is sent to a
  * backend; throws `ERR_INVALID_OPTION` for a family that does not fit the contract. @internal
