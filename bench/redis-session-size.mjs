@@ -91,7 +91,7 @@ try {
       current = result.family;
     }
     const after = await usage(keyPrefix);
-    const familyBytes = await client.sendCommand(['MEMORY', 'USAGE', `${keyPrefix}rt:family:${login.familyId}`, 'SAMPLES', '0']);
+    const familyBytes = await client.sendCommand(['MEMORY', 'USAGE', `${keyPrefix}rt:{${login.familyId}}`, 'SAMPLES', '0']);
     console.log(
       `  claims of ${JSON.stringify(claims).length} B: ${before.bytes} B / ${before.keys} keys -> ${after.bytes} B / ${after.keys} keys (the session's hash: ${familyBytes} B)`,
     );
@@ -138,8 +138,8 @@ try {
     const batches = times.slice(1).sort((a, b) => a - b);
     const at = (q) => batches[Math.min(batches.length - 1, Math.floor(q * batches.length))].toFixed(1);
     console.log(
-      `  ${label}: ${answered.length} answered, ${times.length} scripts (the cut-off, then ${batches.length} batches); ` +
-        `ms per batch: min ${batches[0].toFixed(1)}, median ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}; total ${Math.round(total)} ms; ` +
+      `  ${label}: ${answered.length} answered, ${times.length} scripts (the cut-off, then ${batches.length}, one per session); ` +
+        `ms per script: min ${batches[0].toFixed(1)}, median ${at(0.5)}, p90 ${at(0.9)}, max ${at(1)}; total ${Math.round(total)} ms; ` +
         `Redis's time: ${stats ? (Number(stats[2]) / 1000 / Number(stats[1])).toFixed(1) : '?'} ms per script`,
     );
   }

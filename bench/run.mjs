@@ -14,6 +14,9 @@
 //   --baseline <file>  also measure this build, as `jwtkit@baseline` (before/after in one process).
 //   --list             list the group ids and exit.
 //   --report <file>    print (and with --markdown/--json write) the report of a saved --json file.
+//
+// BENCH_QUICK=1 in the environment makes a smoke run: --runs 1 --rounds 2 --time 30 unless given
+// (autocannon then loads each route for 1 s). Its numbers only show that every group runs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,21 +29,39 @@ import * as base64urlSuite from './suites/base64url.mjs';
 import * as cacheSuite from './suites/cache.mjs';
 import * as decodeSuite from './suites/decode.mjs';
 import * as expressSuite from './suites/express.mjs';
+import * as inFlightSuite from './suites/in-flight.mjs';
+import * as jweSuite from './suites/jwe.mjs';
 import * as jwksSuite from './suites/jwks.mjs';
 import * as jwtSuite from './suites/jwt.mjs';
 import * as memorySuite from './suites/memory.mjs';
 import * as payloadSuite from './suites/payload.mjs';
 import * as refreshSuite from './suites/refresh.mjs';
+import * as serverLoadSuite from './suites/server-load.mjs';
 
-const SUITES = [jwtSuite, decodeSuite, base64urlSuite, payloadSuite, cacheSuite, jwksSuite, refreshSuite, expressSuite, memorySuite];
+// in-flight last among the suites measured in this process: it switches the thread pool on and off.
+const SUITES = [
+  jwtSuite,
+  decodeSuite,
+  base64urlSuite,
+  payloadSuite,
+  cacheSuite,
+  jwksSuite,
+  jweSuite,
+  refreshSuite,
+  expressSuite,
+  memorySuite,
+  serverLoadSuite,
+  inFlightSuite,
+];
 
 function parseArgs(argv) {
+  const quick = process.env.BENCH_QUICK === '1';
   const options = {
     clock: 'cpu',
     filters: [],
-    runs: 3,
-    rounds: 5,
-    time: 100,
+    runs: quick ? 1 : 3,
+    rounds: quick ? 2 : 5,
+    time: quick ? 30 : 100,
     json: undefined,
     markdown: undefined,
     list: false,
@@ -218,6 +239,7 @@ export function aggregate(runs, options) {
         microsecondsPerOp: 1e6 / pick('opsPerSecond'),
         ratioToFloor: row.ratioToFloor === null ? null : pick('ratioToFloor'),
         ratioToFastestPeer: row.ratioToFastestPeer === null ? null : pick('ratioToFastestPeer'),
+        ratioToOneInFlight: row.ratioToOneInFlight === undefined ? undefined : pick('ratioToOneInFlight'),
         ratioToFloorPerRun: ratios,
         ratioToFastestPeerPerRun: across.map((x) => x.ratioToFastestPeer).filter((x) => typeof x === 'number'),
         samples: undefined,
@@ -263,6 +285,15 @@ async function main() {
       else writeFileSync(options.markdown, markdown);
     }
     if (options.markdown !== '-') process.stdout.write(formatText(report));
+  }
+  // A whole run (no --filter) ends with the stores under load: refresh rotations per second from 2
+  // client processes against one Redis node, a three-master Redis Cluster and PostgreSQL, each
+  // started by that script (skipped, with the reason, where a server is not installed).
+  if (options.filters.length === 0 && !options.child && options.report === undefined && options.json !== '-') {
+    const stores = spawnSync(process.execPath, [fileURLToPath(new URL('./redis-refresh-rotations.mjs', import.meta.url))], {
+      stdio: 'inherit',
+    });
+    if (stores.status !== 0) process.exitCode = 1;
   }
 }
 

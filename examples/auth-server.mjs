@@ -11,15 +11,15 @@
 // - GET  /.well-known/jwks.json   the public keys, for resource servers
 // - GET  /                        a small page that runs the whole flow in a browser
 //
-// Copy it as a starting point: swap the user table for your own and the memory store for
-// jwtkit/redis or jwtkit/postgres. Served as is it is production-safe: the refresh cookie is
+// Copy it as a starting point: swap the user table for your own and the memory stores (refresh
+// tokens, key ring) for jwtkit/redis or jwtkit/postgres. Served as is it is production-safe: the refresh cookie is
 // `Secure` unless the caller passes `insecureDevCookie: true`, which only the demo does.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import express from 'express';
-import { MemoryDPoPReplayCache, MemoryRefreshTokenStore, createKeyRing, createTokenService, generateKeyPair } from 'jwtkit';
+import { MemoryDPoPReplayCache, MemoryKeyRingStore, MemoryRefreshTokenStore, createSharedKeyRing, createTokenService } from 'jwtkit';
 import { createAuthEndpoints, createJWKSEndpoint } from 'jwtkit/express';
 
 /**
@@ -77,7 +77,11 @@ function isTheftSignal(event) {
  * keeps only from an https origin (or from `http://localhost` in some browsers). The demo passes
  * it; it is refused unless the server listens on a loopback address.
  * @param {{ host?: string, port?: number, accessTokenTtl?: number | string, resourceUrl?: string,
- *   insecureDevCookie?: boolean, onSecurityEvent?: (event: object) => void }} [options]
+ *   insecureDevCookie?: boolean, onSecurityEvent?: (event: object) => void,
+ *   keyRingStore?: import('jwtkit').KeyRingStore, kek?: import('jwtkit').KeyEncryptionKey }} [options]
+ *   `keyRingStore` and `kek`: where the signing keys live, and the key that encrypts them there.
+ *   Every instance of the server passes the same ones. Default: a memory store and a KEK made for
+ *   this process, which is all one process needs (the demo).
  * @returns {Promise<{ url: string, setResourceUrl(url: string): void, close(): Promise<void> }>}
  */
 export async function startAuthServer(options = {}) {
@@ -90,8 +94,20 @@ export async function startAuthServer(options = {}) {
   const port = await listen(server, host, options.port ?? 0);
   const url = `http://${host}:${port}`;
 
-  // Keys: an ES256 signing key in a ring (add `next` and call ring.rotate() to roll keys).
-  const ring = createKeyRing({ current: (await generateKeyPair('ES256')).privateKey, maxTokenLifetime: '15m' });
+  // Keys: a shared key ring, so that every instance of this server signs with the same key and
+  // publishes the same set, and a rotation (here every 30 days) is made once, for all of them
+  // (docs/auth-server-and-jwks.md, "Several instances"). The keys are created in the ring's store
+  // and encrypted there with `kek`: with several instances, pass a RedisKeyRingStore or
+  // PostgresKeyRingStore and a KEK from your secret manager.
+  const ring = await createSharedKeyRing({
+    store: options.keyRingStore ?? new MemoryKeyRingStore(),
+    ringId: 'demo-auth',
+    kek: options.kek ?? { id: 'demo', key: randomBytes(32) },
+    alg: 'ES256',
+    maxTokenLifetime: '15m',
+    jwksCacheMaxAge: '5m',
+    rotateEvery: '30d',
+  });
   const tokens = createTokenService({
     key: ring,
     issuer: url,
@@ -123,20 +139,23 @@ export async function startAuthServer(options = {}) {
   app.post('/auth/refresh', auth.refresh);
   app.post('/auth/logout', auth.logout);
   app.post('/auth/logout-everywhere', auth.logoutEverywhere);
-  app.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: '5m' }));
+  app.get('/.well-known/jwks.json', createJWKSEndpoint({ jwks: () => ring.jwks(), cacheMaxAge: ring.jwksCacheMaxAge }));
 
-  // The demo page. Its script keeps the access token in memory only; the refresh token lives in
-  // the HttpOnly cookie, out of reach of any script on the page.
+  // The demo page, on jwtkit/client: the access token in memory only, bound to a DPoP key; the
+  // refresh token in the HttpOnly cookie, out of reach of any script on the page.
   let resourceUrl = options.resourceUrl;
   app.use((req, res, next) => {
     const resourceOrigin = resourceUrl === undefined ? '' : new URL(resourceUrl).origin;
     res.setHeader(
       'Content-Security-Policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${resourceOrigin}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+      // Frames of its own origin only: the page's "two tabs at once" opens its second tab in one.
+      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ${resourceOrigin}; frame-src 'self'; form-action 'none'; frame-ancestors 'self'; base-uri 'none'`,
     );
     next();
   });
   app.get('/demo-config.json', (req, res) => res.json({ resourceUrl: resourceUrl ?? null }));
+  // jwtkit/client for the page, from the built package (a bundler would do this in an application).
+  app.get('/jwtkit-client.js', (req, res) => res.sendFile(fileURLToPath(import.meta.resolve('jwtkit/client'))));
   app.use(express.static(fileURLToPath(new URL('./public/', import.meta.url)), { index: 'index.html' }));
 
   server.on('request', app);
@@ -148,6 +167,7 @@ export async function startAuthServer(options = {}) {
     },
     close: () =>
       new Promise((resolve) => {
+        ring.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -31,6 +31,10 @@ export async function startResourceServer(options) {
   const port = await listen(server, host, options.port ?? 0);
   const url = `http://${host}:${port}`;
 
+  // The access tokens the demo page's "Expire now" retired (by `jti`): refused from then on as an
+  // expired token is, 401 invalid_token, which the page's client answers with a refresh.
+  const retired = new Set();
+
   /** @type {import('jwtkit/fetch').RequiredAuthenticateOptions} */
   const authOptions = {
     key: createRemoteJWKS(`${options.authUrl}/.well-known/jwks.json`),
@@ -43,6 +47,7 @@ export async function startResourceServer(options) {
       clockTolerance: 0,
     },
     realm: 'demo-api',
+    isRevoked: (payload) => retired.has(payload.jti),
     // Bearer and DPoP-bound tokens; a bound token is accepted only with a proof of its key.
     dpop: { mode: 'allowed', origins: [url], replayCache: new MemoryDPoPReplayCache() },
   };
@@ -54,17 +59,24 @@ export async function startResourceServer(options) {
     ),
   );
 
+  const expire = withAuth(authOptions, (request, auth) => {
+    retired.add(auth.payload.jti);
+    return new Response(null, { status: 204 });
+  });
+
   app.use(
     '/api/*',
     cors({
       origin: options.pageOrigin ?? options.authUrl,
-      allowMethods: ['GET'],
+      allowMethods: ['GET', 'POST'],
       allowHeaders: ['Authorization', 'DPoP'],
-      exposeHeaders: ['WWW-Authenticate'],
+      exposeHeaders: ['WWW-Authenticate', 'DPoP-Nonce'],
       maxAge: 600,
     }),
   );
   app.get('/api/profile', (c) => profile(c.req.raw));
+  // The demo page's "Expire now": this access token is refused from now on.
+  app.post('/api/expire', (c) => expire(c.req.raw));
 
   return {
     url,

@@ -21,6 +21,12 @@ export const JWT_ERROR_CODES = [
   'ERR_JWT_CLAIM_INVALID',
   'ERR_JWT_REVOKED',
   'ERR_BASE64URL_INVALID',
+  // Encrypted tokens (compact JWE, RFC 7516)
+  'ERR_JWE_MALFORMED',
+  'ERR_JWE_TOO_LARGE',
+  'ERR_JWE_ALG_NOT_ALLOWED',
+  'ERR_JWE_UNSUPPORTED_HEADER',
+  'ERR_JWE_DECRYPTION_FAILED',
   // Keys and key sets
   'ERR_KEY_INVALID',
   'ERR_JWKS_INVALID',
@@ -55,9 +61,10 @@ export type JwtErrorCode = (typeof JWT_ERROR_CODES)[number];
  * type), `mismatch` (not the expected value), `future` (`iat` in the future), `too_old`, or
  * `milliseconds` (an `exp`, `nbf` or `iat` of 10^11 or more: a time in milliseconds where JWT
  * counts seconds). The DPoP codes use the same reasons for the proof's claims, and `replayed` for
- * a proof whose `jti` was already seen.
+ * a proof whose `jti` was already seen; `rejected` is a claim or header parameter an application
+ * check refused (the `validators` option of the adapters' authentication).
  */
-export type JwtClaimFailureReason = 'missing' | 'type' | 'mismatch' | 'future' | 'too_old' | 'milliseconds' | 'replayed';
+export type JwtClaimFailureReason = 'missing' | 'type' | 'mismatch' | 'future' | 'too_old' | 'milliseconds' | 'replayed' | 'rejected';
 
 /** Extra facts an error can carry. None of them is secret. */
 export interface JwtErrorDetails {

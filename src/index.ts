@@ -2,7 +2,7 @@
  * jwtkit: strict, fast JSON Web Tokens for Node.js backends.
  *
  * The root entry holds everything that does not depend on a web framework or a database driver:
- * Base64Url, compact JWS and JWT sign/verify, claims, keys and JWKS, the token service, and the
+ * Base64Url, compact JWS and JWT sign/verify, compact JWE and encrypted/nested JWTs, claims, keys and JWKS, the token service, and the
  * checks of sender-constrained tokens (DPoP proofs, certificate-bound tokens).
  * Adapters and stores live at `jwtkit/express`, `jwtkit/fetch`, `jwtkit/redis`, `jwtkit/postgres`,
  * and test helpers at `jwtkit/testing`.
@@ -24,6 +24,8 @@ export { signJws, signJwsSync } from './jws/sign.js';
 export type { SignJwsOptions } from './jws/sign.js';
 export { verifyJws, verifyJwsSync } from './jws/verify.js';
 export type { VerifyJwsOptions, VerifyJwsResult } from './jws/verify.js';
+export { configureThreadPool } from './jws/thread-pool.js';
+export type { ThreadPoolOptions } from './jws/thread-pool.js';
 export type { BoundKey, JWK, JwsAlgorithm, JwsHeader, Jwk, KeyInput, KeyResolver } from './jws/types.js';
 
 // Layer 2: JWT
@@ -35,6 +37,25 @@ export type { DecodedJwt, JwtClaims, SignOptions, VerifyOptions, VerifyResult } 
 export { createVerifiedTokenCache } from './jwt/verified-token-cache.js';
 export type { VerifiedTokenCache, VerifiedTokenCacheOptions } from './jwt/verified-token-cache.js';
 
+// Layer 2: JWE (compact encryption, encrypted and nested JWTs)
+export { JWE_CONTENT_ENCRYPTION_ALGORITHMS, JWE_KEY_MANAGEMENT_ALGORITHMS } from './jwe/algorithms.js';
+export { isJweKey, toEncryptionKey } from './jwe/key.js';
+export { encrypt } from './jwe/encrypt.js';
+export type { EncryptOptions } from './jwe/encrypt.js';
+export { decrypt } from './jwe/decrypt.js';
+export type { DecryptOptions, DecryptResult } from './jwe/decrypt.js';
+export { encryptJwt, decryptJwt } from './jwe/jwt.js';
+export type { DecryptJwtOptions, DecryptJwtResult, EncryptJwtOptions } from './jwe/jwt.js';
+export { signThenEncrypt, decryptThenVerify } from './jwe/nested.js';
+export type {
+  DecryptThenVerifyKeys,
+  DecryptThenVerifyOptions,
+  DecryptThenVerifyResult,
+  SignThenEncryptKeys,
+  SignThenEncryptOptions,
+} from './jwe/nested.js';
+export type { JweContentEncryptionAlgorithm, JweCurve, JweHeader, JweKey, JweKeyManagementAlgorithm, JweKeyResolver } from './jwe/types.js';
+
 // Layer 3: keys and JWKS
 export { importKey } from './keys/import-key.js';
 export type { ImportKeyInput, ImportKeyOptions, KeyFormat } from './keys/import-key.js';
@@ -44,12 +65,17 @@ export type { RemoteSignatureFormat, RemoteSignFunction } from './jws/remote-sig
 export { exportJWK } from './keys/export-jwk.js';
 export type { ExportJWKOptions } from './keys/export-jwk.js';
 export { generateKeyPair } from './keys/generate-key-pair.js';
-export type { GenerateKeyPairOptions, GeneratedKeyPair } from './keys/generate-key-pair.js';
+export type { GenerateKeyPairOptions, GeneratedJweKeyPair, GeneratedKeyPair } from './keys/generate-key-pair.js';
 export { generateSecret } from './keys/generate-secret.js';
 export type { GenerateSecretOptions } from './keys/generate-secret.js';
 export { thumbprint } from './keys/thumbprint.js';
 export { createKeyRing } from './keys/key-ring.js';
 export type { KeyRing, KeyRingOptions, RetiredKey, RotateOptions } from './keys/key-ring.js';
+export { createSharedKeyRing } from './keys/shared-key-ring.js';
+export type { SharedKeyRing, SharedKeyRingOptions, SharedKeyRingSigners } from './keys/shared-key-ring.js';
+export type { KeyEncryptionKey } from './keys/key-encryption.js';
+export type { KeyRingStore, StoredKeyRing } from './keys/key-ring-store.js';
+export { MemoryKeyRingStore } from './keys/memory-key-ring-store.js';
 export { createLocalJWKS } from './keys/local-jwks.js';
 export type { LocalJWKSOptions } from './keys/local-jwks.js';
 export { createRemoteJWKS } from './keys/remote-jwks.js';

@@ -71,6 +71,56 @@ export function createFloorSigner({ alg, key, kid }) {
   };
 }
 
+/**
+ * {@link createFloorVerifier} with the callback form of `crypto.verify`, which runs on libuv's
+ * thread pool: returns a promise. Asymmetric algorithms only. No cap on the jobs in flight.
+ */
+export function createFloorVerifierOnPool({ alg, key, issuer, audience }) {
+  const spec = ALG_SPECS[alg];
+  if (spec.hmac !== undefined) throw new Error('floor: the pool floor is for asymmetric algorithms');
+  const keyArg = keyArgument(spec, key);
+  return function floorVerifyOnPool(token) {
+    const first = token.indexOf('.');
+    const second = token.indexOf('.', first + 1);
+    const header = JSON.parse(Buffer.from(token.slice(0, first), 'base64url').toString());
+    if (header.alg !== alg) fail('alg');
+    const signature = Buffer.from(token.slice(second + 1), 'base64url');
+    const input = Buffer.from(token.slice(0, second), 'latin1');
+    return new Promise((resolve, reject) => {
+      cryptoVerify(spec.hash, input, keyArg, signature, (error, valid) => {
+        try {
+          if (error || !valid) fail('signature');
+          const payload = JSON.parse(Buffer.from(token.slice(first + 1, second), 'base64url').toString());
+          if (typeof payload.exp !== 'number' || payload.exp <= Date.now() / 1000) fail('exp');
+          if (payload.iss !== issuer) fail('iss');
+          if (payload.aud !== audience && !(Array.isArray(payload.aud) && payload.aud.includes(audience))) fail('aud');
+          resolve(payload);
+        } catch (failure) {
+          reject(failure);
+        }
+      });
+    });
+  };
+}
+
+/** {@link createFloorSigner} with the callback form of `crypto.sign` (libuv's thread pool): returns a promise. */
+export function createFloorSignerOnPool({ alg, key, kid }) {
+  const spec = ALG_SPECS[alg];
+  if (spec.hmac !== undefined) throw new Error('floor: the pool floor is for asymmetric algorithms');
+  const keyArg = keyArgument(spec, key);
+  const headerSegment = Buffer.from(JSON.stringify({ alg, typ: 'JWT', kid })).toString('base64url');
+  return function floorSignOnPool(claims) {
+    const iat = Math.floor(Date.now() / 1000);
+    const payloadSegment = Buffer.from(JSON.stringify({ ...claims, iat, exp: iat + 3600 })).toString('base64url');
+    const input = `${headerSegment}.${payloadSegment}`;
+    return new Promise((resolve, reject) => {
+      cryptoSign(spec.hash, Buffer.from(input, 'latin1'), keyArg, (error, signature) =>
+        error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
+      );
+    });
+  };
+}
+
 /** Decode only (no verification): split, Buffer base64url, JSON.parse. */
 export function floorDecode(token) {
   const first = token.indexOf('.');

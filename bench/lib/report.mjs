@@ -14,8 +14,12 @@ function targetText(result) {
   return result.target.checks
     .map((check) => {
       const label =
-        { ratioToFloor: '×floor', ratioToFastestPeer: '×fastest peer', heapGrowthBytes: 'heap growth (bytes)' }[check.metric] ??
-        check.metric;
+        {
+          ratioToFloor: '×floor',
+          ratioToFastestPeer: '×fastest peer',
+          ratioToOneInFlight: '×1 in flight',
+          heapGrowthBytes: 'heap growth (bytes)',
+        }[check.metric] ?? check.metric;
       const bound = check.min !== undefined ? `≥ ${check.min}` : `≤ ${check.max}`;
       const value = check.metric === 'heapGrowthBytes' ? String(check.value) : fmt(check.value);
       return `${label} ${value} ${bound}: ${check.met ? 'met' : 'NOT met'}`;

@@ -15,6 +15,14 @@ const TARGETS = [
   { pattern: /^payload\/HS256\/100KB$/, checks: [['ratioToFloor', 0.6]] },
   { pattern: /^base64url\/decode\/1MB$/, checks: [['ratioToFloor', 0.25]] },
   { pattern: /^express\//, checks: [['ratioToFloor', 0.9]] },
+  {
+    pattern: /^in-flight\//,
+    checks: [
+      ['ratioToFloor', 0.85],
+      ['ratioToFastestPeer', 1.1],
+      ['ratioToOneInFlight', 1.3],
+    ],
+  },
 ];
 
 /** `{ checks: [{ metric, min, value, met }] }` for jwtkit's row, or `undefined` when no target applies. */

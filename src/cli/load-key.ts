@@ -82,7 +82,7 @@ function decodeHexOrUndefined(text: string): Buffer | undefined {
 }
 
 /** Reads `--key` or `--secret-env` (exactly one) into key material. */
-function readMaterial(source: KeySource, env: Readonly<Record<string, string | undefined>>): KeyMaterial {
+export function readMaterial(source: KeySource, env: Readonly<Record<string, string | undefined>>): KeyMaterial {
   if ((source.key === undefined) === (source.secretEnv === undefined)) {
     throw new JwtError('ERR_INVALID_OPTION', 'give the key with exactly one of --key <file> or --secret-env <NAME>');
   }
@@ -91,7 +91,7 @@ function readMaterial(source: KeySource, env: Readonly<Record<string, string | u
   return parseKeyFile(readTextFile(path, '--key'), path);
 }
 
-function passphraseOf(source: KeySource, env: Readonly<Record<string, string | undefined>>): { passphrase?: string } {
+export function passphraseOf(source: KeySource, env: Readonly<Record<string, string | undefined>>): { passphrase?: string } {
   if (source.passphraseEnv === undefined) return {};
   const value = env[source.passphraseEnv];
   if (value === undefined) throw new JwtError('ERR_INVALID_OPTION', `--passphrase-env: the variable ${source.passphraseEnv} is not set`);

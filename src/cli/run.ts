@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from './command.js';
 import { decodeCommand } from './commands/decode.js';
+import { decryptCommand } from './commands/decrypt.js';
+import { encryptCommand } from './commands/encrypt.js';
 import { jwksCommand } from './commands/jwks.js';
 import { keygenCommand } from './commands/keygen.js';
 import { secretCommand } from './commands/secret.js';
@@ -13,7 +15,16 @@ import { describeError, reportOf, toJson } from './format.js';
 import type { CliIo } from './io.js';
 import { escapeUnsafeText } from './safe-text.js';
 
-const COMMANDS: readonly CliCommand[] = [decodeCommand, verifyCommand, signCommand, keygenCommand, secretCommand, jwksCommand];
+const COMMANDS: readonly CliCommand[] = [
+  decodeCommand,
+  verifyCommand,
+  signCommand,
+  keygenCommand,
+  secretCommand,
+  jwksCommand,
+  encryptCommand,
+  decryptCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

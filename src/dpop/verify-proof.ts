@@ -13,7 +13,7 @@ import { durationToSeconds, type Duration } from '../internal/duration.js';
 import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
-import { verifySignature } from '../jws/signature.js';
+import { verifySignatureAsync } from '../jws/signature.js';
 import type { JwsHeader } from '../jws/types.js';
 import { DEFAULT_CLOCK_TOLERANCE, readClockTolerance } from '../jwt/claims.js';
 import { parseClaimsSet } from '../jwt/parse-claims.js';
@@ -267,7 +267,7 @@ export async function checkDPoPProof(
 
   const parts = parseProof(proof);
   const key = readHeader(parts.header, rules);
-  if (!verifySignature(jwsAlgorithmOf(key.alg), key.key.keyObject, parts.signingInput, parts.signature)) {
+  if (!(await verifySignatureAsync(jwsAlgorithmOf(key.alg), key.key.keyObject, parts.signingInput, parts.signature))) {
     throw proofError("the DPoP proof's signature is not valid", {
       cause: new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid'),
     });

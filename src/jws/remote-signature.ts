@@ -2,7 +2,7 @@ import { encodeBase64url } from '../encoding/base64url.js';
 import { JwtError } from '../errors.js';
 import { ALGORITHMS, rsaSignatureLength } from './algorithms.js';
 import { ecdsaDerToJose } from './ecdsa-der.js';
-import { verifySignature } from './signature.js';
+import { verifySignatureAsync } from './signature.js';
 import type { BoundKey, JwsAlgorithm } from './types.js';
 
 /**
@@ -69,7 +69,7 @@ export async function createRemoteSignatureSegment(alg: JwsAlgorithm, remote: Re
         : 'check that publicKey is the public key of the signing key';
     throw new JwtError('ERR_KEY_INVALID', `the remote signer returned ${signature.length} bytes, ${alg} signs ${expectedLength}: ${fix}`);
   }
-  if (!verifySignature(alg, remote.publicKey.keyObject, signingInput, signature)) {
+  if (!(await verifySignatureAsync(alg, remote.publicKey.keyObject, signingInput, signature))) {
     throw new JwtError(
       'ERR_KEY_INVALID',
       `the remote signer's signature does not verify with its public key: check that publicKey is the public key of the signing key and that it signs with ${alg}`,

@@ -5,7 +5,7 @@ import { checkOptionNamesMemoised, optionNames } from '../internal/option-names.
 import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey, type PreparedKey } from './key.js';
 import type { RemoteSigning } from './remote-signature.js';
-import { createSignatureSegment } from './signature.js';
+import { createSignatureSegment, createSignatureSegmentAsync } from './signature.js';
 import type { JwsAlgorithm, KeyInput } from './types.js';
 
 /**
@@ -108,6 +108,22 @@ export function signCompact(alg: JwsAlgorithm, key: PreparedKey, headerSegment: 
 }
 
 /**
+ * {@link signCompact} for the asynchronous API: the signature of an RSA, ECDSA or EdDSA key is
+ * computed on the thread pool while it is enabled (`createSignatureSegmentAsync`).
+ * @internal
+ */
+export function signCompactAsync(
+  alg: JwsAlgorithm,
+  key: PreparedKey,
+  headerSegment: string,
+  payloadSegment: string,
+): string | Promise<string> {
+  const signingInput = `${headerSegment}.${payloadSegment}`;
+  const segment = createSignatureSegmentAsync(alg, key.keyObject, signingInput);
+  return typeof segment === 'string' ? `${signingInput}.${segment}` : segment.then((signature) => `${signingInput}.${signature}`);
+}
+
+/**
  * Signs `headerSegment.payloadSegment` with a remote signer and returns the compact JWS.
  * @internal
  */
@@ -163,7 +179,7 @@ function signJwsWith(payload: Uint8Array | string, key: KeyInput, options: SignJ
   );
   const payloadSegment = encodeBase64url(payload);
   if (prepared.remote !== undefined) return signCompactRemote(alg, prepared.remote, headerSegment, payloadSegment);
-  return signCompact(alg, prepared, headerSegment, payloadSegment);
+  return sync ? signCompact(alg, prepared, headerSegment, payloadSegment) : signCompactAsync(alg, prepared, headerSegment, payloadSegment);
 }
 
 /**

@@ -5,7 +5,8 @@ import { isJwsAlgorithm } from './algorithms.js';
 import { prepareKey, selectVerificationAlgorithm } from './key.js';
 import { takeTrialResult } from './key-trial.js';
 import { DEFAULT_MAX_TOKEN_LENGTH, parseCompact, type CompactParts } from './parse.js';
-import { verifySignature } from './signature.js';
+import { verifySignature, verifySignatureAsync } from './signature.js';
+import { threadPoolEnabled } from './thread-pool.js';
 import type { JwsAlgorithm, JwsHeader, KeyInput, KeyResolver } from './types.js';
 
 /**
@@ -62,10 +63,43 @@ export function checkMaxTokenLength(value: unknown): number {
 export function checkSignature(parts: CompactParts, keyInput: unknown, allowed: readonly JwsAlgorithm[]): void {
   const key = prepareKey(keyInput, 'verify', allowed);
   const alg = selectVerificationAlgorithm(key, parts.header.alg, allowed);
-  const valid = takeTrialResult(key.keyObject, alg, parts) ?? verifySignature(alg, key.keyObject, parts.signingInput, parts.signature);
-  if (!valid) {
-    throw new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid');
+  assertValid(takeTrialResult(key.keyObject, alg, parts) ?? verifySignature(alg, key.keyObject, parts.signingInput, parts.signature));
+}
+
+/**
+ * {@link checkSignature} for the asynchronous API: the key and algorithm checks here and now (they
+ * throw as in the synchronous form), the signature of an RSA, ECDSA or EdDSA key on the thread pool
+ * while it is enabled; then a promise, otherwise `undefined` (an HMAC, or the pool off).
+ * @internal
+ */
+export function checkSignatureAsync(parts: CompactParts, keyInput: unknown, allowed: readonly JwsAlgorithm[]): Promise<void> | undefined {
+  const key = prepareKey(keyInput, 'verify', allowed);
+  const alg = selectVerificationAlgorithm(key, parts.header.alg, allowed);
+  const valid = takeTrialResult(key.keyObject, alg, parts) ?? verifySignatureAsync(alg, key.keyObject, parts.signingInput, parts.signature);
+  if (typeof valid !== 'boolean') return valid.then(assertValid);
+  assertValid(valid);
+  return undefined;
+}
+
+/**
+ * Whether {@link checkSignatureAsync} checks signatures with this key on the calling thread: an
+ * HMAC secret, or any key while the thread pool is off (`configureThreadPool`). The adapters then
+ * verify with the synchronous form, in the same tick. `false` for a resolver or a key that cannot
+ * verify (the asynchronous form reports it).
+ * @internal
+ */
+export function verifiesOnCallingThread(keyInput: unknown): boolean {
+  if (typeof keyInput === 'function') return false;
+  if (!threadPoolEnabled()) return true;
+  try {
+    return prepareKey(keyInput, 'verify').keyObject.type === 'secret';
+  } catch {
+    return false;
   }
+}
+
+function assertValid(valid: boolean): void {
+  if (!valid) throw new JwtError('ERR_JWT_SIGNATURE_INVALID', 'the signature is not valid');
 }
 
 /**
@@ -119,7 +153,8 @@ export async function verifyJws(token: string, key: KeyInput | KeyResolver, opti
   const allowed = checkAlgorithmsOption(ownValue(options, 'algorithms', options?.algorithms));
   const parts = parseCompact(token, checkMaxTokenLength(ownValue(options, 'maxTokenLength', options.maxTokenLength)));
   const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, allowed) : key;
-  checkSignature(parts, keyInput, allowed);
+  const pending = checkSignatureAsync(parts, keyInput, allowed);
+  if (pending !== undefined) await pending;
   return { payload: toUint8Array(parts.payload), header: parts.header };
 }
 

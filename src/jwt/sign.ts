@@ -5,7 +5,14 @@ import { durationToSeconds } from '../internal/duration.js';
 import { checkOptionNamesMemoised } from '../internal/option-names.js';
 import { ownValue } from '../internal/own-member.js';
 import { assertSigningAlgorithm, prepareKey } from '../jws/key.js';
-import { encodeProtectedHeader, refuseRemoteSigner, signCompact, signCompactRemote, stringifyOption } from '../jws/sign.js';
+import {
+  encodeProtectedHeader,
+  refuseRemoteSigner,
+  signCompact,
+  signCompactAsync,
+  signCompactRemote,
+  stringifyOption,
+} from '../jws/sign.js';
 import type { KeyInput } from '../jws/types.js';
 import { MIN_MILLISECONDS_DATE, MIN_TIMESTAMP_DURATION } from './numeric-date.js';
 import { SIGN_OPTION_NAMES, type JwtClaims, type SignOptions } from './types.js';
@@ -115,8 +122,10 @@ function numberMember(claim: 'exp' | 'nbf' | 'iat', value: number): string {
  * The added members are written after the JSON text of the payload's copy, not added to the
  * copy: on Node 20 (V8 11) a spread copy that then gains members is slow, about half of an HS256
  * sign (bench: sign/HS256/sync; figures in docs/benchmarks.md, "Why the code is written as it is").
+ * `encryptJwt` (src/jwe/jwt.ts) builds its claims with it too.
+ * @internal
  */
-function encodeClaims(input: unknown, options: SignOptions): string {
+export function encodeClaims(input: unknown, options: SignOptions): string {
   const payload = copyPayload(input);
   const issuer = ownValue(options, 'issuer', options.issuer);
   const subject = ownValue(options, 'subject', options.subject);
@@ -196,7 +205,7 @@ function signWith(payload: JwtClaims, key: KeyInput, options: SignOptions, sync:
   );
   const payloadSegment = encodeBase64url(claims);
   if (prepared.remote !== undefined) return signCompactRemote(alg, prepared.remote, headerSegment, payloadSegment);
-  return signCompact(alg, prepared, headerSegment, payloadSegment);
+  return sync ? signCompact(alg, prepared, headerSegment, payloadSegment) : signCompactAsync(alg, prepared, headerSegment, payloadSegment);
 }
 
 /**

@@ -6,7 +6,7 @@ import { ownValue } from '../internal/own-member.js';
 import { prepareKey, selectVerificationAlgorithm } from '../jws/key.js';
 import { parseCompact, type CompactParts } from '../jws/parse.js';
 import type { JwsAlgorithm, KeyInput, KeyResolver } from '../jws/types.js';
-import { checkAlgorithmsOption, checkMaxTokenLength, checkSignature, resolveKey } from '../jws/verify.js';
+import { checkAlgorithmsOption, checkMaxTokenLength, checkSignature, checkSignatureAsync, resolveKey } from '../jws/verify.js';
 import { readClaimRules, validateClaims, type ClaimRules } from './claims.js';
 import { parseClaimsSet } from './parse-claims.js';
 import { VERIFY_OPTION_NAMES, type JwtClaims, type VerifyOptions, type VerifyResult } from './types.js';
@@ -58,6 +58,31 @@ function verifyParts<Claims extends object>(
   keyInput: unknown,
 ): VerifyResult<Claims> {
   checkSignature(parts, keyInput, context.allowed);
+  return checkClaims<Claims>(context, token, parts, keyInput);
+}
+
+/**
+ * {@link verifyParts} for {@link verify}: the signature of an RSA, ECDSA or EdDSA key is checked on
+ * the thread pool while it is enabled (`checkSignatureAsync`), then the claims.
+ */
+function verifyPartsAsync<Claims extends object>(
+  context: VerifyContext,
+  token: string,
+  parts: CompactParts,
+  keyInput: unknown,
+): VerifyResult<Claims> | Promise<VerifyResult<Claims>> {
+  const pending = checkSignatureAsync(parts, keyInput, context.allowed);
+  if (pending === undefined) return checkClaims<Claims>(context, token, parts, keyInput);
+  return pending.then(() => checkClaims<Claims>(context, token, parts, keyInput));
+}
+
+/** Parses and checks the claims of parts whose signature verified, and remembers the result when there is a cache. */
+function checkClaims<Claims extends object>(
+  context: VerifyContext,
+  token: string,
+  parts: CompactParts,
+  keyInput: unknown,
+): VerifyResult<Claims> {
   const payload = parseClaimsSet(bytesToText(parts.payload));
   validateClaims(payload, parts.header, context.rules, context.now);
   if (context.cache !== undefined) {
@@ -128,11 +153,11 @@ export async function verify<Claims extends object = Record<string, unknown>>(
     const keyInput = typeof key === 'function' ? await resolveKey(key, entry.header, token, context.allowed) : key;
     const hit = reuseEntry<Claims>(context, entry, keyInput);
     if (hit !== undefined) return hit;
-    return verifyParts<Claims>(context, token, parseCompact(token, context.maxLength), keyInput);
+    return verifyPartsAsync<Claims>(context, token, parseCompact(token, context.maxLength), keyInput);
   }
   const parts = parseCompact(token, context.maxLength);
   const keyInput = typeof key === 'function' ? await resolveKey(key, parts.header, token, context.allowed) : key;
-  return verifyParts<Claims>(context, token, parts, keyInput);
+  return verifyPartsAsync<Claims>(context, token, parts, keyInput);
 }
 
 /**

@@ -21,16 +21,40 @@ export interface DiscoverJWKSOptions extends RemoteJWKSOptions {
    * and why"). Default: `[]` (the issuer's origin only).
    */
   jwksOrigins?: readonly string[];
+  /**
+   * The well-known metadata document read: `'openid-configuration'` (OpenID Connect Discovery 1.0
+   * §4: `<issuer>/.well-known/openid-configuration`) or `'oauth-authorization-server'` (RFC 8414
+   * §3.1: `/.well-known/oauth-authorization-server` inserted between the issuer's host and its
+   * path, so `https://as.example/tenant` is read at
+   * `https://as.example/.well-known/oauth-authorization-server/tenant`). Giving it with
+   * {@link metadataUrl} is `ERR_INVALID_OPTION`. Default: `'openid-configuration'`.
+   */
+  wellKnown?: 'openid-configuration' | 'oauth-authorization-server';
+  /**
+   * The URL of the metadata document, for an issuer that publishes it elsewhere than at a
+   * well-known URI: `https:` (plain `http:` as for the issuer), without credentials. The
+   * document's `issuer` must still be exactly `issuer`, and its `jwks_uri` obey the same rules.
+   * Default: none; the {@link wellKnown} document of the issuer.
+   */
+  metadataUrl?: string;
 }
 
-const DISCOVER_JWKS_OPTION_NAMES = optionNames<DiscoverJWKSOptions>({ ...REMOTE_JWKS_OPTION_NAMES.list, jwksOrigins: true });
+const DISCOVER_JWKS_OPTION_NAMES = optionNames<DiscoverJWKSOptions>({
+  ...REMOTE_JWKS_OPTION_NAMES.list,
+  jwksOrigins: true,
+  wellKnown: true,
+  metadataUrl: true,
+});
 
 /**
  * Finds an OpenID Provider's key set by OpenID Connect Discovery 1.0 (§4) and returns a remote
  * JWKS for it: fetches `<issuer>/.well-known/openid-configuration`, requires its `issuer` to be
  * exactly `issuer` (§4.3) and its `jwks_uri` to be an acceptable URL (`https:`), then calls
  * `createRemoteJWKS(jwks_uri, options)`. For resource servers behind Auth0, Keycloak, Entra ID,
- * Cognito and the like. Verify with `issuer` set to the same value.
+ * Cognito and the like. Verify with `issuer` set to the same value. An OAuth 2.0 authorization
+ * server without OpenID Connect publishes RFC 8414 metadata instead (`wellKnown:
+ * 'oauth-authorization-server'`), and `metadataUrl` names a document published elsewhere; the
+ * same checks apply to both (RFC 8414 §3.3: the `issuer` must be identical).
  *
  * @param issuer - the issuer identifier, e.g. `https://tenant.eu.auth0.com/` (as it appears in `iss`):
  * an `https:` URL without credentials, query or fragment.
@@ -72,7 +96,7 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
   const settings = fetchSettings(options);
   // Built from the URL as parsed and checked, never from the raw string (a custom fetch may parse differently).
   const issuerUrl = new URL(checkedIssuer);
-  const configurationUrl = `${checkedIssuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const configurationUrl = metadataLocation(checkedIssuer, issuerUrl, options, allowInsecureHttp === true);
   const { value } = await fetchJson(configurationUrl, settings);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JwtError('ERR_JWKS_INVALID', 'the discovery document is not a JSON object');
@@ -87,8 +111,40 @@ export async function discoverJWKS(issuer: string, options: DiscoverJWKSOptions 
     allowedOrigins,
     allowInsecureHttp === true,
   );
-  const { jwksOrigins: _, ...remoteOptions } = options; // the rest are the options of createRemoteJWKS
+  const { jwksOrigins: _, wellKnown: __, metadataUrl: ___, ...remoteOptions } = options; // the rest are the options of createRemoteJWKS
   return createRemoteJWKS(jwksUri, remoteOptions);
+}
+
+/**
+ * Where the metadata document is read: `metadataUrl`, else the `wellKnown` document of the issuer
+ * (OpenID Connect Discovery 1.0 §4.1 appends to the issuer; RFC 8414 §3.1 inserts between the
+ * host and the path, the path's terminating "/" removed). Built from the issuer as parsed and
+ * checked, never from the raw string.
+ *
+ * @throws ERR_INVALID_OPTION for both options, an unknown `wellKnown`, or a `metadataUrl` that is
+ *   not an acceptable URL.
+ */
+function metadataLocation(checkedIssuer: string, issuer: URL, options: DiscoverJWKSOptions, allowInsecureHttp: boolean): string {
+  const { wellKnown, metadataUrl } = options;
+  if (metadataUrl !== undefined) {
+    if (wellKnown !== undefined) throw new JwtError('ERR_INVALID_OPTION', 'give "metadataUrl" or "wellKnown", not both');
+    const url =
+      typeof metadataUrl === 'string' ? acceptableFetchUrl(metadataUrl, allowInsecureHttp || issuer.protocol === 'http:') : undefined;
+    // As for `jwks_uri`: plain http: only under a plain-http: (loopback) issuer, or with allowInsecureHttp.
+    const downgraded = url !== undefined && new URL(url).protocol === 'http:' && issuer.protocol === 'https:' && !allowInsecureHttp;
+    if (url === undefined || downgraded || metadataUrl.includes('#')) {
+      throw new JwtError('ERR_INVALID_OPTION', '"metadataUrl" must be an https: URL without credentials or fragment');
+    }
+    return url;
+  }
+  if (wellKnown === undefined || wellKnown === 'openid-configuration') {
+    return `${checkedIssuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  }
+  if (wellKnown !== 'oauth-authorization-server') {
+    throw new JwtError('ERR_INVALID_OPTION', "\"wellKnown\" must be 'openid-configuration' or 'oauth-authorization-server'");
+  }
+  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  return `${issuer.origin}/.well-known/oauth-authorization-server${path}`;
 }
 
 /** The `jwksOrigins` option as a set of origins (`https://host[:port]`). */

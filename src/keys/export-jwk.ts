@@ -3,6 +3,8 @@ import { JwtError } from '../errors.js';
 import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { isBoundKey } from '../jws/key.js';
 import type { BoundKey, JWK } from '../jws/types.js';
+import { isJweKey } from '../jwe/key.js';
+import type { JweKey } from '../jwe/types.js';
 
 /** Options of {@link exportJWK}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface ExportJWKOptions {
@@ -19,9 +21,10 @@ const EXPORT_JWK_OPTION_NAMES = optionNames<ExportJWKOptions>({ private: true })
 /**
  * Exports a key as a JWK object (RFC 7517). Only the public members are exported unless
  * `{ private: true }` is passed, so exporting a private key for a JWKS is safe by default. A
- * {@link BoundKey} also contributes its `alg` and `kid`. The result is a fresh, mutable object.
+ * {@link BoundKey} or `JweKey` also contributes its `alg` and `kid` (a `dir` key's `enc` is not a JWK
+ * member: import it again with its `enc`). The result is a fresh, mutable object.
  *
- * @param key - a {@link BoundKey} or a `node:crypto` `KeyObject`.
+ * @param key - a {@link BoundKey}, a `JweKey` or a `node:crypto` `KeyObject`.
  * @param options - see {@link ExportJWKOptions}.
  * @returns the JWK.
  * @example
@@ -35,10 +38,10 @@ const EXPORT_JWK_OPTION_NAMES = optionNames<ExportJWKOptions>({ private: true })
  * (which a JWK cannot express); `ERR_INVALID_OPTION` when a secret is exported without
  * `{ private: true }`, a public key with it, `options` that are not an object, or an unknown option name.
  */
-export function exportJWK(key: BoundKey | KeyObject, options: ExportJWKOptions = {}): JWK {
+export function exportJWK(key: BoundKey | JweKey | KeyObject, options: ExportJWKOptions = {}): JWK {
   if (typeof options !== 'object' || options === null) throw new JwtError('ERR_INVALID_OPTION', 'options must be an object');
   checkOptionNames(options, EXPORT_JWK_OPTION_NAMES, 'exportJWK');
-  const bound = isBoundKey(key) ? key : undefined;
+  const bound = isBoundKey(key) || isJweKey(key) ? key : undefined;
   const keyObject = bound?.keyObject ?? key;
   if (!(keyObject instanceof KeyObject)) throw new JwtError('ERR_KEY_INVALID', 'exportJWK takes a BoundKey or a KeyObject');
   const includePrivate = options.private ?? false;

@@ -4,7 +4,10 @@ import { ALGORITHMS, isJwsAlgorithm } from '../jws/algorithms.js';
 import { checkOptionNames, optionNames } from '../internal/option-names.js';
 import { bindKey } from '../jws/key.js';
 import { absentKeyMessage } from '../jws/key-near-miss.js';
-import type { BoundKey, JWK, JwsAlgorithm } from '../jws/types.js';
+import type { BoundKey, JWK, JwsAlgorithm, KeyInput } from '../jws/types.js';
+import { KEY_MANAGEMENT, isJweKeyManagementAlgorithm } from '../jwe/algorithms.js';
+import { bindJweKey } from '../jwe/key.js';
+import type { JweContentEncryptionAlgorithm, JweKey, JweKeyManagementAlgorithm } from '../jwe/types.js';
 
 /**
  * How key bytes given to {@link importKey} are encoded:
@@ -22,8 +25,16 @@ export type ImportKeyInput = string | Uint8Array | JWK | KeyObject;
 
 /** Options of {@link importKey}. Any other member is refused with `ERR_INVALID_OPTION`. */
 export interface ImportKeyOptions {
-  /** The one algorithm the key will be used with. Required: there is no default. */
-  alg: JwsAlgorithm;
+  /**
+   * The one algorithm the key will be used with: a JWS algorithm (the result is a {@link BoundKey})
+   * or a JWE key management algorithm (the result is a `JweKey`). Required: there is no default.
+   */
+  alg: JwsAlgorithm | JweKeyManagementAlgorithm;
+  /**
+   * The content encryption algorithm of a `dir` key (RFC 7518 §4.5), which is bound to it too.
+   * Required with `alg: 'dir'`, refused with any other `alg`. Default: none.
+   */
+  enc?: JweContentEncryptionAlgorithm;
   /** The key id written into (and expected in) the `kid` header. Default: a JWK's own `kid`; otherwise none. */
   kid?: string;
   /**
@@ -36,7 +47,7 @@ export interface ImportKeyOptions {
 }
 
 const IMPORT_KEY_OPTION_NAMES = optionNames<ImportKeyOptions>(
-  { alg: true, kid: true, format: true, passphrase: true },
+  { alg: true, enc: true, kid: true, format: true, passphrase: true },
   { algorithm: 'use "alg" (required, there is no default)' },
 );
 
@@ -72,38 +83,52 @@ const PRIVATE_PEM_LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'ENCRYPT
  * const publicKey = importKey(readFileSync('public.pem', 'utf8'), { alg: 'RS256', kid: '2026-01' });
  * const privateKey = importKey(readFileSync('key.p8', 'utf8'), { alg: 'ES256', passphrase: process.env.KEY_PASS });
  * const secret = importKey(Buffer.from(process.env.JWT_SECRET!, 'base64url'), { alg: 'HS256' });
+ * // JWE keys: a JWE algorithm gives a JweKey (a JWK's "use", when present, must be "enc")
+ * const decryptionKey = importKey(readFileSync('ecdh.p8', 'utf8'), { alg: 'ECDH-ES+A256KW' });
+ * const sealingKey = importKey(Buffer.from(process.env.SEAL_KEY!, 'base64url'), { alg: 'dir', enc: 'A256GCM' });
  * ```
  * @throws `JwtError` `ERR_KEY_INVALID` when the material cannot be read or does not fit `alg`
  * (wrong type, RSA modulus under 2048 bits, wrong curve, short secret, wrong passphrase, a JWK whose
- * `alg`/`use`/`key_ops` forbid it); `ERR_INVALID_OPTION` for a missing or unsupported `alg`, a
+ * `alg`/`use`/`key_ops` forbid it); `ERR_INVALID_OPTION` for a missing or unsupported `alg`, an `enc`
+ * missing for `dir` or given for another `alg`, a
  * missing or misplaced `format`, a bad `kid`/`passphrase`, or an unknown option name.
  */
-export function importKey(input: ImportKeyInput, options: ImportKeyOptions): BoundKey {
+export function importKey(input: ImportKeyInput, options: ImportKeyOptions & { alg: JweKeyManagementAlgorithm }): JweKey;
+export function importKey(input: ImportKeyInput, options: ImportKeyOptions & { alg: JwsAlgorithm }): BoundKey;
+// The JWS overload is the last one, so that `ReturnType<typeof importKey>` stays `BoundKey`.
+export function importKey(input: ImportKeyInput, options: ImportKeyOptions): BoundKey | JweKey {
   if (typeof options !== 'object' || options === null) {
     throw new JwtError('ERR_INVALID_OPTION', 'importKey needs options with an "alg"');
   }
   checkOptionNames(options, IMPORT_KEY_OPTION_NAMES, 'importKey');
-  const { alg, kid, format, passphrase } = options;
-  if (!isJwsAlgorithm(alg)) throw new JwtError('ERR_INVALID_OPTION', '"alg" is required and must be a supported JWS algorithm');
+  const { alg, enc, kid, format, passphrase } = options;
+  const jwe = isJweKeyManagementAlgorithm(alg);
+  if (!jwe && !isJwsAlgorithm(alg)) {
+    throw new JwtError('ERR_INVALID_OPTION', '"alg" is required and must be a supported JWS algorithm or JWE key management algorithm');
+  }
+  if (!jwe && enc !== undefined) throw new JwtError('ERR_INVALID_OPTION', '"enc" binds only a JWE "dir" key: leave it out');
   if (format !== undefined && !FORMATS.has(format)) throw new JwtError('ERR_INVALID_OPTION', '"format" is not a known key format');
   if (passphrase !== undefined && typeof passphrase !== 'string' && !(passphrase instanceof Uint8Array)) {
     throw new JwtError('ERR_INVALID_OPTION', '"passphrase" must be a string or a Uint8Array');
   }
   if (input === undefined || input === null) throw new JwtError('ERR_KEY_INVALID', absentKeyMessage(input));
   const bindOptions = kid === undefined ? {} : { kid };
-  const isHmac = ALGORITHMS[alg].family === 'hmac';
+  // A JWS key binds through bindKey (src/jws/key.ts), a JWE key through bindJweKey (src/jwe/key.ts).
+  const bind = (material: KeyObject | Uint8Array | object): BoundKey | JweKey =>
+    jwe ? bindJweKey(material, alg, { kid, enc }) : bindKey(material as KeyInput, alg, bindOptions);
+  const isHmac = jwe ? KEY_MANAGEMENT[alg].kind === 'dir' || KEY_MANAGEMENT[alg].kind === 'aes-kw' : ALGORITHMS[alg].family === 'hmac';
 
   if (typeof input === 'string') {
     if (isHmac) {
       throw new JwtError('ERR_KEY_INVALID', 'importKey reads a string as PEM: pass an HMAC secret as bytes (Uint8Array)');
     }
     if (format !== undefined && format !== 'pem') throw new JwtError('ERR_INVALID_OPTION', 'a string is PEM text: leave "format" out');
-    return bindKey(readPem(input, passphrase), alg, bindOptions);
+    return bind(readPem(input, passphrase));
   }
   if (input instanceof Uint8Array) {
     if (isHmac) {
       if (format !== undefined) throw new JwtError('ERR_INVALID_OPTION', 'an HMAC secret takes no "format"');
-      return bindKey(input, alg, bindOptions);
+      return bind(input);
     }
     if (format === undefined) {
       throw new JwtError(
@@ -111,13 +136,13 @@ export function importKey(input: ImportKeyInput, options: ImportKeyOptions): Bou
         '"format" is required for key bytes (pem, spki, pkcs8, pkcs1-public, pkcs1-private, sec1, x509)',
       );
     }
-    return bindKey(readBytes(input, format, passphrase), alg, bindOptions);
+    return bind(readBytes(input, format, passphrase));
   }
   if (input instanceof KeyObject) {
     if (format !== undefined || passphrase !== undefined) {
       throw new JwtError('ERR_INVALID_OPTION', 'a KeyObject takes neither "format" nor "passphrase"');
     }
-    return bindKey(input, alg, bindOptions);
+    return bind(input);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input) || ArrayBuffer.isView(input)) {
     throw new JwtError('ERR_KEY_INVALID', 'importKey takes PEM text, key bytes or a JWK object');
@@ -125,7 +150,7 @@ export function importKey(input: ImportKeyInput, options: ImportKeyOptions): Bou
   if (format !== undefined || passphrase !== undefined) {
     throw new JwtError('ERR_INVALID_OPTION', 'a JWK takes neither "format" nor "passphrase"');
   }
-  return bindKey(input, alg, bindOptions);
+  return bind(input);
 }
 
 function readPem(pem: string, passphrase: string | Uint8Array | undefined): KeyObject {

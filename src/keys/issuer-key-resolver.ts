@@ -45,11 +45,25 @@ export function createIssuerKeyResolver(issuers: IssuerKeys): KeyResolver {
   }
   if (byIssuer.size === 0) throw new JwtError('ERR_INVALID_OPTION', '"issuers" must name at least one issuer');
   return (header: Readonly<JwsHeader>, token: string): KeyInput | Promise<KeyInput> => {
-    // Its own `iss` only: an inherited one does not choose an issuer (test/jwt/prototype-pollution.test.ts).
-    const { payload } = decode(token);
-    const iss = ownValue(payload, 'iss', payload.iss);
-    const keys = typeof iss === 'string' ? byIssuer.get(iss) : undefined;
+    const iss = unverifiedIssuer(token);
+    const keys = iss === undefined ? undefined : byIssuer.get(iss);
     if (keys === undefined) throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', "no keys are configured for the token's issuer");
     return typeof keys === 'function' ? keys(header, token) : keys;
   };
+}
+
+/**
+ * The `iss` a token claims, read before its signature is checked, only to choose the keys it is
+ * verified with (and, when the issuer is chosen per request, to refuse a token of another issuer
+ * before any key set is fetched). The payload is read with the strict parser of `verify`; only its
+ * own `iss` counts (an inherited one chooses nothing: test/jwt/prototype-pollution.test.ts).
+ *
+ * @returns the `iss` when it is a string, else `undefined`.
+ * @throws ERR_JWT_MALFORMED when the token is not a compact JWT with a JSON object payload.
+ * @internal
+ */
+export function unverifiedIssuer(token: string): string | undefined {
+  const { payload } = decode(token);
+  const iss = ownValue(payload, 'iss', payload.iss);
+  return typeof iss === 'string' ? iss : undefined;
 }

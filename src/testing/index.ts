@@ -1,9 +1,10 @@
 /**
  * `jwtkit/testing`: helpers for tests.
  *
- * - The store conformance kit: {@link runRefreshTokenStoreSuite} and
- *   {@link runRevocationStoreSuite} check any `RefreshTokenStore` / `RevocationStore`
- *   implementation against its written contract, with the test framework you pass.
+ * - The store conformance kit: {@link runRefreshTokenStoreSuite},
+ *   {@link runRevocationStoreSuite} and {@link runKeyRingStoreSuite} check any `RefreshTokenStore` /
+ *   `RevocationStore` / `KeyRingStore` implementation against its written contract, with the test
+ *   framework you pass.
  * - Helpers for the tests of your application: {@link createTestIssuer} (a generated key ring,
  *   its JWKS, and valid, expired, not-yet-valid, wrong-audience, wrong-issuer and forged tokens)
  *   and {@link createFakeClock}.
@@ -15,6 +16,8 @@ export { runRefreshTokenStoreSuite } from './refresh-token-store-suite.js';
 export type { LegacyRefreshTokenRecord, RefreshTokenStoreSuiteOptions } from './refresh-token-store-suite.js';
 export { runRevocationStoreSuite } from './revocation-store-suite.js';
 export type { RevocationStoreSuiteOptions } from './revocation-store-suite.js';
+export { runKeyRingStoreSuite } from './key-ring-store-suite.js';
+export type { KeyRingStoreSuiteOptions } from './key-ring-store-suite.js';
 export type { ConformanceAssertion, ConformanceSuiteOptions, ConformanceTestApi } from './conformance-api.js';
 export { createFakeClock } from './fake-clock.js';
 export type { FakeClock, FakeClockOptions } from './fake-clock.js';

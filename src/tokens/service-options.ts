@@ -42,6 +42,8 @@ export interface TokenServiceConfig<Claims extends object> {
   readonly verification: () => Verification;
   readonly issuer: string;
   readonly audience: string | readonly string[];
+  /** The `client_id` of access tokens (RFC 9068 §2.2); `undefined` for none. */
+  readonly clientId: string | undefined;
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly idleTtl: number | undefined;
@@ -100,6 +102,7 @@ export function readTokenServiceOptions<Claims extends object>(options: TokenSer
     ...keys,
     issuer: nonEmptyString(options.issuer, 'issuer'),
     audience: readAudience(options.audience),
+    clientId: options.clientId === undefined ? undefined : nonEmptyString(options.clientId, 'clientId'),
     accessTokenTtl,
     refreshTokenTtl,
     idleTtl,

@@ -55,7 +55,8 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
  * and `revokeAccessToken`.
  *
  * Access tokens are JWTs with `typ: at+jwt` (RFC 9068) and `iss`, `aud`, `sub`, `iat`, `exp`,
- * `jti` and `sid` (the session). Refresh tokens are opaque, never a JWT: a session id, a generation
+ * `jti` and `sid` (the session), and `client_id` with the `clientId` option (the RFC 9068 §2.2
+ * profile). Refresh tokens are opaque, never a JWT: a session id, a generation
  * and a 256-bit secret (128 random bits and a 128-bit tag under the session's key), and the store
  * only ever sees the secret's SHA-256. Each login starts a *session* (a refresh-token family); every
  * refresh consumes the presented token atomically and returns a new pair in the same session, whose
@@ -141,7 +142,7 @@ class TokenServiceImpl<Claims extends object> {
     const now = this.#now();
     const nowSeconds = epochSeconds(now);
     checkSubject(subject);
-    const sessionClaims = readSessionClaims(claims);
+    const sessionClaims = readSessionClaims(claims, this.#config.clientId);
     const jkt = readDPoPThumbprint(options, 'issue');
     const familyId = generateId();
     const tagKey = generateTagKey();
@@ -432,7 +433,7 @@ class TokenServiceImpl<Claims extends object> {
       throw this.#refreshFailure('ERR_REFRESH_REVOKED', 'the session was ended by the application', now, family);
     }
     try {
-      return readSessionClaims(returned);
+      return readSessionClaims(returned, this.#config.clientId);
     } catch (error) {
       this.#emitFailure('ERR_INVALID_OPTION', now, family);
       throw new JwtError('ERR_INVALID_OPTION', '"refreshClaims" must return a plain JSON object of claims or false', { cause: error });
@@ -447,8 +448,10 @@ class TokenServiceImpl<Claims extends object> {
     now: Date,
   ): Promise<string> {
     const key = this.#config.signingKey();
-    const { audience } = this.#config;
-    const payload = jkt === undefined ? { ...claims, sid: sessionId } : { ...claims, sid: sessionId, cnf: boundConfirmation(claims, jkt) };
+    const { audience, clientId } = this.#config;
+    // `client_id` (RFC 9068 §2.2) is reserved while `clientId` is set: the claims cannot hold one.
+    const own = clientId === undefined ? claims : { ...claims, client_id: clientId };
+    const payload = jkt === undefined ? { ...own, sid: sessionId } : { ...own, sid: sessionId, cnf: boundConfirmation(claims, jkt) };
     return sign(payload, key, {
       alg: key.alg,
       typ: ACCESS_TOKEN_TYPE,
@@ -743,8 +746,11 @@ function checkSubject(subject: unknown): asserts subject is string {
   }
 }
 
-/** Copies the session claims as JSON (as a store will keep them) and refuses reserved ones. */
-function readSessionClaims(claims: unknown): Record<string, unknown> {
+/**
+ * Copies the session claims as JSON (as a store will keep them) and refuses reserved ones:
+ * {@link RESERVED_CLAIMS}, and `client_id` while the service sets it (`clientId`).
+ */
+function readSessionClaims(claims: unknown, clientId: string | undefined): Record<string, unknown> {
   if (claims === undefined) return {};
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
     throw new JwtError('ERR_INVALID_OPTION', 'the claims must be a plain object');
@@ -760,6 +766,9 @@ function readSessionClaims(claims: unknown): Record<string, unknown> {
   }
   for (const name of RESERVED_CLAIMS) {
     if (Object.hasOwn(copy, name)) throw new JwtError('ERR_INVALID_OPTION', `the "${name}" claim is set by the token service`);
+  }
+  if (clientId !== undefined && Object.hasOwn(copy, 'client_id')) {
+    throw new JwtError('ERR_INVALID_OPTION', 'the "client_id" claim is set by the token service (its "clientId" option)');
   }
   return copy;
 }

@@ -9,6 +9,7 @@ import type { Duration } from '../internal/duration.js';
 import { optionNames } from '../internal/option-names.js';
 import type { BoundKey, JwsAlgorithm, JwsHeader, KeyInput } from '../jws/types.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { SharedKeyRing } from '../keys/shared-key-ring.js';
 import type { JwtClaims, VerifyResult } from '../jwt/types.js';
 import type { RefreshRevocationReason, RefreshTokenStore, RevocationStore } from './store.js';
 
@@ -244,11 +245,11 @@ export type RefreshClaimsHook<Claims extends object> = (session: RefreshClaimsCo
 export interface TokenServiceOptions<Claims extends object = Record<string, unknown>> {
   /**
    * What access tokens are signed with: a private key or HMAC secret (any {@link KeyInput}; a
-   * {@link BoundKey} fixes the algorithm), or a {@link KeyRing} (`createKeyRing`): its current
-   * key signs (read at every signing, so `ring.rotate()` takes effect at once) and every key of
-   * its JWKS (current, next, retired) verifies. Required.
+   * {@link BoundKey} fixes the algorithm), or a {@link KeyRing} (`createKeyRing`) or
+   * {@link SharedKeyRing} (`createSharedKeyRing`): its current key signs (read at every signing, so
+   * a rotation takes effect at once) and every key of its JWKS (current, next, retired) verifies. Required.
    */
-  key: KeyInput | KeyRing;
+  key: KeyInput | KeyRing | SharedKeyRing;
   /**
    * The signing algorithm. Required with a key that is not bound to one; with a {@link BoundKey}
    * or a key ring it defaults to (and must equal) the key's algorithm.
@@ -258,6 +259,14 @@ export interface TokenServiceOptions<Claims extends object = Record<string, unkn
   issuer: string;
   /** The `aud` of access tokens (one or several), checked on verification. Required. */
   audience: string | readonly string[];
+  /**
+   * The `client_id` claim of every access token (RFC 9068 §2.2: the OAuth 2.0 client the token
+   * was issued to, such as your web app), so that the tokens satisfy the RFC 9068 profile a
+   * resource server may require (`authenticate({ profile: 'rfc9068', ... })`). While it is set,
+   * `issue` and `refreshClaims` refuse a `client_id` claim of their own (`ERR_INVALID_OPTION`).
+   * Default: none; access tokens carry no `client_id` (unless the session claims give one).
+   */
+  clientId?: string;
   /**
    * Access-token lifetime: seconds (not milliseconds) or a string with a unit. At most
    * `maxAccessTokenTtl`; with a key ring, at most its `maxTokenLifetime` too (retired keys are
@@ -347,6 +356,7 @@ export const TOKEN_SERVICE_OPTION_NAMES = optionNames<TokenServiceOptions>({
   alg: true,
   issuer: true,
   audience: true,
+  clientId: true,
   accessTokenTtl: true,
   maxAccessTokenTtl: true,
   refreshTokenTtl: true,

@@ -290,7 +290,7 @@ describe('DPoP behind an Express router mounted under a path', () => {
   });
 });
 
-describe.each(SERVER_FACTORIES.filter(([name]) => name === 'express 5' || name === 'hono (fetch)'))(
+describe.each(SERVER_FACTORIES.filter(([name]) => ['express 5', 'hono (fetch)', 'hono', 'koa'].includes(name)))(
   'oauth4webapi protectedResourceRequest with DPoP against %s',
   (_name, start) => {
     const interopNonces = createDPoPNonces({ secret: randomBytes(32) });

@@ -18,6 +18,7 @@ const LAYERS: ReadonlyArray<[prefix: string, layer: number]> = [
   ['encoding/', 0],
   ['jws/', 1],
   ['jwt/', 2],
+  ['jwe/', 2],
   ['keys/', 3],
   ['tokens/', 4],
   ['dpop/', 4],
@@ -27,6 +28,9 @@ const LAYERS: ReadonlyArray<[prefix: string, layer: number]> = [
   ['cli/', 5],
 ];
 
+/** The client's folder: it imports only itself and `src/errors.ts`, never a `node:` built-in. */
+const CLIENT = 'client/';
+
 /** Layer-5 folders whose subfolders are modules of their own (`stores/redis`, `adapters/express`). */
 const GROUPS = ['stores', 'adapters'];
 
@@ -34,6 +38,8 @@ const GROUPS = ['stores', 'adapters'];
 export function classify(path: string): { layer: number; module: string } {
   const normalized = path.split(sep).join('/');
   if (normalized === 'index.ts') return { layer: 4.5, module: 'index' };
+  // `jwtkit/client` runs in browsers: a module of its own that no other file imports.
+  if (normalized.startsWith(CLIENT)) return { layer: 5, module: 'client' };
   for (const [prefix, layer] of LAYERS) {
     if (normalized === prefix || normalized.startsWith(prefix)) {
       const parts = normalized.split('/');
@@ -64,11 +70,34 @@ const SHARED: ReadonlyMap<string, string> = new Map([
 export function importViolation(from: string, target: string): string | undefined {
   const own = classify(from);
   const to = classify(target);
+  if (own.module === 'client') {
+    return to.module === 'client' || target.split(sep).join('/') === 'errors.ts'
+      ? undefined
+      : `src/${from} (the client) imports src/${target}: the client imports only src/client/ and src/errors.ts`;
+  }
   if (to.layer > Math.floor(own.layer)) return `src/${from} (layer ${own.layer}) imports src/${target} (layer ${to.layer})`;
   if (to.layer < 5 || to.module === own.module) return undefined;
   const group = SHARED.get(to.module);
   if (group !== undefined && own.module.startsWith(group)) return undefined;
   return `src/${from} imports another layer-5 module, src/${target}`;
+}
+
+/**
+ * The package a framework folder may import, types only (`import type`): jwtkit never loads the
+ * framework, a devDependency, at run time.
+ */
+const FRAMEWORK_PACKAGES: ReadonlyMap<string, string> = new Map([
+  ['adapters/fastify', 'fastify'],
+  ['adapters/hono', 'hono'],
+  ['adapters/koa', 'koa'],
+]);
+
+/** Whether every import of the package `name` in a source text is type-only (`import type`, `export type`). */
+export function importsTypesOnly(text: string, name: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const all = [...code.matchAll(IMPORT_PATTERN)].filter((match) => (match[1] ?? match[2]) === name);
+  const typeOnly = all.filter((match) => /^\s*(?:import|export)\s+type\s/.test(match[0]));
+  return all.length === typeOnly.length;
 }
 
 function sourceFiles(dir: string): string[] {
@@ -95,8 +124,16 @@ describe('layering', () => {
   for (const file of files) {
     const from = relative(src, file);
     it(`src/${from} imports only its own layer or below`, () => {
-      for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
-        if (specifier.startsWith('node:')) continue;
+      const text = readFileSync(file, 'utf8');
+      for (const specifier of importsOf(text)) {
+        if (specifier.startsWith('node:')) {
+          expect(classify(from).module, `src/${from} imports "${specifier}": the client runs in browsers`).not.toBe('client');
+          continue;
+        }
+        if (specifier === FRAMEWORK_PACKAGES.get(classify(from).module)) {
+          expect(importsTypesOnly(text, specifier), `src/${from} imports more than types from "${specifier}"`).toBe(true);
+          continue;
+        }
         expect(specifier.startsWith('.'), `src/${from} imports the package "${specifier}"`).toBe(true);
         const target = relative(src, resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
         expect(importViolation(from, target)).toBeUndefined();
@@ -116,6 +153,13 @@ describe('the rule itself', () => {
         `/** import { x } from 'jwtkit'; */\nimport { a } from './a.js';\nexport { b } from "../b.js";\nconst c = await import('./c.js');`,
       ),
     ).toEqual(['./a.js', '../b.js', './c.js']);
+  });
+  it('tells type-only imports of a framework package from value imports', () => {
+    expect(
+      importsTypesOnly(`import type { A } from 'fastify';\nexport type { B } from 'fastify';\nimport { c } from './c.js';`, 'fastify'),
+    ).toBe(true);
+    expect(importsTypesOnly(`import type { A } from 'fastify';\nimport Fastify from 'fastify';`, 'fastify')).toBe(false);
+    expect(importsTypesOnly(`import { type A } from 'fastify';`, 'fastify')).toBe(false);
   });
   it('places files in layers', () => {
     expect(classify('jwt/verify.ts').layer).toBe(2);
@@ -171,6 +215,16 @@ describe('the rule itself', () => {
       expect(importViolation(from, target), `${from} -> ${target}`).toMatch(violation);
     }
   });
+  it('keeps the client to src/client/ and src/errors.ts, and out of every other module', () => {
+    expect(classify('client/create-auth-client.ts')).toEqual({ layer: 5, module: 'client' });
+    expect(importViolation('client/create-auth-client.ts', 'client/dpop-proof.ts')).toBeUndefined();
+    expect(importViolation('client/options.ts', 'errors.ts')).toBeUndefined();
+    for (const target of ['encoding/base64url.ts', 'internal/option-names.ts', 'dpop/verify-proof.ts', 'adapters/core/csrf.ts']) {
+      expect(importViolation('client/options.ts', target), target).toMatch(/^src\/client\/options\.ts \(the client\) imports /);
+    }
+    expect(importViolation('index.ts', 'client/index.ts')).toMatch(INTO_HIGHER_LAYER);
+    expect(importViolation('adapters/fetch/index.ts', 'client/index.ts')).toMatch(INTO_OTHER_MODULE);
+  });
   it('lets src/stores/** import src/stores/shared/, and nothing else', () => {
     for (const from of ['stores/redis/options.ts', 'stores/postgres/client.ts', 'stores/shared/stored-record.ts']) {
       expect(importViolation(from, 'stores/shared/record-arguments.ts'), from).toBeUndefined();
@@ -196,6 +250,7 @@ describe('the rule itself', () => {
     for (const [prefix, layer] of LAYERS) expect(rows.get(layer), `src/${prefix}`).toContain(`\`src/${prefix}\``);
     const listed = [...rows.values()].flatMap((folders) => [...folders.matchAll(/`src\/([^`]+)`/g)].map((match) => match[1]));
     expect(listed.sort()).toEqual(LAYERS.map(([prefix]) => prefix).sort());
+    expect(table).toMatch(/^\| client \| `src\/client\/` \|/m);
     expect(table).toContain('`src/stores/shared/`');
     expect(table).toContain('`src/adapters/core/`');
   });

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, root } from '../package-quality/built-package.js';
 import { runJwtkit, runJwtkitJson } from './run-jwtkit.js';
 
-const COMMANDS = ['decode', 'verify', 'sign', 'keygen', 'secret', 'jwks'];
+const COMMANDS = ['decode', 'verify', 'sign', 'keygen', 'secret', 'jwks', 'encrypt', 'decrypt'];
 
 beforeAll(() => ensureBuilt());
 

@@ -1,8 +1,10 @@
 /**
- * The demo page in a real browser: Debian's Chromium driven by playwright-core. It logs in, calls
- * the resource server with the Bearer token, lets the access token expire, refreshes through the
- * HttpOnly cookie, and logs out; and it checks that the refresh cookie is HttpOnly, SameSite=Strict,
- * scoped to /auth, and invisible to the page's scripts.
+ * The demo page in a real browser: Debian's Chromium driven by playwright-core. The page runs on
+ * jwtkit/client with DPoP: it logs in, calls the resource server, lets the access token expire
+ * (the client refreshes through the HttpOnly cookie first), has it retired at the resource server
+ * (401, refresh, retry), replays it with another key (refused), and logs out; and it checks that
+ * the refresh cookie is HttpOnly, SameSite=Strict, scoped to /auth, and invisible to the page's
+ * scripts. The client itself: test/e2e/client-browser.test.ts.
  *
  * Needs the built package (the examples import 'jwtkit' by name; `npm test` builds first) and
  * `chromium` on the PATH. Without chromium the test is skipped, except under CI=true, where its
@@ -111,7 +113,13 @@ if (chromiumPath === undefined && !inCi) {
       return (await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'jwtkit-refresh');
     }
 
-    it('runs login, a protected call, expiry, refresh and logout, with the refresh token out of the scripts reach', async () => {
+    /** The last timeline entry of a step: its status and text. */
+    async function last(step: string): Promise<{ status: string | null; text: string | null }> {
+      const entry = page.locator(`#log li[data-step="${step}"]`).last();
+      return { status: await entry.getAttribute('data-status'), text: await entry.textContent() };
+    }
+
+    it('runs login, a protected call, expiry, refresh, retry, a stolen token and logout, with the refresh token out of the scripts reach', async () => {
       await page.goto(`${auth.url}/`);
       await page.waitForSelector('body[data-ready="true"]');
 
@@ -140,23 +148,49 @@ if (chromiumPath === undefined && !inCi) {
       expect(await act('#call', 'call')).toBe('200');
       expect(await page.locator('#log li[data-step="call"]').last().textContent()).toContain('hello alice');
 
-      // Let the access token expire, then the resource server refuses it.
+      // The access token expires: the client knows it (expires_in) and refreshes through the
+      // HttpOnly cookie before the call; the browser sends the cookie, the page never sees it.
       await page.waitForTimeout((ACCESS_TOKEN_TTL + 1.2) * 1000);
-      expect(await act('#call', 'call')).toBe('401');
-      expect(await page.locator('#log li[data-step="call"]').last().textContent()).toContain('error="invalid_token"');
-
-      // Refresh through the HttpOnly cookie: the browser sends it, the page never sees it.
-      expect(await act('#refresh', 'refresh')).toBe('200');
+      const refreshes = await page.locator('#log li[data-step="refresh"]').count();
+      expect(await act('#call', 'call')).toBe('200');
+      expect(await page.locator('#log li[data-step="refresh"]').count()).toBe(refreshes + 1);
+      expect((await last('refresh')).status).toBe('200');
       const rotated = await refreshCookie();
       expect(rotated?.value).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect(rotated?.value).not.toBe(cookie?.value);
-      expect(await act('#call', 'call')).toBe('200');
 
-      // Logout revokes the session and deletes the cookie; a refresh is then refused.
+      // "Expire now": the resource server refuses the token (401 invalid_token); one refresh, one retry.
+      expect(await act('#expire', 'retry')).toBe('200');
+      expect(await last('call')).toEqual({ status: '401', text: expect.stringContaining('error="invalid_token"') });
+      expect((await last('refresh')).status).toBe('200');
+      expect(await page.textContent('#token-claims')).toContain('"jkt"');
+
+      // "Two tabs at once": tab 2 (a frame of the same origin, its own memory) opens and refreshes for
+      // its first call; then both find the token refused together: one refresh, the token goes to
+      // the other tab over the BroadcastChannel, both retry.
+      const refreshesBeforeTabs = await page.locator('#log li[data-step="refresh"]').count();
+      const retries = await page.locator('#log li[data-step="retry"][data-tab="1"]').count();
+      await page.click('#two-tabs');
+      await page.locator('#log li[data-step="retry"][data-tab="2"]').first().waitFor();
+      await page.locator('#log li[data-step="retry"][data-tab="1"]').nth(retries).waitFor();
+      expect(await page.locator('#log li[data-step="refresh"]').count()).toBe(refreshesBeforeTabs + 2);
+      expect(
+        await page
+          .locator('#log li[data-step="call"][data-tab="2"]')
+          .evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+      ).toEqual(['200', '401']);
+      expect(await page.locator('#log li[data-step="retry"][data-tab="2"]').getAttribute('data-status')).toBe('200');
+
+      // The access token copied to another key: refused.
+      expect(await act('#stolen', 'stolen')).toBe('401');
+      expect((await last('stolen')).text).toContain('error="invalid_token"');
+
+      // Logout revokes the session and deletes the cookie; a call then goes without a token.
       expect(await act('#logout', 'logout')).toBe('204');
       expect(await refreshCookie()).toBeUndefined();
-      expect(await act('#refresh', 'refresh')).toBe('401');
+      expect(await act('#call', 'call')).toBe('401');
       expect(await page.evaluate('document.cookie')).toBe('');
+      expect(await page.evaluate('localStorage.length + sessionStorage.length')).toBe(0);
     });
 
     it('a page of another origin cannot use the cookie: its refresh requests rotate nothing', async () => {
@@ -179,9 +213,10 @@ if (chromiumPath === undefined && !inCi) {
       expect(outcomes).toEqual(['blocked', 'blocked']);
       // Nothing was rotated (a rotation would have replaced the cookie): the original still refreshes once.
       expect((await refreshCookie())?.value).toBe(before?.value);
+      // Back on the page (its client starts without an access token), a call refreshes first.
       await page.goto(`${auth.url}/`);
       await page.waitForSelector('body[data-ready="true"]');
-      expect(await act('#refresh', 'refresh')).toBe('200');
+      expect(await act('#call', 'refresh')).toBe('200');
       expect((await refreshCookie())?.value).not.toBe(before?.value);
     });
 
@@ -205,10 +240,10 @@ if (chromiumPath === undefined && !inCi) {
       const planted = (await context.cookies(`${auth.url}/auth/refresh`)).find((cookie) => cookie.name === 'pref');
       expect(planted?.value).toBe(`dark,jwtkit-refresh=${attackers}`);
 
-      // The victim, not logged in, refreshes: refused, never logged into the attacker's session.
+      // The victim, not logged in, calls: its client's refresh is refused, never logged into the attacker's session.
       await page.goto(`${auth.url}/`);
       await page.waitForSelector('body[data-ready="true"]');
-      expect(await act('#refresh', 'refresh')).toBe('401');
+      expect(await act('#call', 'refresh')).toBe('401');
       expect(await refreshCookie()).toBeUndefined();
 
       // The victim logs in; with the planted cookie still sent beside the real one, refresh works.
@@ -216,7 +251,9 @@ if (chromiumPath === undefined && !inCi) {
       expect(await act('#login', 'login')).toBe('200');
       const victims = (await refreshCookie())?.value;
       expect(victims).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
-      expect(await act('#refresh', 'refresh')).toBe('200');
+      await page.reload();
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await act('#call', 'refresh')).toBe('200');
       const rotated = (await refreshCookie())?.value;
       expect(rotated).toMatch(/^[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]{43}$/);
       expect([victims, attackers]).not.toContain(rotated);

@@ -4,16 +4,19 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { root } from './built-package.js';
 
-/** Minified and gzipped size in bytes of the bundle of `source`, an ES module importing 'jwtkit'. */
-export async function gzippedSize(source: string): Promise<number> {
+/**
+ * Minified and gzipped size in bytes of the bundle of `source`, an ES module importing 'jwtkit'.
+ * `platform: 'browser'` bundles for browsers, where an import of a Node built-in fails the build.
+ */
+export async function gzippedSize(source: string, platform: 'node' | 'browser' = 'node'): Promise<number> {
   const result = await build({
     stdin: { contents: source, resolveDir: root, loader: 'js' },
     bundle: true,
     minify: true,
     write: false,
     format: 'esm',
-    platform: 'node',
-    target: 'node20',
+    platform,
+    target: platform === 'node' ? 'node20' : 'es2022',
     logLevel: 'silent',
   });
   const [output] = result.outputFiles;

@@ -1,7 +1,7 @@
-// Four worker processes share one store (Redis with both clients mixed, then PostgreSQL) and
-// refresh the same token at the same moment through the token service: exactly one wins; the
-// successor works from another process; and a replay of the rotated token after the grace window
-// revokes the family for every process.
+// Four worker processes share one store (Redis with both clients mixed, on one node and on a
+// three-master Redis Cluster, then PostgreSQL) and refresh the same token at the same moment
+// through the token service: exactly one wins; the successor works from another process; and a
+// replay of the rotated token after the grace window revokes the family for every process.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JwtClaims } from '../../src/jwt/types.js';
@@ -14,6 +14,8 @@ import { describeWithServer } from '../helpers/servers/describe-with-server.js';
 import { openPool } from '../helpers/servers/postgres-clients.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/servers/postgres-server.js';
 import { connectRedis, type TestRedisClient } from '../helpers/servers/redis-clients.js';
+import { connectRedisCluster, type TestRedisClusterClient } from '../helpers/servers/redis-cluster-clients.js';
+import { findRedisClusterBinaries, startRedisCluster, type RedisCluster } from '../helpers/servers/redis-cluster.js';
 import { startRedisServer, type RedisServer } from '../helpers/servers/redis-server.js';
 import { bundleWorker, WorkerProcess } from '../helpers/servers/worker-processes.js';
 import type { RefreshResult, WorkerConfig } from './workers/refresh-worker.js';
@@ -136,6 +138,32 @@ describeWithServer('several processes sharing a Redis store', findRedisServer(),
         ['node-redis', 'ioredis', 'node-redis', 'ioredis'].map((backend) => ({
           backend: backend as WorkerConfig['backend'],
           port: server.port,
+          keyPrefix,
+        })),
+    );
+  });
+});
+
+describeWithServer('several processes sharing a Redis store on a three-master Redis Cluster', findRedisClusterBinaries(), (binary) => {
+  let cluster: RedisCluster;
+  let client: TestRedisClusterClient;
+  const keyPrefix = `multi:${randomBytes(4).toString('hex')}:`;
+  beforeAll(async () => {
+    cluster = await startRedisCluster(binary);
+    client = await connectRedisCluster('ioredis Cluster', cluster);
+  }, 90_000);
+  afterAll(async () => {
+    await client?.close();
+    await cluster?.dispose();
+  });
+  describe('two node-redis createCluster and two ioredis Cluster workers', () => {
+    sharedStoreScenario(
+      () => new RedisRefreshTokenStore({ client: client.client, keyPrefix }),
+      () => new RedisRevocationStore({ client: client.client, keyPrefix }),
+      () =>
+        ['node-redis-cluster', 'ioredis-cluster', 'node-redis-cluster', 'ioredis-cluster'].map((backend) => ({
+          backend: backend as WorkerConfig['backend'],
+          ports: cluster.nodes.map((node) => node.port),
           keyPrefix,
         })),
     );

@@ -365,7 +365,7 @@ describe('POSTGRES_MIGRATION_SQL', () => {
           )
         ).rows.map((row) => row.d);
       expect(await indexes('public')).toEqual(await indexes('via_migrate'));
-      expect(await indexes('public')).toHaveLength(13);
+      expect(await indexes('public')).toHaveLength(14);
       expect(await schemaShape(db, 'public')).toEqual(await schemaShape(db, 'via_migrate'));
     } finally {
       await db.close();
@@ -438,6 +438,7 @@ function storeBehaviour(name: string, open: () => Promise<OpenDatabase>): void {
       const indexed = rows.map((row) => `${String(row['tablename'])}(${/\((.*)\)/.exec(String(row['indexdef']))?.[1] ?? ''})`).sort();
       expect(indexed).toEqual(
         [
+          'jwtkit_key_rings(ring_id)',
           'jwtkit_refresh_families(expires_at)',
           'jwtkit_refresh_families(family_id)',
           'jwtkit_refresh_families(subject)',

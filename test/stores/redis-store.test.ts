@@ -1,17 +1,20 @@
-// What the Redis stores promise beyond the conformance kit: option checks, key TTLs, the key
-// prefix, no keyspace scans, EVALSHA with EVAL fallback, the write fence, error mapping, storage per
-// session that does not grow with rotations, scripts that touch a bounded number of families
-// (revokeSubject, the session cap), the subject's cut-off, and records of contract v1.
+// What the Redis stores promise beyond the conformance kit, on a single redis-server: option
+// checks, key TTLs, the key prefix, no keyspace scans, EVALSHA with EVAL fallback, the write fence,
+// error mapping, storage per session that does not grow with rotations, scripts that touch one
+// family at most (revokeSubject, the session cap), the subject's cut-off, and records of contract
+// v1. (On Redis Cluster: redis-cluster.test.ts.)
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   RedisRefreshTokenStore,
   RedisRevocationStore,
+  type IoRedisClientLike,
   type NodeRedisClientLike,
   type RedisClientLike,
 } from '../../src/stores/redis/index.js';
 import { REDIS_FAMILY_BATCH } from '../../src/stores/redis/refresh-token-store.js';
-import { FAMILY_GRACE_SECONDS } from '../../src/stores/redis/scripts.js';
+import { bucketOf, familyExpiryKey, familyKey, revocationKeys, subjectKeys } from '../../src/stores/redis/keys.js';
+import { CREATE_FAMILY_SCRIPT, FAMILY_GRACE_SECONDS } from '../../src/stores/redis/scripts.js';
 import type { NewRefreshFamily } from '../../src/tokens/store.js';
 import { findRedisServer } from '../helpers/servers/binaries.js';
 import { describeWithServer } from '../helpers/servers/describe-with-server.js';
@@ -48,13 +51,14 @@ describe('Redis store options', () => {
 
   it('accepts both call styles: ioredis call(command, args) and node-redis sendCommand(args)', async () => {
     const seen: string[][] = [];
-    const io: RedisClientLike = { call: async (command: string, args: string[]) => (seen.push([command, ...args]), null) };
-    const node: RedisClientLike = { sendCommand: async (args: string[]) => (seen.push(args), null) };
+    const io: RedisClientLike = { call: async (command: string, args: string[]) => (seen.push([command, ...args]), [null, null]) };
+    const node: RedisClientLike = { sendCommand: async (args: string[]) => (seen.push(args), [null, null]) };
     expect(await new RedisRevocationStore({ client: io, keyPrefix: 'p:' }).isJtiRevoked('j', NOW)).toBe(false);
     expect(await new RedisRevocationStore({ client: node, keyPrefix: 'p:' }).isSessionRevoked('s', NOW)).toBe(false);
+    // On a single node, the entry and its key of jwtkit 0.1 in one command.
     expect(seen).toEqual([
-      ['GET', 'p:revoked:jti:j'],
-      ['GET', 'p:revoked:session:s'],
+      ['MGET', revocationKeys('p:', 'jti', 'j').entry, 'p:revoked:jti:j'],
+      ['MGET', revocationKeys('p:', 'session', 's').entry, 'p:revoked:session:s'],
     ]);
   });
 
@@ -101,18 +105,49 @@ describe('Redis store options', () => {
   });
 });
 
-/** One script call as the counting client saw it. */
+/**
+ * Wraps a single-node client so that the first call of the script `sha1` waits until `release()`
+ * (as a slow network round trip would); `reached` resolves once the store sent it.
+ */
+function holdingClient(client: RedisClientLike, sha1: string): { client: RedisClientLike; reached: Promise<void>; release: () => void } {
+  let reached!: () => void;
+  const atHold = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let armed = true;
+  const hold = async (args: readonly string[]) => {
+    if (armed && args[0] === 'EVALSHA' && args[1] === sha1) {
+      armed = false;
+      reached();
+      await gate;
+    }
+  };
+  if ('call' in client) {
+    const io = client as IoRedisClientLike;
+    return {
+      client: { call: async (command, args) => (await hold([command, ...args]), io.call(command, args)) },
+      reached: atHold,
+      release,
+    };
+  }
+  const node = client as NodeRedisClientLike;
+  return { client: { sendCommand: async (args: string[]) => (await hold(args), node.sendCommand(args)) }, reached: atHold, release };
+}
+
+/** One script call (or command) as the counting client saw it. */
 interface ScriptCall {
-  /** How many distinct `rt:family:<id>` keys the script read or wrote. */
+  /** How many distinct family keys (`rt:{<id>}`) the script or command read or wrote. */
   families: number;
-  /** The first element of the script's reply (its status). */
+  /** The first element of the script's reply (its status), or `'command'`. */
   status: unknown;
+  /** The first key of the script or command. */
+  key: string;
 }
 
 /**
  * Wraps `redis.call` of every script the store sends so that the script also answers how many
- * distinct family keys (`...rt:family:<id>`) it touched. EVALSHA answers NOSCRIPT, so the store
- * sends each script's source with EVAL, which this client rewrites.
+ * distinct family keys (`...rt:{<id>}`) it touched. EVALSHA answers NOSCRIPT, so the store
+ * sends each script's source with EVAL, which this client rewrites. Commands are recorded too.
  */
 function countingClient(client: NodeRedisClientLike): { client: NodeRedisClientLike; calls: ScriptCall[] } {
   const calls: ScriptCall[] = [];
@@ -123,7 +158,7 @@ local redis = setmetatable({ call = function(...)
   local args = {...}
   for i = 2, #args do
     local a = args[i]
-    if type(a) == 'string' and string.find(a, 'rt:family:', 1, true) and not __seen[a] then
+    if type(a) == 'string' and string.find(a, 'rt:{', 1, true) and not __seen[a] then
       __seen[a] = true
       __families = __families + 1
     end
@@ -139,12 +174,15 @@ return { __families, __reply }`;
     client: {
       async sendCommand(args: string[]): Promise<unknown> {
         if (args[0] === 'EVALSHA') throw new Error('NOSCRIPT instrumented');
-        if (args[0] !== 'EVAL') return client.sendCommand(args);
+        if (args[0] !== 'EVAL') {
+          calls.push({ families: String(args[1]).includes('rt:{') ? 1 : 0, status: 'command', key: String(args[1]) });
+          return client.sendCommand(args);
+        }
         const [families, reply] = (await client.sendCommand(['EVAL', instrument(args[1] as string), ...args.slice(2)])) as [
           number,
           unknown[],
         ];
-        calls.push({ families, status: reply[0] });
+        calls.push({ families, status: reply[0], key: String(args[3]) });
         return reply;
       },
     },
@@ -194,24 +232,18 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         const family = newFamily({ expiresAt: NOW + 3600, idleExpiresAt: null });
         await store.insert(family, 10);
         expect((await store.rotate(presented(family), successorAt(NOW + 600, { idleExpiresAt: null }), NOW + 600)).status).toBe('rotated');
-        const familyTtl = await ttl(`rt:family:${family.familyId}`);
+        const familyTtl = await ttl(familyKey('', family.familyId));
         expect(familyTtl).toBeGreaterThan(3590 + FAMILY_GRACE_SECONDS);
         expect(familyTtl).toBeLessThanOrEqual(3600 + FAMILY_GRACE_SECONDS);
-        for (const kind of ['state', 'families', 'live', 'live-expiry']) {
-          expect(await ttl(`rt:subject-${kind}:${family.subject}`)).toBeGreaterThanOrEqual(familyTtl);
-        }
-        // One key per family and four per subject; only the expiry index has no TTL (deleteExpired trims it).
+        for (const key of subjectKeys('', family.subject).all) expect(await ttl(key)).toBeGreaterThanOrEqual(familyTtl);
+        // One key per family and four per subject; only the expiry index (one bucket of 64) has no
+        // TTL (deleteExpired trims it).
         const keys = await keysOf(keyPrefix);
-        expect(keys).toEqual(
-          [
-            'rt:family-expiry',
-            `rt:family:${family.familyId}`,
-            ...['families', 'live', 'live-expiry', 'state'].map((kind) => `rt:subject-${kind}:${family.subject}`),
-          ].sort(),
-        );
+        const bucket = familyExpiryKey('', bucketOf(family.familyId));
+        expect(keys).toEqual([bucket, familyKey('', family.familyId), ...subjectKeys('', family.subject).all].sort());
         const persistent: string[] = [];
         for (const key of keys) if ((await ttl(key)) === -1) persistent.push(key);
-        expect(persistent).toEqual(['rt:family-expiry']);
+        expect(persistent).toEqual([bucket]);
       });
 
       it('keeps stores with different prefixes apart', async () => {
@@ -245,12 +277,14 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         await store.insert(family, 10);
         await raw('SCRIPT', 'FLUSH');
         await raw('CONFIG', 'RESETSTAT');
-        expect((await store.rotate(presented(family), successorAt(NOW + 1), NOW + 1)).status).toBe('rotated');
+        const successor = successorAt(NOW + 1);
+        expect((await store.rotate(presented(family), successor, NOW + 1)).status).toBe('rotated');
         expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_eval:calls=1,/);
         await raw('CONFIG', 'RESETSTAT');
-        expect((await store.find(family.familyId))?.generation).toBe(1);
-        expect((await store.find(family.familyId))?.generation).toBe(1);
-        expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_evalsha:calls=2,/);
+        const next = { familyId: family.familyId, generation: 1, hash: successor.hash };
+        expect((await store.rotate(next, successorAt(NOW + 2), NOW + 2)).status).toBe('rotated');
+        expect(String(await raw('INFO', 'commandstats'))).toMatch(/cmdstat_evalsha:calls=1,/);
+        expect(String(await raw('INFO', 'commandstats'))).not.toMatch(/cmdstat_eval:/);
       });
 
       it('refuses a duplicate family id with ERR_INVALID_OPTION and changes nothing', async () => {
@@ -260,10 +294,8 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         const before = await store.find(family.familyId);
         expect(await codeOf(store.insert({ ...newFamily(), familyId: family.familyId }, 10))).toBe('ERR_INVALID_OPTION');
         expect(await store.find(family.familyId)).toEqual(before);
-        // A family id of contract v1 (its key holds only subject and revoked) is taken too.
-        await insertLegacyRecord(raw, keyPrefix, legacyRecord({ familyId: 'legacy-family' }));
-        expect(await codeOf(store.insert(newFamily({ familyId: 'legacy-family' }), 10))).toBe('ERR_INVALID_OPTION');
-        expect(await store.find('legacy-family')).toBe(null);
+        // The index entry of the refused insert was taken back: the subject has its one family.
+        expect(await raw('ZCARD', subjectKeys(keyPrefix, family.subject).families)).toBe(1);
       });
 
       it('fences writes: a script that reaches Redis after half the timeout changes nothing', async () => {
@@ -288,9 +320,9 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         expect(await codeOf(revocations.revokeSession('s', NOW + 10, NOW))).toBe('ERR_STORE_UNAVAILABLE');
         vi.useRealTimers();
         expect(await store.find(family.familyId)).toEqual(before);
-        expect(await ttl(`rt:subject-state:${family.subject}`)).toBeGreaterThan(0);
-        expect(await raw('HGET', `${keyPrefix}rt:subject-state:${family.subject}`, 'cutoff')).toBe(null);
-        expect(await raw('HEXISTS', `${keyPrefix}rt:family:${legacy.familyId}`, 'gen')).toBe(0);
+        expect(await ttl(subjectKeys('', family.subject).state)).toBeGreaterThan(0);
+        expect(await raw('HGET', subjectKeys(keyPrefix, family.subject).state, 'cutoff')).toBe(null);
+        expect(await raw('EXISTS', familyKey(keyPrefix, legacy.familyId))).toBe(0);
         expect(await revocations.isJtiRevoked('j', NOW)).toBe(false);
         expect(await revocations.isSessionRevoked('s', NOW)).toBe(false);
         expect((await store.rotate(presented(family), successor, NOW + 1)).status).toBe('rotated');
@@ -300,7 +332,7 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         fresh();
         const family = newFamily();
         await store.insert(family, 10);
-        const key = `${keyPrefix}rt:family:${family.familyId}`;
+        const key = familyKey(keyPrefix, family.familyId);
         const corruptions: [string, string | null][] = [
           ['created', 'x'],
           ['expires', ''],
@@ -320,11 +352,11 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         }
         expect((await store.find(family.familyId))?.familyId).toBe(family.familyId);
         const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
-        await raw('SET', `${keyPrefix}revoked:jti:j`, 'not a time');
+        await raw('SET', revocationKeys(keyPrefix, 'jti', 'j').entry, 'not a time');
         expect(await codeOf(revocations.isJtiRevoked('j', NOW))).toBe('ERR_STORE_UNAVAILABLE');
-        await raw('SET', `${keyPrefix}revoked:session:e`, '');
+        await raw('SET', revocationKeys(keyPrefix, 'session', 'e').entry, '');
         expect(await codeOf(revocations.isSessionRevoked('e', NOW))).toBe('ERR_STORE_UNAVAILABLE');
-        await raw('SET', `${keyPrefix}revoked:cutoff:s`, '12');
+        await raw('SET', revocationKeys(keyPrefix, 'cutoff', 's').entry, '12');
         expect(await codeOf(revocations.issuedBeforeCutoff('s', NOW))).toBe('ERR_STORE_UNAVAILABLE');
       });
 
@@ -336,37 +368,114 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         await revocations.revokeJti('j', then + 900, then);
         await revocations.revokeSession('s', then + 1200, then);
         await revocations.revokeIssuedBefore('s', then, then + 600, then);
-        expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
-        expect(await ttl('revoked:jti:j')).toBeLessThanOrEqual(900);
-        expect(await ttl('revoked:session:s')).toBeGreaterThan(1190);
-        expect(await ttl('revoked:session:s')).toBeLessThanOrEqual(1200);
-        expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(590);
-        expect(await ttl('revoked:cutoff:s')).toBeLessThanOrEqual(600);
+        expect(await ttl(revocationKeys('', 'jti', 'j').entry)).toBeGreaterThan(890);
+        expect(await ttl(revocationKeys('', 'jti', 'j').entry)).toBeLessThanOrEqual(900);
+        expect(await ttl(revocationKeys('', 'session', 's').entry)).toBeGreaterThan(1190);
+        expect(await ttl(revocationKeys('', 'session', 's').entry)).toBeLessThanOrEqual(1200);
+        expect(await ttl(revocationKeys('', 'cutoff', 's').entry)).toBeGreaterThan(590);
+        expect(await ttl(revocationKeys('', 'cutoff', 's').entry)).toBeLessThanOrEqual(600);
         // A later revocation with an earlier expiry keeps the entry and its TTL; a later expiry extends both.
         await revocations.revokeJti('j', then + 400, then + 100);
         await revocations.revokeSession('s', then + 400, then + 100);
-        expect(await ttl('revoked:jti:j')).toBeGreaterThan(890);
-        expect(await ttl('revoked:session:s')).toBeGreaterThan(1190);
+        expect(await ttl(revocationKeys('', 'jti', 'j').entry)).toBeGreaterThan(890);
+        expect(await ttl(revocationKeys('', 'session', 's').entry)).toBeGreaterThan(1190);
         expect(await revocations.isJtiRevoked('j', then + 899)).toBe(true);
         expect(await revocations.isSessionRevoked('s', then + 1199)).toBe(true);
         await revocations.revokeSession('s', then + 3000, then + 100);
-        expect(await ttl('revoked:session:s')).toBeGreaterThan(2890);
+        expect(await ttl(revocationKeys('', 'session', 's').entry)).toBeGreaterThan(2890);
         await revocations.revokeIssuedBefore('s', then + 100, then + 3700, then + 100);
-        expect(await ttl('revoked:cutoff:s')).toBeGreaterThan(3590);
+        expect(await ttl(revocationKeys('', 'cutoff', 's').entry)).toBeGreaterThan(3590);
         expect(await revocations.issuedBeforeCutoff('s', then + 3699)).toBe(then + 100);
         // An entry already past its expiry still gets a TTL (one second), never none.
         await revocations.revokeJti('gone', then - 10, then);
         await revocations.revokeSession('gone', then - 10, then);
-        expect(await ttl('revoked:jti:gone')).toBeGreaterThan(0);
-        expect(await ttl('revoked:session:gone')).toBeGreaterThan(0);
-        // Only the expiry indexes have no TTL (deleteExpired trims them).
+        expect(await ttl(revocationKeys('', 'jti', 'gone').entry)).toBeGreaterThan(0);
+        expect(await ttl(revocationKeys('', 'session', 'gone').entry)).toBeGreaterThan(0);
+        // Only the expiry indexes (their buckets) have no TTL (deleteExpired trims them).
         const persistent: string[] = [];
         for (const key of await keysOf(keyPrefix)) if ((await ttl(key)) === -1) persistent.push(key);
-        expect(persistent).toEqual(['revoked:cutoff-expiry', 'revoked:jti-expiry', 'revoked:session-expiry']);
+        const used = new Set([
+          revocationKeys('', 'jti', 'j').index,
+          revocationKeys('', 'jti', 'gone').index,
+          revocationKeys('', 'session', 's').index,
+          revocationKeys('', 'session', 'gone').index,
+          revocationKeys('', 'cutoff', 's').index,
+        ]);
+        expect(new Set(persistent)).toEqual(used);
         // deleteExpired removes the entries and their index entries; one vanished by its TTL is not counted.
-        await raw('DEL', `${keyPrefix}revoked:jti:gone`);
+        await raw('DEL', revocationKeys(keyPrefix, 'jti', 'gone').entry);
         expect(await revocations.deleteExpired(then + 3700)).toBe(4);
         expect(await keysOf(keyPrefix)).toEqual([]);
+      });
+
+      it('honours a jti, a session and a cutoff revoked by jwtkit 0.1 (keys without a bucket) until they expire', async () => {
+        fresh();
+        // As jwtkit 0.1 wrote them (`<prefix>revoked:<kind>:<id>`): `expiresAt`, or `'<cutoff> <expiresAt>'`.
+        await raw('SET', `${keyPrefix}revoked:jti:j1`, String(NOW + 900), 'EX', '900');
+        await raw('SET', `${keyPrefix}revoked:session:s1`, String(NOW + 900), 'EX', '900');
+        await raw('SET', `${keyPrefix}revoked:cutoff:alice`, `${NOW} ${NOW + 900}`, 'EX', '900');
+        await raw('SET', `${keyPrefix}revoked:cutoff:bob`, `${NOW + 50} ${NOW + 900}`, 'EX', '900');
+        const revocations = new RedisRevocationStore({ client: connection.client, keyPrefix });
+        const read = async (at: number) => ({
+          jti: await revocations.isJtiRevoked('j1', at),
+          session: await revocations.isSessionRevoked('s1', at),
+          alice: await revocations.issuedBeforeCutoff('alice', at),
+          bob: await revocations.issuedBeforeCutoff('bob', at),
+        });
+        expect(await read(NOW + 1)).toEqual({ jti: true, session: true, alice: NOW, bob: NOW + 50 });
+        // A cutoff written since: the later of the two counts.
+        await revocations.revokeIssuedBefore('alice', NOW + 10, NOW + 600, NOW + 10);
+        await revocations.revokeIssuedBefore('bob', NOW + 10, NOW + 600, NOW + 10);
+        expect(await read(NOW + 11)).toMatchObject({ alice: NOW + 10, bob: NOW + 50 });
+        expect(await read(NOW + 900)).toEqual({ jti: false, session: false, alice: null, bob: null });
+        expect(await revocations.isJtiRevoked('other', NOW)).toBe(false);
+        // deleteExpired trims the expiry indexes of 0.1 (ZSET id → expiresAt); the entries go by their TTL.
+        for (const kind of ['jti', 'session', 'cutoff']) await raw('ZADD', `${keyPrefix}revoked:${kind}-expiry`, String(NOW + 900), 'x');
+        await raw('ZADD', `${keyPrefix}revoked:jti-expiry`, String(NOW + 5000), 'later');
+        await revocations.deleteExpired(NOW + 900);
+        expect(await raw('ZRANGE', `${keyPrefix}revoked:jti-expiry`, '0', '-1')).toEqual(['later']);
+        expect(await raw('EXISTS', `${keyPrefix}revoked:session-expiry`, `${keyPrefix}revoked:cutoff-expiry`)).toBe(0);
+      });
+
+      it('a login racing revokeSubject (its session indexed, not yet stored) is refused at refresh and answered by revokeSubject', async () => {
+        fresh();
+        const held = holdingClient(connection.client, CREATE_FAMILY_SCRIPT.sha1);
+        const slow = new RedisRefreshTokenStore({ client: held.client, keyPrefix, commandTimeout: 30 });
+        const family = newFamily();
+        const login = slow.insert(family, 10);
+        await held.reached;
+        const answered = await store.revokeSubject(family.subject, 'logout_all', NOW);
+        held.release();
+        expect(await login).toEqual([]);
+        expect(await store.find(family.familyId)).toMatchObject({ revoked: true, revokedReason: 'logout_all' });
+        expect((await store.rotate(presented(family), successorAt(NOW + 1), NOW + 1)).status).toBe('revoked');
+        // Answered, so that the caller revokes its access tokens too.
+        expect(answered).toEqual([{ familyId: family.familyId, expiresAt: family.expiresAt }]);
+      });
+
+      it('the session cap counts a concurrent login not yet stored as live, and keeps it in the live sets', async () => {
+        fresh();
+        const subject = `user-${randomId()}`;
+        const [first, pending, third] = [1, 2, 3].map((index) => newFamily({ subject, createdAt: NOW + index })) as [
+          NewRefreshFamily,
+          NewRefreshFamily,
+          NewRefreshFamily,
+        ];
+        await store.insert(first, 2);
+        const held = holdingClient(connection.client, CREATE_FAMILY_SCRIPT.sha1);
+        const slow = new RedisRefreshTokenStore({ client: held.client, keyPrefix, commandTimeout: 30 });
+        const login = slow.insert(pending, 2);
+        await held.reached;
+        // Three sessions and a cap of 2: the oldest stored one is revoked; the pending one is neither revoked nor forgotten.
+        expect(await store.insert(third, 2)).toEqual([{ familyId: first.familyId, expiresAt: first.expiresAt }]);
+        held.release();
+        expect(await login).toEqual([]);
+        const { live, liveExpiry } = subjectKeys(keyPrefix, subject);
+        expect(await raw('ZRANGE', live, '0', '-1')).toEqual([pending.familyId, third.familyId]);
+        expect(await raw('ZRANGE', liveExpiry, '0', '-1')).toEqual(expect.arrayContaining([pending.familyId, third.familyId]));
+        // The next login over the cap counts it, and revokes it as the oldest.
+        const fourth = newFamily({ subject, createdAt: NOW + 4 });
+        expect(await store.insert(fourth, 2)).toEqual([{ familyId: pending.familyId, expiresAt: pending.expiresAt }]);
       });
 
       it('deleteExpired removes expired families with every index entry, records of contract v1 included', async () => {
@@ -397,13 +506,9 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         expect(await store.find(lasting.familyId)).not.toBe(null);
         expect(await store.adoptLegacy(first.hash, randomHash(), NOW + 100)).toBe(null);
         expect(await keysOf(keyPrefix)).toEqual(
-          [
-            'rt:family-expiry',
-            `rt:family:${lasting.familyId}`,
-            ...['families', 'live', 'live-expiry', 'state'].map((kind) => `rt:subject-${kind}:${subject}`),
-          ].sort(),
+          [familyExpiryKey('', bucketOf(lasting.familyId)), familyKey('', lasting.familyId), ...subjectKeys('', subject).all].sort(),
         );
-        expect(await raw('ZRANGE', `${keyPrefix}rt:subject-families:${subject}`, '0', '-1')).toEqual([lasting.familyId]);
+        expect(await raw('ZRANGE', subjectKeys(keyPrefix, subject).families, '0', '-1')).toEqual([lasting.familyId]);
         expect(await store.deleteExpired(NOW + 200)).toBe(1);
         expect(await keysOf(keyPrefix)).toEqual([]);
       });
@@ -451,23 +556,24 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       expect(after1000).toBe(after200);
       // The few bytes between none and some rotations: `rotated` and `gen` gain digits.
       expect(after1000 - before).toBeLessThanOrEqual(64);
-      expect((await raw('KEYS', `${keyPrefix}rt:family*`)) as string[]).toHaveLength(2); // the family, the expiry index
+      // The family, its subject's four keys, one bucket of the expiry index.
+      expect((await raw('KEYS', `${keyPrefix}*`)) as string[]).toHaveLength(6);
       // Every earlier generation still reads as used.
       expect((await store.rotate(presented(family), successorAt(NOW + 5000), NOW + 5000)).status).toBe('used');
     });
 
-    it('revokeSubject over 40,000 sessions: the cut-off first, then scripts of at most 500 families each', async () => {
+    it('revokeSubject over 10,000 sessions: the cut-off first, then one script per family, in pages of 500', async () => {
       const keyPrefix = freshPrefix();
       const subject = `user-${randomId()}`;
-      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
-      const families: NewRefreshFamily[] = Array.from({ length: 40_000 }, () => newFamily({ subject }));
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix, commandTimeout: 30 });
+      const families: NewRefreshFamily[] = Array.from({ length: 10_000 }, () => newFamily({ subject }));
       for (let start = 0; start < families.length; start += 2_000) {
         await Promise.all(families.slice(start, start + 2_000).map((family) => seed.insert(family, 1_000_000)));
       }
       // One revoked before the call: answered too.
       await seed.revokeFamily((families[7] as NewRefreshFamily).familyId, 'logout');
       const counting = countingClient(connection.client as NodeRedisClientLike);
-      const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix });
+      const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix, commandTimeout: 30 });
       // A login of the subject right after the call started (same second), and a refresh of one of
       // its families that the batches have not reached yet.
       const oldest = families[0] as NewRefreshFamily;
@@ -477,7 +583,8 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       const original = counting.client.sendCommand.bind(counting.client);
       counting.client.sendCommand = async (args) => {
         const reply = await original(args);
-        if (args[0] === 'EVAL' && counting.calls.length === 2 && during === undefined) {
+        // Right after the cut-off (the first script).
+        if (args[0] === 'EVAL' && counting.calls.filter((call) => call.status !== 'command').length === 1 && during === undefined) {
           during = Promise.all([
             seed.insert(late, 1_000_000),
             seed.rotate(presented(last), successorAt(NOW + 1), NOW + 1),
@@ -488,16 +595,18 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         return reply;
       };
       const revoked = await store.revokeSubject(subject, 'logout_all', NOW);
-      expect(revoked).toHaveLength(40_000);
+      expect(revoked).toHaveLength(10_000);
       expect(new Set(revoked.map((family) => family.familyId))).toEqual(new Set(families.map((family) => family.familyId)));
       expect(revoked.every((family) => family.expiresAt === NOW + 3600)).toBe(true);
-      // The cut-off touched no family; each batch at most 500; 80 batches plus the last, empty one.
-      const { calls } = counting;
-      expect(calls[0]).toEqual({ families: 0, status: 'ok' });
-      expect(Math.max(...calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH);
-      expect(calls.length).toBeGreaterThanOrEqual(1 + 40_000 / REDIS_FAMILY_BATCH);
-      expect(calls.length).toBeLessThanOrEqual(2 + 40_000 / REDIS_FAMILY_BATCH);
-      // During the batches: the new login worked and is not revoked; the family not yet reached could not rotate.
+      // The cut-off touched no family; then one script per family (its own key only, so any
+      // Redis Cluster slot), read in pages of 500.
+      const scripts = counting.calls.filter((call) => call.status !== 'command');
+      expect(scripts[0]).toMatchObject({ families: 0, status: 'ok' });
+      expect(Math.max(...scripts.map((call) => call.families))).toBe(1);
+      expect(scripts.filter((call) => call.families === 1)).toHaveLength(10_000);
+      const pages = counting.calls.filter((call) => call.status === 'command' && call.key.endsWith(':families'));
+      expect(pages).toHaveLength(1 + 10_000 / REDIS_FAMILY_BATCH);
+      // During the revocations: the new login worked and is not revoked; the family not yet reached could not rotate.
       const [, lastRotated, oldestRotated] = (await during) as [unknown, { status: string }, { status: string }];
       expect(lastRotated.status).toBe('revoked');
       expect(oldestRotated.status).toBe('revoked');
@@ -506,14 +615,14 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       expect(await seed.find(last.familyId)).toMatchObject({ revoked: true, revokedReason: 'logout_all', generation: 0 });
       expect(await seed.find((families[7] as NewRefreshFamily).familyId)).toMatchObject({ revokedReason: 'logout' });
       // Idempotent: again every family of before, the new login revoked now too.
-      expect(await seed.revokeSubject(subject, 'admin', NOW)).toHaveLength(40_001);
+      expect(await seed.revokeSubject(subject, 'admin', NOW)).toHaveLength(10_001);
       await raw('FLUSHDB');
     }, 120_000);
 
     it('revokeSubject that fails part-way: the cut-off holds (nothing of before refreshes), and a retry answers every family', async () => {
       const keyPrefix = freshPrefix();
       const subject = `user-${randomId()}`;
-      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix, commandTimeout: 30 });
       const families = Array.from({ length: 1_200 }, () => newFamily({ subject }));
       await Promise.all(families.map((family) => seed.insert(family, 1_000_000)));
       // The connection breaks after the cut-off and the first batch.
@@ -528,7 +637,7 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       const store = new RedisRefreshTokenStore({ client: breaking, keyPrefix });
       expect(await codeOf(store.revokeSubject(subject, 'logout_all', NOW))).toBe('ERR_STORE_UNAVAILABLE');
       const last = families.at(-1) as NewRefreshFamily;
-      expect(await raw('HEXISTS', `${keyPrefix}rt:family:${last.familyId}`, 'revoked')).toBe(0);
+      expect(await raw('HEXISTS', familyKey(keyPrefix, last.familyId), 'revoked')).toBe(0);
       expect(await seed.find(last.familyId)).toMatchObject({ revoked: true, revokedReason: 'logout_all' });
       expect((await seed.rotate(presented(last), successorAt(NOW + 1), NOW + 1)).status).toBe('revoked');
       const login = newFamily({ subject });
@@ -538,10 +647,10 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       await raw('FLUSHDB');
     }, 60_000);
 
-    it('the session cap counts live families without reading revoked ones, and works in batches past 500', async () => {
+    it('the session cap counts live families without reading revoked ones, and works in pages past 500', async () => {
       const keyPrefix = freshPrefix();
       const subject = `user-${randomId()}`;
-      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix, commandTimeout: 30 });
       // 2,000 families revoked, then 3 live ones.
       const old = Array.from({ length: 2_000 }, (_, index) => newFamily({ subject, createdAt: NOW - 5000 + index }));
       await Promise.all(old.map((family) => seed.insert(family, 1_000_000)));
@@ -550,21 +659,23 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       for (const family of live) await seed.insert(family, 3);
       const counting = countingClient(connection.client as NodeRedisClientLike);
       const store = new RedisRefreshTokenStore({ client: counting.client, keyPrefix });
-      // Under the cap: the new family only. Over the cap: the live ones and the new one.
+      const familyTouches = () => counting.calls.reduce((sum, call) => sum + call.families, 0);
+      // Under the cap: the new family only (its own script).
       expect(await store.insert(newFamily({ subject, createdAt: NOW + 10 }), 10)).toEqual([]);
-      expect(counting.calls).toEqual([{ families: 1, status: 'ok' }]);
+      expect(familyTouches()).toBe(1);
+      // Over the cap: the new family, a read of each of the 4 other live ones, the revocation of the oldest; never the 2,000 revoked.
+      counting.calls.length = 0;
       const added = newFamily({ subject, createdAt: NOW + 11 });
       expect(await store.insert(added, 4)).toEqual([{ familyId: (live[0] as NewRefreshFamily).familyId, expiresAt: NOW + 3600 }]);
-      expect(counting.calls[1]).toEqual({ families: 5, status: 'ok' });
-      // 1,200 live families and a cap lowered to 2: the oldest 1,199 are revoked in scripts of at most 500.
+      expect(familyTouches()).toBe(6);
+      // 1,200 live families and a cap lowered to 2: the oldest 1,199 are revoked, one script each.
       const many = Array.from({ length: 1_200 }, (_, index) => newFamily({ subject: `${subject}-2`, createdAt: NOW - 2000 + index }));
       await Promise.all(many.map((family) => seed.insert(family, 1_000_000)));
       counting.calls.length = 0;
       const newest = newFamily({ subject: `${subject}-2`, createdAt: NOW });
       const capped = await store.insert(newest, 2);
       expect(new Set(capped.map((family) => family.familyId))).toEqual(new Set(many.slice(0, 1_199).map((family) => family.familyId)));
-      expect(counting.calls.length).toBeGreaterThan(2);
-      expect(Math.max(...counting.calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH + 1);
+      expect(Math.max(...counting.calls.map((call) => call.families))).toBe(1);
       expect((await seed.find((many.at(-1) as NewRefreshFamily).familyId))?.revoked).toBe(false);
       expect((await seed.find(newest.familyId))?.revoked).toBe(false);
       expect(await seed.find((many[0] as NewRefreshFamily).familyId)).toMatchObject({ revokedReason: 'session_limit' });
@@ -577,7 +688,7 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
       const legacy = Array.from({ length: 1_100 }, () => legacyRecord({ subject }));
       await Promise.all(legacy.map((record) => insertLegacyRecord(raw, keyPrefix, record)));
       const adopted = legacy[0] as (typeof legacy)[number];
-      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix });
+      const seed = new RedisRefreshTokenStore({ client: connection.client, keyPrefix, commandTimeout: 30 });
       expect(await seed.adoptLegacy(adopted.hash, randomHash(), NOW)).toEqual({ status: 'current', familyId: adopted.familyId });
       const current = newFamily({ subject });
       await seed.insert(current, 10);
@@ -588,9 +699,10 @@ describeWithServer('Redis stores on redis-server', findRedisServer(), (binary) =
         new Set([...legacy.map((record) => record.familyId), current.familyId]),
       );
       expect(revoked.every((family) => family.expiresAt === NOW + 3600)).toBe(true);
-      // The moves touch no family; every script at most 500.
-      expect(counting.calls.filter((call) => call.status === 'legacy').map((call) => call.families)).toEqual([0, 0, 0]);
-      expect(Math.max(...counting.calls.map((call) => call.families))).toBeLessThanOrEqual(REDIS_FAMILY_BATCH);
+      // The moves (500 ids each) touch no family; every other script one family at most.
+      const moves = counting.calls.filter((call) => call.status !== 'command' && call.key === `${keyPrefix}rt:subject:${subject}`);
+      expect(moves.map((call) => call.families)).toEqual([0, 0, 0]);
+      expect(Math.max(...counting.calls.map((call) => call.families))).toBe(1);
       expect(await raw('EXISTS', `${keyPrefix}rt:subject:${subject}`)).toBe(0);
       // A legacy token adopted after the call belongs to a revoked family.
       const later = legacy[5] as (typeof legacy)[number];

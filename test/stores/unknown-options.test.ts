@@ -2,8 +2,8 @@
 // ERR_INVALID_OPTION at construction, before the client is used (no server needed).
 import { describe, expect, it, vi } from 'vitest';
 import { isJwtError } from '../../src/errors.js';
-import { migrate, PostgresRefreshTokenStore, PostgresRevocationStore } from '../../src/stores/postgres/index.js';
-import { RedisRefreshTokenStore, RedisRevocationStore } from '../../src/stores/redis/index.js';
+import { migrate, PostgresKeyRingStore, PostgresRefreshTokenStore, PostgresRevocationStore } from '../../src/stores/postgres/index.js';
+import { RedisKeyRingStore, RedisRefreshTokenStore, RedisRevocationStore } from '../../src/stores/redis/index.js';
 
 /** The code and message of what `run` throws or rejects with. */
 async function failureOf(run: () => unknown): Promise<{ code: string | undefined; message: string }> {
@@ -18,7 +18,7 @@ async function failureOf(run: () => unknown): Promise<{ code: string | undefined
 describe('Redis stores: unknown option names', () => {
   it('refuse a misspelt option, naming the closest one, and never send a command', async () => {
     const sendCommand = vi.fn(async () => null);
-    for (const Store of [RedisRefreshTokenStore, RedisRevocationStore]) {
+    for (const Store of [RedisRefreshTokenStore, RedisRevocationStore, RedisKeyRingStore]) {
       const failure = await failureOf(() => new Store({ client: { sendCommand }, keyprefix: 'app:' } as never));
       expect(failure.code).toBe('ERR_INVALID_OPTION');
       expect(failure.message).toContain('"keyPrefix"');
@@ -32,13 +32,17 @@ describe('Redis stores: unknown option names', () => {
 describe('PostgreSQL stores and migrate: unknown option names', () => {
   it('refuse a misspelt option, naming the closest one, and never query', async () => {
     const query = vi.fn(async () => ({ rows: [] }));
-    for (const Store of [PostgresRefreshTokenStore, PostgresRevocationStore]) {
+    for (const Store of [PostgresRefreshTokenStore, PostgresRevocationStore, PostgresKeyRingStore]) {
       const failure = await failureOf(() => new Store({ client: { query }, schemaName: 'auth' } as never));
       expect(failure.code).toBe('ERR_INVALID_OPTION');
       expect(failure.message).toContain('"schemaName"');
       expect((await failureOf(() => new Store({ client: { query }, querytimeout: 1 } as never))).code).toBe('ERR_INVALID_OPTION');
       expect(new Store({ client: { query }, schema: 'auth', queryTimeout: '1s' })).toBeInstanceOf(Store);
     }
+    // A ring's row never expires: the key ring store has no deleteBudget.
+    expect((await failureOf(() => new PostgresKeyRingStore({ client: { query }, deleteBudget: 1 } as never))).code).toBe(
+      'ERR_INVALID_OPTION',
+    );
     const failure = await failureOf(() => migrate({ query }, { shema: 'auth' } as never));
     expect(failure.code).toBe('ERR_INVALID_OPTION');
     expect(failure.message).toContain('"schema"');

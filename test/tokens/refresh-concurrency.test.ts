@@ -15,14 +15,20 @@ async function refreshConcurrently(refresh: (token: string) => Promise<TokenPair
 
 describe(`${N} concurrent refresh() calls with one token`, () => {
   for (const slow of [false, true]) {
-    it(`give exactly one new pair; the rest ERR_REFRESH_REUSED and the family revoked (grace 0${slow ? ', slow store' : ''})`, async () => {
+    it(`give exactly one new pair; the rest ERR_REFRESH_REUSED (or REVOKED) and the family revoked (grace 0${slow ? ', slow store' : ''})`, async () => {
       const store = new ControllableStore();
       store.slow = slow;
       const { tokens, events } = setup({ store });
       const login = await tokens.issue('user-1');
       const { pairs, codes } = await refreshConcurrently(tokens.refresh, login.refreshToken);
       expect(pairs.length).toBe(1);
-      expect(codes).toEqual(Array.from({ length: N - 1 }, () => 'ERR_REFRESH_REUSED'));
+      // A loser that reaches the store before the session is revoked is ERR_REFRESH_REUSED (and
+      // revokes it); one that comes after is ERR_REFRESH_REVOKED, as any later presentation. The
+      // access tokens are signed on the thread pool, so the calls reach the store over many turns
+      // of the event loop.
+      expect(codes.length).toBe(N - 1);
+      expect(codes).toContain('ERR_REFRESH_REUSED');
+      expect(codes.filter((code) => code !== 'ERR_REFRESH_REUSED' && code !== 'ERR_REFRESH_REVOKED')).toEqual([]);
       // Reuse with grace 0 means a replay: the winner's branch is dead too.
       await rejectsWith(tokens.refresh((pairs[0] as TokenPair).refreshToken), 'ERR_REFRESH_REVOKED');
       expect(events.filter((event) => event.type === 'refreshed').length).toBe(1);

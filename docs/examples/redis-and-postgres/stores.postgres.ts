@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { createTokenService, generateKeyPair } from 'jwtkit';
-import { PostgresRefreshTokenStore, PostgresRevocationStore, migrate } from 'jwtkit/postgres';
+import { randomBytes } from 'node:crypto';
+import { createSharedKeyRing, createTokenService } from 'jwtkit';
+import { PostgresKeyRingStore, PostgresRefreshTokenStore, PostgresRevocationStore, migrate } from 'jwtkit/postgres';
 import pg from 'pg';
 
 // Your application's pool (or any client with query(text, values), such as PGlite).
@@ -10,9 +11,18 @@ pool.on('error', (error) => console.error('postgres', error)); // an idle connec
 try {
   await migrate(pool); // creates the tables if they do not exist; or run POSTGRES_MIGRATION_SQL yourself
 
+  // Every instance signs with the same keys: a shared key ring in the same database, its private
+  // keys encrypted under a KEK from your secret manager (32 bytes; made here so that the example runs).
+  const ring = await createSharedKeyRing({
+    store: new PostgresKeyRingStore({ client: pool }),
+    ringId: 'auth',
+    kek: { id: 'kek-1', key: randomBytes(32) },
+    alg: 'ES256',
+    maxTokenLifetime: '16m',
+  });
   const store = new PostgresRefreshTokenStore({ client: pool });
   const tokens = createTokenService({
-    key: (await generateKeyPair('ES256')).privateKey,
+    key: ring,
     issuer: 'https://auth.example.com',
     audience: 'https://api.example.com',
     store,
@@ -25,6 +35,7 @@ try {
 
   // Expired rows are not deleted by themselves: run this from a scheduled job.
   assert.equal(typeof (await store.deleteExpired(Math.floor(Date.now() / 1000))), 'number');
+  ring.close();
 } finally {
   await pool.end();
 }

@@ -5,6 +5,7 @@ import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { VerifyResult } from '../../jwt/types.js';
 import { verify, verifySync } from '../../jwt/verify.js';
+import { verifiesOnCallingThread } from '../../jws/verify.js';
 import { refusalReason, type RefusalContext } from './refusal-reasons.js';
 import type { AuthenticatePolicy, RequestAuth } from './authenticate-options.js';
 import { readCookie } from './cookie-header.js';
@@ -16,6 +17,10 @@ import type { HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { rememberIssuedAuth } from './issued-auth.js';
 import { isLegacyToken, verifyLegacyToken } from './legacy-secret.js';
 import { eventRequestFacts, refusalEvent } from './refusal-event.js';
+import { checkProfileClaims } from './access-token-profile.js';
+import { readBodyToken } from './body-token.js';
+import { verifyForIssuer } from './issuer-selection.js';
+import { runTokenValidators } from './token-validators.js';
 
 /**
  * The outcome of authenticating one request: the auth (absent for an allowed anonymous request),
@@ -30,7 +35,7 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface Credential {
   readonly token: string;
-  readonly source: 'header' | 'cookie' | 'query';
+  readonly source: 'header' | 'cookie' | 'query' | 'body';
   /** `'dpop'` for `Authorization: DPoP`: the token is checked with the request's DPoP proof. */
   readonly scheme: 'bearer' | 'dpop';
 }
@@ -57,6 +62,10 @@ function findCredential(request: HttpRequestFacts, policy: AuthenticatePolicy): 
     if (values.length > 1) throw new JwtError('ERR_REQUEST_INVALID', 'the access_token parameter is repeated');
     const value = values[0];
     if (value !== undefined) found.push({ token: assertB64Token(value, 'access_token parameter'), source: 'query', scheme: 'bearer' });
+  }
+  if (policy.allowBodyToken) {
+    const token = readBodyToken(request);
+    if (token !== undefined) found.push({ token, source: 'body', scheme: 'bearer' });
   }
   if (found.length > 1) throw new JwtError('ERR_REQUEST_INVALID', 'the request carries more than one access token');
   return found[0];
@@ -153,7 +162,7 @@ function finishExchange<Claims extends object>(
   for (const requirement of policy.requirements) {
     const refusal = requirement(result.payload, result.header);
     if (refusal !== undefined) {
-      const error = insufficientScopeError(refusal.scope);
+      const error = insufficientScopeError(refusal.scope, refusal.anyOf);
       const reply = insufficientScopeReply(policy.realm, refusal.scope, schemesOf(policy, credential));
       policy.events(refusalEvent('authenticate', request, error, reply.status, refusalReason(error)));
       return { reply, error };
@@ -214,13 +223,16 @@ export async function authenticateExchange<Claims extends object>(
     const proof = started.scheme === 'dpop' ? readProofHeader(request) : undefined;
     const legacy = policy.legacySecret;
     const legacyToken = legacy !== undefined && isLegacyToken(started.token, legacy, policy.verify);
-    const result = legacyToken
-      ? verifyLegacyToken<Claims>(started.token, legacy, policy.verify)
-      : await verify<Claims>(started.token, policy.key, policy.verify);
+    let result: VerifyResult<Claims>;
+    if (legacyToken) result = verifyLegacyToken<Claims>(started.token, legacy, policy.verify);
+    else if (policy.issuers !== undefined) result = await verifyForIssuer<Claims>(request, started.token, policy.issuers, policy.verify);
+    else result = await verify<Claims>(started.token, policy.key, policy.verify);
     const dpop = policy.dpop;
     const checked =
       dpop === undefined || proof === undefined ? undefined : await checkDPoPRequest(request, dpop, started, result.payload, proof);
     if (checked === undefined) checkBearerBinding(request, result.payload);
+    if (policy.profile !== undefined) checkProfileClaims(result.payload);
+    if (policy.validators.length > 0) await runTokenValidators(policy.validators, result.payload, result.header);
     if (policy.isRevoked !== undefined) await checkRevocation(policy.isRevoked, result);
     if (checked !== undefined && dpop !== undefined) await rememberDPoPProof(checked, dpop.rules);
     const outcome = finishExchange(request, policy, started, result);
@@ -232,8 +244,9 @@ export async function authenticateExchange<Claims extends object>(
 }
 
 /**
- * {@link authenticateExchange} without a promise, when nothing in the policy is asynchronous (a
- * key given directly, no `isRevoked`): the Express middleware then calls `next` in the same tick,
+ * {@link authenticateExchange} without a promise, when nothing in the policy is asynchronous (an
+ * HMAC key given directly, or any key given directly while the thread pool is off; no
+ * `isRevoked`): the Express middleware then calls `next` in the same tick,
  * which serves more requests per second (bench: express/HS256). `undefined` when the policy needs
  * the asynchronous form.
  *
@@ -244,7 +257,14 @@ export function authenticateExchangeSync<Claims extends object>(
   policy: AuthenticatePolicy,
 ): AuthenticationOutcome<Claims> | undefined {
   const key = policy.key;
-  if (typeof key === 'function' || policy.isRevoked !== undefined || policy.dpop !== undefined || policy.legacySecret !== undefined) {
+  if (
+    typeof key === 'function' ||
+    !verifiesOnCallingThread(key) ||
+    policy.isRevoked !== undefined ||
+    policy.dpop !== undefined ||
+    policy.legacySecret !== undefined ||
+    policy.validators.length > 0
+  ) {
     return undefined;
   }
   try {
@@ -252,6 +272,7 @@ export function authenticateExchangeSync<Claims extends object>(
     if (!('token' in started)) return started;
     const result = verifySync<Claims>(started.token, key, policy.verify);
     checkBearerBinding(request, result.payload);
+    if (policy.profile !== undefined) checkProfileClaims(result.payload);
     return finishExchange(request, policy, started, result);
   } catch (error) {
     return failedExchange(request, policy, error);

@@ -18,6 +18,9 @@ import type { Requirement } from './requirements.js';
 import { authEventSink, type AuthEventHandler, type AuthEventSink } from './auth-events.js';
 import { readDPoPPolicy, type DPoPPolicy } from './dpop-options.js';
 import { readLegacySecret, type LegacySecretOptions, type LegacySecretPolicy } from './legacy-secret.js';
+import { applyAccessTokenProfile, type AccessTokenProfile } from './access-token-profile.js';
+import { readIssuerSelection, type IssuerSelection, type IssuersOptions } from './issuer-selection.js';
+import { readTokenValidators, type TokenValidatorCheck, type TokenValidatorsOptions } from './token-validators.js';
 
 /**
  * What a successful authentication puts on `req.auth` (Express) or returns (Fetch): the verified
@@ -41,9 +44,10 @@ export interface RequestAuth<Claims extends object = JwtClaims> {
 export interface AuthenticateOptions {
   /**
    * The verification key, or a resolver that picks one from the token header, such as
-   * `createRemoteJWKS(url)`. Required.
+   * `createRemoteJWKS(url)`. Required, unless {@link issuers} chooses the keys per issuer (then
+   * giving both is `ERR_INVALID_OPTION`).
    */
-  key: KeyInput | KeyResolver;
+  key?: KeyInput | KeyResolver;
   /**
    * The options of `verify`: `algorithms` (required), `audience` (required unless
    * {@link allowAnyAudience}), `issuer`, `typ`, `maxAge`, `requiredClaims`, `clockTolerance`,
@@ -118,14 +122,15 @@ export interface AuthenticateOptions {
    */
   onError?: (error: unknown) => void;
   /**
-   * `jwtkit/express` only: hand each refusal to Express's error handling as `next(error)` instead
+   * `jwtkit/express`, `jwtkit/fastify` and `jwtkit/koa`: hand each refusal to the framework's
+   * error handling (Express's `next(error)`, Fastify's error handler, a thrown error in Koa) instead
    * of answering it. The `JwtError` then carries `status` (the status jwtkit would have answered)
    * and `headers` (its `WWW-Authenticate` challenge, ...), which Express's default error handler
    * and the `http-errors` convention read; your error handler answers (docs/express.md, "Passing
    * refusals to your error handler"). The requirement helpers (`requireScopes`, ...) that run after
    * such an `authenticate` do the same. `onAuthEvent` (or the default log) still sees every refusal.
-   * `withAuth` and `authenticateRequest` (`jwtkit/fetch`), which answer with a `Response`, refuse it
-   * (`ERR_INVALID_OPTION`). Default: `false`: jwtkit answers every refusal itself (RFC 6750).
+   * `withAuth` and `authenticateRequest` (`jwtkit/fetch`) and `jwtkit/hono`, which answer with a
+   * `Response`, refuse it (`ERR_INVALID_OPTION`). Default: `false`: jwtkit answers every refusal itself (RFC 6750).
    */
   passErrors?: boolean;
   /**
@@ -158,6 +163,46 @@ export interface AuthenticateOptions {
    * docs/migrating-from-jsonwebtoken.md. Default: none; every token is verified with `key`.
    */
   legacySecret?: LegacySecretOptions;
+  /**
+   * Application checks on any claim or header parameter of a verified token, synchronous or
+   * asynchronous, that fail its authentication: a check that does not return `true` (or throws)
+   * refuses the token with 401 `invalid_token` (`ERR_JWT_CLAIM_INVALID`, `reason: 'rejected'`); a
+   * check that throws `ERR_STORE_UNAVAILABLE` gets 503. They run after `verify` and the token
+   * binding, before `isRevoked`: `{ claims: { tenant: async (value) => tenants.has(value) } }`.
+   * For authorization (403 `insufficient_scope`), use `requiredScopes` or the requirement helpers
+   * (`claimCheck`, ...). See {@link TokenValidatorsOptions}. Default: none.
+   */
+  validators?: TokenValidatorsOptions;
+  /**
+   * The issuer chosen per request, for several tenants or custom domains: `{ allowed, keys,
+   * fromRequest }` (see {@link IssuersOptions}). A request's issuer must be allowed before its key
+   * set is made or fetched; each issuer's key set is made once and kept; a token is verified only
+   * with the keys of its request's issuer, and its `iss` must be that issuer (RFC 8725 §3.8).
+   * Replaces `key` and `verify.issuer` (giving either is `ERR_INVALID_OPTION`). Default: none; one
+   * `key` for every request.
+   */
+  issuers?: IssuersOptions;
+  /**
+   * `'rfc9068'`: accept only JWT access tokens as RFC 9068 defines them: `typ` `at+jwt` (§2.1),
+   * and `iss`, `exp`, `aud`, `sub`, `client_id`, `iat` and `jti` present with their types (§2.2;
+   * `client_id` a string), besides the `verify` options; a token without them gets 401
+   * `invalid_token`. Requires `verify.issuer` (or `issuers`) and `verify.audience` (§4); refuses a
+   * `verify.typ` other than `at+jwt`, `requireExp: false`, `allowAnyAudience` and `legacySecret`
+   * (`ERR_INVALID_OPTION`). A jwtkit token service issues such tokens with its `clientId` option.
+   * Default: none; only the `verify` options apply.
+   */
+  profile?: AccessTokenProfile;
+  /**
+   * Also accept the token from the `access_token` parameter of a form-encoded body (RFC 6750 §2.2):
+   * only for `POST`, `PUT` and `PATCH` requests with `Content-Type:
+   * application/x-www-form-urlencoded`, and only from a body already parsed (on `jwtkit/express`,
+   * by `express.urlencoded()` mounted before `authenticate`; on `jwtkit/koa`, `ctx.request.body`
+   * from a body parser; on `jwtkit/fetch`, the `body` given to `authenticateRequest`): the request
+   * stream is never read. `withAuth`, `jwtkit/hono` and `jwtkit/fastify` (whose hooks run before
+   * the body is parsed) refuse it (`ERR_INVALID_OPTION`). A request carrying the token in
+   * more than one place is refused with 400 `invalid_request`. Default: `false`.
+   */
+  allowBodyToken?: boolean;
 }
 
 /**
@@ -278,6 +323,10 @@ const AUTHENTICATE_OPTION_NAMES = optionNames<AuthenticateOptions>(
     dpop: true,
     trustedProxies: true,
     legacySecret: true,
+    validators: true,
+    issuers: true,
+    profile: true,
+    allowBodyToken: true,
   },
   { ...AUTHENTICATE_HINTS, trustProxy: 'use "trustedProxies: { addresses }" or "trustedProxies: { hops }"' },
 );
@@ -304,6 +353,13 @@ export interface AuthenticatePolicy {
   readonly trustedProxies: TrustedProxies | undefined;
   /** `undefined` without `legacySecret`. */
   readonly legacySecret: LegacySecretPolicy | undefined;
+  /** The `validators` checks, in order; empty without them. */
+  readonly validators: readonly TokenValidatorCheck[];
+  /** `undefined` without `issuers`: `key` verifies every token. */
+  readonly issuers: IssuerSelection | undefined;
+  /** The `profile` option (its `verify` rules are in `verify` already). */
+  readonly profile: AccessTokenProfile | undefined;
+  readonly allowBodyToken: boolean;
 }
 
 const REALM = /^[\x20-\x7e]{1,200}$/;
@@ -336,7 +392,7 @@ function optionalFunction<T>(value: T | undefined, option: string): T | undefine
 }
 
 /**
- * The `passErrors` option: a boolean, on `jwtkit/express` only.
+ * The `passErrors` option: a boolean, on the `node:http` adapters only (not `jwtkit/fetch` or `jwtkit/hono`).
  *
  * @throws ERR_INVALID_OPTION when it is not a boolean, or given to a `jwtkit/fetch` function.
  */
@@ -345,7 +401,7 @@ function readPassErrors(value: unknown, platform: 'node' | 'fetch', subject: str
   if (value !== undefined && platform === 'fetch') {
     throw new JwtError(
       'ERR_INVALID_OPTION',
-      `${subject} takes no option "passErrors": it is for jwtkit/express; ${subject} answers a refusal with a Response (use onAuthEvent to see refusals)`,
+      `${subject} takes no option "passErrors": it is for jwtkit/express, jwtkit/fastify and jwtkit/koa; ${subject} answers a refusal with a Response (use onAuthEvent to see refusals)`,
     );
   }
   return passErrors;
@@ -393,9 +449,10 @@ export function normalizeAuthenticateOptions(
     throw new JwtError('ERR_INVALID_OPTION', 'the options must be an object');
   }
   checkOptionNames(options, AUTHENTICATE_OPTION_NAMES, subject);
-  if (options.key === undefined || options.key === null) throw new JwtError('ERR_INVALID_OPTION', '"key" is required');
+  const issuers = readIssuerSelection(options.issuers);
+  const key = readKeyOption(options, issuers);
   // A key given directly is read now, so a bad one fails here rather than as a 401 on every request.
-  const directKey = typeof options.key === 'function' ? undefined : prepareKey(options.key, 'verify');
+  const directKey = typeof key === 'function' ? undefined : prepareKey(key, 'verify');
   if (directKey !== undefined && directKey.kid === undefined && options.legacySecret !== undefined) {
     // Tokens without `kid` are the legacy ones (src/adapters/core/legacy-secret.ts): new tokens need one.
     throw new JwtError(
@@ -405,25 +462,37 @@ export function normalizeAuthenticateOptions(
     );
   }
   if (typeof options.verify !== 'object' || options.verify === null) throw new JwtError('ERR_INVALID_OPTION', '"verify" is required');
-  const verify = Object.freeze({ ...options.verify });
+  if (issuers !== undefined && options.verify.issuer !== undefined) {
+    throw new JwtError('ERR_INVALID_OPTION', '"issuers" chooses the issuer of each request: remove "verify.issuer"');
+  }
+  const verify = Object.freeze(
+    applyAccessTokenProfile(options.profile, { ...options.verify }, options.allowAnyAudience, issuers !== undefined),
+  );
   // The check `verify` runs on every call, run once now so that misuse fails at construction.
   readVerifyOptions(verify);
   assertAudienceChecked(verify, options.allowAnyAudience);
+  if (options.legacySecret !== undefined && (issuers !== undefined || options.profile !== undefined)) {
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      '"legacySecret" cannot be combined with "issuers" or "profile": legacy tokens have one issuer and no "typ"',
+    );
+  }
+  const allowBodyToken = optionalBoolean(options.allowBodyToken, 'allowBodyToken', false);
   if (options.cookie !== undefined && (typeof options.cookie !== 'string' || !isCookieName(options.cookie))) {
     throw new JwtError('ERR_INVALID_OPTION', '"cookie" must be a cookie name');
   }
   const dpop = normalizeDPoPOptions(options.dpop);
-  if (dpop?.required === true && (options.cookie !== undefined || options.allowQueryToken === true)) {
+  if (dpop?.required === true && (options.cookie !== undefined || options.allowQueryToken === true || allowBodyToken)) {
     throw new JwtError(
       'ERR_INVALID_OPTION',
-      '"dpop: { mode: \'required\' }" cannot be combined with "cookie" or "allowQueryToken", which carry bearer tokens',
+      '"dpop: { mode: \'required\' }" cannot be combined with "cookie", "allowQueryToken" or "allowBodyToken", which carry bearer tokens',
     );
   }
   const requirements: Requirement[] = [];
   if (options.requiredScopes !== undefined) requirements.push(scopesRequirement(options.requiredScopes));
   if (options.requiredRoles !== undefined) requirements.push(rolesRequirement(options.requiredRoles));
   return Object.freeze({
-    key: options.key,
+    key,
     verify,
     cookie: options.cookie,
     csrf: normalizeCsrfOptions(options.csrf),
@@ -437,7 +506,30 @@ export function normalizeAuthenticateOptions(
     dpop,
     trustedProxies: normalizeTrustedProxies(options.trustedProxies, platform),
     legacySecret: readLegacySecret(options.legacySecret),
+    validators: readTokenValidators(options.validators),
+    issuers,
+    profile: options.profile,
+    allowBodyToken,
   });
+}
+
+/**
+ * The `key` option, or with `issuers` (which replaces it) a resolver that refuses every token:
+ * the exchange verifies through the issuer's own keys (`verifyForIssuer`), so nothing reaches it,
+ * and code that would verify with `policy.key` alone fails closed.
+ *
+ * @throws ERR_INVALID_OPTION when `key` is missing without `issuers`, or given with it.
+ */
+function readKeyOption(options: AuthenticateOptions, issuers: IssuerSelection | undefined): KeyInput | KeyResolver {
+  const key = options.key;
+  if (issuers !== undefined) {
+    if (key !== undefined) throw new JwtError('ERR_INVALID_OPTION', '"issuers" chooses the keys of each issuer: remove "key"');
+    return () => {
+      throw new JwtError('ERR_JWKS_NO_MATCHING_KEY', 'the keys are chosen per issuer ("issuers")');
+    };
+  }
+  if (key === undefined || key === null) throw new JwtError('ERR_INVALID_OPTION', '"key" is required (or "issuers")');
+  return key;
 }
 
 /**

@@ -189,16 +189,18 @@ function csrfReply(): HttpReply {
 /**
  * The error of a token that lacks a required scope, role or claim, naming the scopes needed when
  * it is a scope that is missing (for the refusal's reason; the answer names them in `scope`).
+ * `anyOf`: any one of the scopes would do (`requireAnyScope`).
  *
  * @internal
  */
-export function insufficientScopeError(scope: string | undefined): JwtError {
-  return new JwtError(
-    'ERR_INSUFFICIENT_SCOPE',
-    scope === undefined
-      ? 'the access token lacks a required role or claim'
-      : `the access token lacks a required scope: the resource needs "${scope}" (from the "scope" or "scp" claim)`,
-  );
+export function insufficientScopeError(scope: string | undefined, anyOf = false): JwtError {
+  let message = 'the access token lacks a required role or claim';
+  if (scope !== undefined) {
+    message = anyOf
+      ? `the access token grants none of the scopes the resource accepts: "${scope}" (from the "scope" or "scp" claim)`
+      : `the access token lacks a required scope: the resource needs "${scope}" (from the "scope" or "scp" claim)`;
+  }
+  return new JwtError('ERR_INSUFFICIENT_SCOPE', message);
 }
 
 /**

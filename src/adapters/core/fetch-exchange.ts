@@ -70,12 +70,13 @@ async function readFetchBody<T>(
 }
 
 /**
- * The neutral view of a Fetch request.
+ * The neutral view of a Fetch request. `parsedBody`: the body as the caller already parsed it
+ * (see `HttpRequestFacts.parsedBody`); the request stream is never read for it.
  *
  * @internal
  */
-export function fetchRequestFacts(request: Request, proxies?: TrustedProxies): HttpRequestFacts {
-  return new FetchRequestFacts(request, proxies);
+export function fetchRequestFacts(request: Request, proxies?: TrustedProxies, parsedBody?: unknown): HttpRequestFacts {
+  return new FetchRequestFacts(request, proxies, parsedBody);
 }
 
 /** The peer address the `clientAddress` callback gives; one that throws gives none (not trusted). */
@@ -110,10 +111,12 @@ class FetchRequestFacts implements HttpRequestFacts {
   readonly #proxies: TrustedProxies | undefined;
   #forwarded: ForwardedFacts | undefined;
   #url: URL | undefined | null = null;
+  readonly #parsedBody: unknown;
 
-  constructor(request: Request, proxies: TrustedProxies | undefined) {
+  constructor(request: Request, proxies: TrustedProxies | undefined, parsedBody: unknown) {
     this.#request = request;
     this.#proxies = proxies;
+    this.#parsedBody = parsedBody;
     this.method = request.method.toUpperCase();
     this.authorization = optionalHeader(request.headers, 'authorization');
     this.cookie = optionalHeader(request.headers, 'cookie');
@@ -157,6 +160,10 @@ class FetchRequestFacts implements HttpRequestFacts {
     return readFetchBody(this.#request, limits, decodeFormBody);
   }
 
+  parsedBody(): unknown {
+    return this.#parsedBody;
+  }
+
   #parsedUrl(): URL | undefined {
     if (this.#url === null) this.#url = forwardedUrl(this.#request.url, this.#forwardedFacts());
     return this.#url;
@@ -168,13 +175,17 @@ class FetchRequestFacts implements HttpRequestFacts {
 }
 
 /**
- * Turns a reply into a `Response` (without a body for `HEAD` and bodiless statuses).
+ * Turns a reply into a `Response` (without a body for `HEAD` and bodiless statuses). As on Node
+ * (`writeNodeReply`): after a body too large (413) or too slow (408), whose rest was not read, the
+ * answer says `Connection: close`, so a Node-hosted runtime (@hono/node-server) does not keep the
+ * connection for another request that would start in the unread body.
  *
  * @internal
  */
 export function toResponse(reply: HttpReply, method = 'GET'): Response {
   const headers = new Headers();
   for (const [name, value] of reply.headers) headers.append(name, value);
+  if (reply.status === 408 || reply.status === 413) headers.set('Connection', 'close');
   const body = method === 'HEAD' || reply.status === 204 ? null : (reply.body ?? null);
   return new Response(body, { status: reply.status, headers });
 }

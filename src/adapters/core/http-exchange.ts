@@ -75,6 +75,13 @@ export interface HttpRequestFacts {
    *   (parsed first) holds a value that is not a string; ERR_REQUEST_TIMEOUT as {@link readJson}.
    */
   readForm(limits: BodyLimits): Promise<URLSearchParams | undefined>;
+  /**
+   * The body as the framework (or the application) already parsed it, never read from the
+   * request stream: on Node, `req.body` (`express.urlencoded()`); on Fetch, what the caller handed
+   * over. `undefined` when nothing parsed it. Read for an access token in a form body (RFC 6750
+   * §2.2, the `allowBodyToken` option); an adapter without parsed bodies leaves it out.
+   */
+  parsedBody?(): unknown;
 }
 
 /**

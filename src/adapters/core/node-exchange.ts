@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { JwtError } from '../../errors.js';
+import { ownValue } from '../../internal/own-member.js';
 import { BodyBuffer } from './body-buffer.js';
 import { acceptParsedForm, decodeFormBody } from './form-body.js';
 import { requestError } from './error-replies.js';
@@ -132,12 +133,13 @@ async function readNodeBody<T>(
 }
 
 /**
- * The neutral view of a Node request.
+ * The neutral view of a Node request. `parsedBody`: where a framework that keeps its parsed body
+ * off `req` (Koa's `ctx.request.body`) hands it over; without it, `req.body` is read (Express).
  *
  * @internal
  */
-export function nodeRequestFacts(req: IncomingMessage, proxies?: TrustedProxies): HttpRequestFacts {
-  return new NodeRequestFacts(req, proxies);
+export function nodeRequestFacts(req: IncomingMessage, proxies?: TrustedProxies, parsedBody?: () => unknown): HttpRequestFacts {
+  return new NodeRequestFacts(req, proxies, parsedBody);
 }
 
 /**
@@ -157,10 +159,12 @@ class NodeRequestFacts implements HttpRequestFacts {
   #forwarded: ForwardedFacts | undefined;
   #url: URL | undefined | null = null;
   #query: URLSearchParams | undefined;
+  readonly #parsedBody: (() => unknown) | undefined;
 
-  constructor(req: IncomingMessage, proxies: TrustedProxies | undefined) {
+  constructor(req: IncomingMessage, proxies: TrustedProxies | undefined, parsedBody: (() => unknown) | undefined) {
     this.#req = req;
     this.#proxies = proxies;
+    this.#parsedBody = parsedBody;
     this.method = (req.method ?? 'GET').toUpperCase();
     this.authorization = joinedAuthorization(req);
     this.cookie = headerText(req.headers.cookie);
@@ -205,6 +209,12 @@ class NodeRequestFacts implements HttpRequestFacts {
 
   readForm(limits: BodyLimits): Promise<URLSearchParams | undefined> {
     return readNodeBody(this.#req, limits, decodeFormBody, acceptParsedForm);
+  }
+
+  parsedBody(): unknown {
+    if (this.#parsedBody !== undefined) return this.#parsedBody();
+    const req = this.#req as IncomingMessage & { body?: unknown };
+    return ownValue(req, 'body', req.body);
   }
 
   /**

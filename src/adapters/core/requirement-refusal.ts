@@ -63,7 +63,7 @@ export function requirementRefusal(
     events(refusalEvent('requirement', request, error, reply.status, error.message));
     return { reply, error };
   }
-  const error = insufficientScopeError(refusal.scope);
+  const error = insufficientScopeError(refusal.scope, refusal.anyOf);
   const reply = insufficientScopeReply(policy.realm ?? context?.realm ?? 'api', refusal.scope);
   events(refusalEvent('requirement', request, error, reply.status, refusalReason(error)));
   return { reply, error };

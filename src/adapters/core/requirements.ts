@@ -44,6 +44,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 export interface Refusal {
   /** The scopes the resource needs (space-separated), for the `scope` challenge attribute. */
   scope?: string;
+  /** `true` when any one of the scopes in `scope` would do (`requireAnyScope`), not all of them. */
+  anyOf?: boolean;
 }
 
 /** A check on a verified token: `undefined` to allow, a {@link Refusal} to refuse. @internal */
@@ -102,6 +104,23 @@ export function scopesRequirement(scopes: unknown, option = 'requiredScopes'): R
   return (payload) => {
     const granted = scopesOf(payload);
     return needed.every((item) => granted.has(item)) ? undefined : { scope };
+  };
+}
+
+/**
+ * At least one scope in `scopes` must be granted (express-oauth2-jwt-bearer's `scopeIncludesAny`).
+ * The refusal's `scope` lists every alternative: RFC 6750 §3 lets `scope` name the scopes that
+ * would give access, and any of these would.
+ *
+ * @throws ERR_INVALID_OPTION when `scopes` is not a non-empty array of RFC 6749 scope tokens.
+ * @internal
+ */
+export function anyScopeRequirement(scopes: unknown, option = 'scopes'): Requirement {
+  const alternatives = nonEmptyStringList(scopes, option, SCOPE_TOKEN);
+  const scope = alternatives.join(' ');
+  return (payload) => {
+    const granted = scopesOf(payload);
+    return alternatives.some((item) => granted.has(item)) ? undefined : { scope, anyOf: true };
   };
 }
 

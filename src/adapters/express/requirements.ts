@@ -6,6 +6,7 @@ import { normalizeRequirementOptions, requirementRefusal } from '../core/require
 import { nodeRequestFacts } from '../core/node-exchange.js';
 import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
 import {
+  anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
@@ -55,6 +56,26 @@ function requirementMiddleware(requirement: Requirement, options: RequirementOpt
  */
 export function requireScopes(scopes: readonly string[], options?: RequirementOptions): Middleware {
   return requirementMiddleware(scopesRequirement(scopes, 'scopes'), options, 'requireScopes');
+}
+
+/**
+ * Middleware that lets a request through only when `req.auth` (set by `authenticate`) grants at
+ * least one of the scopes listed (express-oauth2-jwt-bearer's `scopeIncludesAny`). Otherwise: 403
+ * `insufficient_scope` with `scope="..."` listing every alternative (RFC 6750 §3); without
+ * `req.auth`, 401.
+ *
+ * @param scopes - the scopes accepted, any one of them.
+ * @param options - see {@link RequirementOptions}.
+ * @returns the middleware.
+ * @example
+ * ```ts
+ * app.get('/api/reports', authenticate(authOptions), requireAnyScope(['reports:read', 'admin']), listReports);
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once when `scopes` is not a non-empty array of scope tokens; for
+ *   an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in `options`.
+ */
+export function requireAnyScope(scopes: readonly string[], options?: RequirementOptions): Middleware {
+  return requirementMiddleware(anyScopeRequirement(scopes, 'scopes'), options, 'requireAnyScope');
 }
 
 /**

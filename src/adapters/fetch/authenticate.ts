@@ -35,6 +35,20 @@ export type RequiredAuthenticateOptions = AuthenticateOptions & {
   credentialsRequired?: true;
 };
 
+/**
+ * What the application already parsed of a request, for {@link authenticateRequest}: jwtkit never
+ * reads a `Request`'s body stream to authenticate it.
+ */
+export interface ParsedRequest {
+  /**
+   * The form body, as parsed (`await request.formData()`, Hono's `await c.req.parseBody()`, a
+   * `URLSearchParams`), where the `allowBodyToken` option reads the `access_token` parameter
+   * (RFC 6750 §2.2) of a `POST`, `PUT` or `PATCH` request with `Content-Type:
+   * application/x-www-form-urlencoded`. Default: none; no token is read from the body.
+   */
+  body?: URLSearchParams | FormData | Readonly<Record<string, unknown>> | undefined;
+}
+
 const policies = new WeakMap<AuthenticateOptions, AuthenticatePolicy>();
 
 /**
@@ -63,6 +77,8 @@ function policyFor(options: AuthenticateOptions, subject: string): AuthenticateP
  * @typeParam Claims - the shape of your claims (not checked at run time).
  * @param request - the incoming request.
  * @param options - see {@link AuthenticateOptions}.
+ * @param parsed - what the application already parsed of the request: the form `body`, for
+ *   `allowBodyToken` (see {@link ParsedRequest}). Default: nothing.
  * @returns the auth, a `Response`, or `undefined` (anonymous, only with `credentialsRequired: false`).
  * @example
  * ```ts
@@ -83,21 +99,26 @@ function policyFor(options: AuthenticateOptions, subject: string): AuthenticateP
 export function authenticateRequest<Claims extends object = JwtClaims>(
   request: Request,
   options: OptionalAuthenticateOptions,
+  parsed?: ParsedRequest,
 ): Promise<RequestAuth<Claims> | Response | undefined>;
 export function authenticateRequest<Claims extends object = JwtClaims>(
   request: Request,
   options: RequiredAuthenticateOptions,
+  parsed?: ParsedRequest,
 ): Promise<RequestAuth<Claims> | Response>;
 export function authenticateRequest<Claims extends object = JwtClaims>(
   request: Request,
   options: AuthenticateOptions,
+  parsed?: ParsedRequest,
 ): Promise<RequestAuth<Claims> | Response | undefined>;
 export async function authenticateRequest<Claims extends object = JwtClaims>(
   request: Request,
   options: AuthenticateOptions,
+  parsed?: ParsedRequest,
 ): Promise<RequestAuth<Claims> | Response | undefined> {
   const policy = policyFor(options, 'authenticateRequest');
-  const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
+  const body = typeof parsed === 'object' && parsed !== null ? parsed.body : undefined;
+  const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies, body), policy);
   if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);
   rememberRequestOutcome(request, outcome.auth);
   return outcome.auth;
@@ -123,8 +144,8 @@ export async function authenticateRequest<Claims extends object = JwtClaims>(
  * ```
  * @throws `ERR_INVALID_OPTION` at once for an unknown option name, options of the wrong shape
  *   (`verify` without `audience` included, unless `allowAnyAudience: true`; `passErrors`, which is
- *   for `jwtkit/express`; both `onAuthEvent` and the deprecated `onError`) or a `handler` that is
- *   not a function;
+ *   for `jwtkit/express`; both `onAuthEvent` and the deprecated `onError`; `allowBodyToken`, which
+ *   needs the parsed body `authenticateRequest` takes) or a `handler` that is not a function;
  *   `ERR_KEY_INVALID` at once for a key given directly that cannot verify.
  */
 export function withAuth<Claims extends object = JwtClaims>(
@@ -145,6 +166,13 @@ export function withAuth<Claims extends object = JwtClaims>(
 ): (request: Request) => Promise<Response> {
   if (typeof handler !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"handler" must be a function');
   const policy = policyFor(options, 'withAuth');
+  if (policy.allowBodyToken) {
+    // withAuth never reads the body stream (the handler may), so it has no parsed body to look in.
+    throw new JwtError(
+      'ERR_INVALID_OPTION',
+      'withAuth takes no option "allowBodyToken": parse the form yourself and call authenticateRequest(request, options, { body })',
+    );
+  }
   return async (request) => {
     const outcome = await authenticateExchange<Claims>(fetchRequestFacts(request, policy.trustedProxies), policy);
     if (outcome.reply !== undefined) return toResponse(outcome.reply, request.method);

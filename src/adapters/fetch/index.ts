@@ -10,13 +10,17 @@ export type {
   AuthenticatedHandler,
   OptionalAuthHandler,
   OptionalAuthenticateOptions,
+  ParsedRequest,
   RequiredAuthenticateOptions,
 } from './authenticate.js';
-export { requireScopes, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
+export { requireScopes, requireAnyScope, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
 export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
 export type { AuthEndpoints, FetchHandler } from './endpoints.js';
 export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
+export type { TokenValidator, TokenValidatorsOptions } from '../core/token-validators.js';
+export type { IssuerRequest, IssuersOptions } from '../core/issuer-selection.js';
+export type { AccessTokenProfile } from '../core/access-token-profile.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';
 export type { LoginLimitsOptions, LoginThrottleReason } from '../core/login-limits.js';

@@ -6,6 +6,7 @@ import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
 import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
 import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
 import {
+  anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
@@ -60,6 +61,33 @@ export function requireScopes<Claims extends object = JwtClaims>(
   options?: RequirementOptions,
 ): AuthenticatedHandler<Claims> {
   return guarded(scopesRequirement(scopes, 'scopes'), handler, options, 'requireScopes');
+}
+
+/**
+ * Wraps an authenticated Fetch handler so that it runs only when the token grants at least one of
+ * the scopes listed (express-oauth2-jwt-bearer's `scopeIncludesAny`); otherwise the answer is 403
+ * `insufficient_scope` with `scope="..."` listing every alternative (RFC 6750 §3). Compose it
+ * inside `withAuth`.
+ *
+ * @typeParam Claims - the shape of your claims.
+ * @param scopes - the scopes accepted, any one of them.
+ * @param handler - runs when one of them is granted.
+ * @param options - see {@link RequirementOptions}.
+ * @returns the guarded handler.
+ * @example
+ * ```ts
+ * const reports = withAuth(authOptions, requireAnyScope(['reports:read', 'admin'], (request, auth) => listReports(auth)));
+ * ```
+ * @throws `ERR_INVALID_OPTION` at once for a bad `scopes` list or a `handler` that is not a
+ *   function; for an unknown option name, a bad `realm` or an `onAuthEvent` that is not a function in
+ *   `options`.
+ */
+export function requireAnyScope<Claims extends object = JwtClaims>(
+  scopes: readonly string[],
+  handler: AuthenticatedHandler<Claims>,
+  options?: RequirementOptions,
+): AuthenticatedHandler<Claims> {
+  return guarded(anyScopeRequirement(scopes, 'scopes'), handler, options, 'requireAnyScope');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { JwtError } from '../../errors.js';
 import { decode } from '../../jwt/decode.js';
 import { readToken } from '../arguments.js';
 import { COMMON_OPTIONS, parseCommandArgs, type CliCommand } from '../command.js';
@@ -24,13 +25,23 @@ Options:
   --json      print one JSON document: { "verified": false, "header", "payload", "times" }
   -h, --help  show this help
 
-Exit codes: 0 decoded, 1 malformed token, 2 bad arguments (a "Bearer " prefix too).
+An encrypted token (JWE, five segments) cannot be decoded without its key: use
+\`jwtkit decrypt\`.
+
+Exit codes: 0 decoded, 1 malformed or encrypted token, 2 bad arguments (a "Bearer " prefix too).
 `,
   async run(args, io, output) {
     const { positionals } = parseCommandArgs({ args: [...args], options: COMMON_OPTIONS, allowPositionals: true, strict: true });
     const token = await readToken(positionals, io);
     let decoded: ReturnType<typeof decode>;
     try {
+      // A compact JWE (RFC 7516 §7.1) has five segments: its payload is encrypted.
+      if (token.split('.').length === 5) {
+        throw new JwtError(
+          'ERR_JWT_MALFORMED',
+          'this is an encrypted token (JWE): it cannot be decoded without its key; use `jwtkit decrypt`',
+        );
+      }
       decoded = decode(token);
     } catch (error) {
       const report = reportOf(error);

@@ -16,6 +16,7 @@ export interface PostgresTables {
   readonly jtis: string;
   readonly sessions: string;
   readonly cutoffs: string;
+  readonly keyRings: string;
 }
 
 const SCHEMA_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -32,6 +33,7 @@ export function postgresTables(schema: string | undefined): PostgresTables {
     jtis: `${q}jwtkit_revoked_jtis`,
     sessions: `${q}jwtkit_revoked_sessions`,
     cutoffs: `${q}jwtkit_subject_cutoffs`,
+    keyRings: `${q}jwtkit_key_rings`,
   };
 }
 
@@ -140,6 +142,13 @@ CREATE TABLE IF NOT EXISTS ${t.cutoffs} (
   expires_at bigint NOT NULL
 )`,
     `CREATE INDEX IF NOT EXISTS jwtkit_subject_cutoffs_expires_at_idx ON ${t.cutoffs} (expires_at)`,
+    `-- Shared key rings (createSharedKeyRing): one row per ring, its state document (private keys
+-- encrypted by the ring, never in the clear) and a version that every compare-and-set raises.
+CREATE TABLE IF NOT EXISTS ${t.keyRings} (
+  ring_id text   PRIMARY KEY,
+  version bigint NOT NULL,
+  state   text   NOT NULL
+)`,
   ];
 }
 
@@ -151,7 +160,8 @@ CREATE TABLE IF NOT EXISTS ${t.cutoffs} (
  * copied before), or applied with {@link migrate}. It creates `jwtkit_refresh_families` (one row
  * per session: the family's state and its current token's hash), `jwtkit_refresh_tokens` (the
  * per-token rows of contract v1, read until they expire), `jwtkit_revoked_jtis`,
- * `jwtkit_revoked_sessions` and `jwtkit_subject_cutoffs`, with the indexes for lookup (primary
+ * `jwtkit_revoked_sessions`, `jwtkit_subject_cutoffs` and `jwtkit_key_rings` (the state of each
+ * shared key ring, for `PostgresKeyRingStore`), with the indexes for lookup (primary
  * keys), subject revocation, the session cap and expiry cleanup; on a table of contract v1 it
  * adds the columns of contract v2 and replaces the CHECK on `revoked_reason` with one that
  * accepts the current reasons. Comments in the SQL describe each statement.

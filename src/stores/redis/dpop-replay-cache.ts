@@ -57,7 +57,7 @@ export class RedisDPoPReplayCache implements DPoPReplayCache {
     const name = `${this.#prefix}dpop:${stringArgument(key, 'key')}`;
     // An entry already expired at the call needs no remembering: such a proof is refused as too old.
     if (lifetimeMs <= 0) return true;
-    const reply = await this.#redis.command(['SET', name, '1', 'NX', 'PX', String(lifetimeMs)]);
+    const reply = await this.#redis.command(['SET', name, '1', 'NX', 'PX', String(lifetimeMs)], name);
     if (reply === 'OK') return true;
     if (reply === null || reply === undefined) return false;
     throw unexpectedReply();

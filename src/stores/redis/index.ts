@@ -1,5 +1,5 @@
 /**
- * `jwtkit/redis`: the refresh-token store, the revocation store and the DPoP replay cache on Redis,
+ * `jwtkit/redis`: the refresh-token store, the revocation store, the DPoP replay cache and the key ring store on Redis,
  * for applications that run on several processes or servers. No runtime dependency: pass the node-redis (`redis` 4+) or
  * ioredis client your application already has.
  *
@@ -22,5 +22,7 @@ export { RedisDPoPReplayCache } from './dpop-replay-cache.js';
 export type { RedisDPoPReplayCacheOptions } from './dpop-replay-cache.js';
 export { RedisLoginAttemptStore } from './login-attempt-store.js';
 export type { RedisLoginAttemptStoreOptions } from './login-attempt-store.js';
+export { RedisKeyRingStore } from './key-ring-store.js';
+export type { RedisKeyRingStoreOptions } from './key-ring-store.js';
 export type { RedisStoreOptions } from './options.js';
-export type { RedisClientLike, NodeRedisClientLike, IoRedisClientLike } from './client.js';
+export type { RedisClientLike, NodeRedisClientLike, NodeRedisClusterLike, IoRedisClientLike } from './client.js';

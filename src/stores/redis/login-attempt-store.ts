@@ -14,17 +14,17 @@ export interface RedisLoginAttemptStoreOptions extends RedisStoreOptions {}
 
 /**
  * The fence (see `RedisExecutor`), then one counter: HASH `count`, `last`, `exp` (milliseconds on
- * the caller's clock) at `p..'login:'..key`, with a Redis TTL of the window left (`exp - now`).
+ * the caller's clock) at `<prefix>login:<key>` (one key per call: any slot of a cluster), with a Redis TTL of the window left (`exp - now`).
  */
 const FENCE = `
 local t = redis.call('TIME')
 if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > tonumber(ARGV[1]) then return {'late'} end
 `;
 
-/** ARGV: fence, prefix, key, delta, now, windowMs. → {'ok', count, last, exp} */
+/** KEYS: the counter. ARGV: fence, delta, now, windowMs. → {'ok', count, last, exp} */
 const ADD = luaScript(`${FENCE}
-local name = ARGV[2] .. 'login:' .. ARGV[3]
-local delta, now, window = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local name = KEYS[1]
+local delta, now, window = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local v = redis.call('HMGET', name, 'count', 'last', 'exp')
 local count, last, exp = tonumber(v[1]), tonumber(v[2]), tonumber(v[3])
 if not exp or exp <= now then count, last, exp = 0, 0, now + window end
@@ -35,9 +35,9 @@ redis.call('PEXPIRE', name, math.max(1, exp - now))
 return {'ok', tostring(count), tostring(last), tostring(exp)}
 `);
 
-/** ARGV: fence, prefix, key. → {'ok'} */
+/** KEYS: the counter. ARGV: fence. → {'ok'} */
 const RESET = luaScript(`${FENCE}
-redis.call('DEL', ARGV[2] .. 'login:' .. ARGV[3])
+redis.call('DEL', KEYS[1])
 return {'ok'}
 `);
 
@@ -91,8 +91,8 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
   /** {@inheritDoc jwtkit!LoginAttemptStore.add} */
   async add(key: string, delta: 1 | -1, now: number, windowMs: number): Promise<LoginAttemptCount> {
     if (delta !== 1 && delta !== -1) throw new JwtError('ERR_INVALID_OPTION', '"delta" must be 1 or -1');
-    const args = [this.#prefix, stringArgument(key, 'key'), String(delta), timeArgument(now, 'now'), timeArgument(windowMs, 'windowMs')];
-    const reply = await this.#redis.script(ADD, args);
+    const name = `${this.#prefix}login:${stringArgument(key, 'key')}`;
+    const reply = await this.#redis.script(ADD, [name], [String(delta), timeArgument(now, 'now'), timeArgument(windowMs, 'windowMs')]);
     if (reply[0] !== 'ok') throw unexpectedReply();
     return counterOf(reply.slice(1));
   }
@@ -100,7 +100,8 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
   /** {@inheritDoc jwtkit!LoginAttemptStore.read} */
   async read(key: string, now: number): Promise<LoginAttemptCount | undefined> {
     const at = Number(timeArgument(now, 'now'));
-    const reply = await this.#redis.command(['HMGET', `${this.#prefix}login:${stringArgument(key, 'key')}`, 'count', 'last', 'exp']);
+    const name = `${this.#prefix}login:${stringArgument(key, 'key')}`;
+    const reply = await this.#redis.command(['HMGET', name, 'count', 'last', 'exp'], name);
     if (!Array.isArray(reply) || reply.length !== 3) throw unexpectedReply();
     if (reply[2] === null || reply[2] === undefined) return undefined;
     const counter = counterOf(reply);
@@ -109,7 +110,7 @@ export class RedisLoginAttemptStore implements LoginAttemptStore {
 
   /** {@inheritDoc jwtkit!LoginAttemptStore.reset} */
   async reset(key: string): Promise<void> {
-    const reply = await this.#redis.script(RESET, [this.#prefix, stringArgument(key, 'key')]);
+    const reply = await this.#redis.script(RESET, [`${this.#prefix}login:${stringArgument(key, 'key')}`], []);
     if (reply[0] !== 'ok') throw unexpectedReply();
   }
 }

@@ -147,8 +147,10 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
   });
 
   it('accept every option of AuthenticateOptions (onError, the deprecated name of onAuthEvent, alone; passErrors on jwtkit/express)', () => {
-    const all: Required<Omit<AuthenticateOptions, 'onError' | 'passErrors'>> = {
+    // `issuers` replaces `key`, and `profile` excludes `legacySecret`: they are accepted in their own object below.
+    const all: Required<Omit<AuthenticateOptions, 'onError' | 'passErrors' | 'issuers' | 'profile'>> = {
       ...authOptions,
+      key: authOptions.key as NonNullable<AuthenticateOptions['key']>,
       allowAnyAudience: false,
       cookie: 'access',
       csrf: { allowedOrigins: ['https://app.example'], requiredHeader: false, allowMissingOrigin: true },
@@ -171,12 +173,21 @@ describe('authenticate, withAuth, authenticateRequest: unknown option names', ()
       },
       trustedProxies: { hops: 1 },
       legacySecret: { secret: 'fourteen-bytes', algorithm: 'HS256', until: new Date('2030-01-01T00:00:00Z') },
+      validators: { claims: { tenant: () => true }, header: { kid: async () => true } },
+      allowBodyToken: true,
     };
     const { onAuthEvent: _onAuthEvent, ...withoutHook } = all;
     const deprecated: AuthenticateOptions = { ...withoutHook, onError: () => undefined };
-    for (const options of [all, deprecated]) {
+    const { key: _key, legacySecret: _legacySecret, ...rest } = all;
+    const perIssuer: AuthenticateOptions = {
+      ...rest,
+      issuers: { allowed: ['https://issuer.test'], keys: () => authOptions.key as never, fromRequest: () => undefined, maxIssuers: 10 },
+      profile: 'rfc9068',
+    };
+    for (const options of [all, deprecated, perIssuer]) {
       expect(() => expressAdapter.authenticate(options)).not.toThrow();
-      expect(() => fetchAdapter.withAuth(options, () => new Response())).not.toThrow();
+      // withAuth never has a parsed body: it refuses allowBodyToken (test/adapters/any-scope-and-body-token.test.ts).
+      expect(() => fetchAdapter.withAuth({ ...options, allowBodyToken: false }, () => new Response())).not.toThrow();
     }
     expect(() => expressAdapter.authenticate({ ...all, passErrors: true })).not.toThrow();
   });

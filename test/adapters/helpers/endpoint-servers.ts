@@ -12,6 +12,9 @@ import { Hono } from 'hono';
 import * as expressAdapter from '../../../src/adapters/express/index.js';
 import type { AuthEndpointsOptions, JWKSEndpointOptions } from '../../../src/adapters/express/index.js';
 import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
+import { startFastifyEndpoints } from './fastify-servers.js';
+import { startHonoAdapterEndpoints } from './hono-servers.js';
+import { startKoaBodyParserEndpoints, startKoaEndpoints } from './koa-servers.js';
 
 /** The endpoint sets a server mounts: `/<set>/login`, `/<set>/refresh`, ... and the JWKS. */
 export interface EndpointSetup {
@@ -54,7 +57,7 @@ const PREFIX: Readonly<Record<(typeof SETS)[number], string>> = {
 };
 
 /** Every endpoint set of a setup with the path prefix it is mounted under. */
-function endpointSets(setup: EndpointSetup): Array<[prefix: string, options: AuthEndpointsOptions]> {
+export function endpointSets(setup: EndpointSetup): Array<[prefix: string, options: AuthEndpointsOptions]> {
   const sets: Array<[string, AuthEndpointsOptions]> = [];
   for (const set of SETS) {
     const options = setup[set];
@@ -145,4 +148,8 @@ export const ENDPOINT_SERVER_FACTORIES: ReadonlyArray<[string, EndpointServerFac
   ['express 4 + express.json()', startExpress4Endpoints],
   ['node:http', startNodeEndpoints],
   ['hono (fetch)', startHonoEndpoints],
+  ['fastify', startFastifyEndpoints],
+  ['hono', startHonoAdapterEndpoints],
+  ['koa', startKoaEndpoints],
+  ['koa + a body parser', startKoaBodyParserEndpoints],
 ];

@@ -15,6 +15,9 @@ import type { AuthenticateOptions, Middleware, RequestAuth } from '../../../src/
 import * as fetchAdapter from '../../../src/adapters/fetch/index.js';
 import type { AuthenticatedHandler } from '../../../src/adapters/fetch/index.js';
 import type { JwtClaims } from '../../../src/index.js';
+import { startFastify, startFastifyPlugin } from './fastify-servers.js';
+import { startHonoAdapter } from './hono-servers.js';
+import { startKoa } from './koa-servers.js';
 
 /** An authorization helper applied after authentication. */
 export type Guard =
@@ -46,7 +49,7 @@ interface Counter {
   count: number;
 }
 
-function answerBody(auth: RequestAuth | undefined): string {
+export function answerBody(auth: RequestAuth | undefined): string {
   return JSON.stringify({ handled: true, sub: auth?.payload.sub ?? null, scope: auth?.payload['scope'] ?? null });
 }
 
@@ -193,4 +196,8 @@ export const SERVER_FACTORIES: ReadonlyArray<[string, ServerFactory]> = [
   ['express 4', startExpress4],
   ['node:http', startNodeHttp],
   ['hono (fetch)', startHono],
+  ['fastify', startFastify],
+  ['fastify (jwtAuth plugin)', startFastifyPlugin],
+  ['hono', startHonoAdapter],
+  ['koa', startKoa],
 ];

@@ -1,9 +1,9 @@
 // A worker process of the multi-process test (bundled by esbuild, run with child_process.fork): a
 // token service on a store shared with the other workers, driven by messages from the test.
 import { createSecretKey } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import type { JwtClaims } from '../../../src/jwt/types.js';
 import { PostgresRefreshTokenStore, PostgresRevocationStore } from '../../../src/stores/postgres/index.js';
 import { RedisRefreshTokenStore, RedisRevocationStore } from '../../../src/stores/redis/index.js';
@@ -13,9 +13,11 @@ import type { RefreshTokenStore, RevocationStore } from '../../../src/tokens/sto
 
 /** How the test configures a worker (JSON in the JWTKIT_WORKER environment variable). */
 export interface WorkerConfig {
-  backend: 'node-redis' | 'ioredis' | 'postgres';
+  backend: 'node-redis' | 'ioredis' | 'node-redis-cluster' | 'ioredis-cluster' | 'postgres';
   /** Redis port, or PostgreSQL connection string. */
   port?: number;
+  /** The ports of the Redis Cluster's masters (for the cluster backends). */
+  ports?: number[];
   url?: string;
   keyPrefix?: string;
   /** The HMAC key shared by every process, Base64Url. */
@@ -44,6 +46,22 @@ if (config.backend === 'postgres') {
   store = new PostgresRefreshTokenStore({ client: pool });
   revocationStore = new PostgresRevocationStore({ client: pool });
   close = () => pool.end();
+} else if (config.backend === 'node-redis-cluster') {
+  const seeds = (config.ports as number[]).map((port) => ({ socket: { host: '127.0.0.1', port } }));
+  const client = createCluster({ rootNodes: seeds, defaults: { disableOfflineQueue: true } });
+  client.on('error', () => undefined);
+  await client.connect();
+  store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  revocationStore = new RedisRevocationStore({ client, keyPrefix: config.keyPrefix as string });
+  close = async () => client.destroy();
+} else if (config.backend === 'ioredis-cluster') {
+  const seeds = (config.ports as number[]).map((port) => ({ host: '127.0.0.1', port }));
+  const client = new Cluster(seeds, { enableOfflineQueue: false, lazyConnect: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  store = new RedisRefreshTokenStore({ client, keyPrefix: config.keyPrefix as string });
+  revocationStore = new RedisRevocationStore({ client, keyPrefix: config.keyPrefix as string });
+  close = async () => client.disconnect();
 } else if (config.backend === 'node-redis') {
   const client = createClient({ socket: { host: '127.0.0.1', port: config.port as number }, disableOfflineQueue: true });
   client.on('error', () => undefined);
