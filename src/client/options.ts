@@ -39,8 +39,10 @@ export interface AuthClientOptions {
    */
   csrfHeader?: string | false;
   /**
-   * The origins whose requests get the access token, e.g. `['https://api.example.com']`; requests
-   * to any other origin go out untouched. Default: the origin of `loginUrl`.
+   * The origins whose requests get the access token, as absolute http(s) URLs, e.g.
+   * `['https://api.example.com']` (anything else is `ERR_INVALID_OPTION`: a bare host would name
+   * the page's own origin); requests to any other origin go out untouched. Default: the origin of
+   * `loginUrl`.
    */
   origins?: readonly string[];
   /**
@@ -80,6 +82,16 @@ function readUrl(value: unknown, option: string): string {
   return new URL(value, base).href;
 }
 
+/** An entry of `origins`: an absolute http(s) URL (never resolved against the page: `'api.example'` would name the page's own origin). */
+function readOrigin(value: unknown): string {
+  if ((typeof value !== 'string' && !(value instanceof URL)) || !URL.canParse(String(value))) {
+    throw invalid('"origins" must list absolute origins, e.g. "https://api.example.com"');
+  }
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('"origins" must list http(s) origins');
+  return url.origin;
+}
+
 /**
  * Validates {@link AuthClientOptions}.
  *
@@ -110,7 +122,7 @@ export function readAuthClientOptions(options: AuthClientOptions): AuthClientPol
     transport,
     dpop,
     csrfHeader: csrfHeader === false ? undefined : csrfHeader,
-    origins: new Set(origins.map((origin: unknown) => new URL(readUrl(origin, 'origins')).origin)),
+    origins: new Set(origins.map(readOrigin)),
     name,
     fetch,
   };

@@ -219,4 +219,21 @@ describe('jwtkit/client in Node', () => {
     );
     expect(invalidOption(() => createAuthClient(null as unknown as AuthClientOptions))).toBe('ERR_INVALID_OPTION');
   });
+
+  it('refuses an origin that is not absolute, even on a page (where it would name the page itself)', () => {
+    const base = {
+      loginUrl: 'https://a.example/auth/login',
+      refreshUrl: 'https://a.example/auth/refresh',
+      logoutUrl: 'https://a.example/auth/logout',
+    };
+    const page = globalThis as { location?: unknown };
+    page.location = { href: 'https://a.example/app/' };
+    try {
+      expect(invalidOption(() => createAuthClient({ ...base, origins: ['api.example.com'] }))).toBe('ERR_INVALID_OPTION');
+      expect(invalidOption(() => createAuthClient({ ...base, origins: ['ftp://api.example.com'] }))).toBe('ERR_INVALID_OPTION');
+      expect(invalidOption(() => createAuthClient({ ...base, origins: ['https://api.example.com'] }))).toBeUndefined();
+    } finally {
+      delete page.location;
+    }
+  });
 });
