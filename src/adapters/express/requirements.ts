@@ -1,17 +1,14 @@
 import { ownValue } from '../../internal/own-member.js';
-import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
-import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { requirementCheck } from '../core/requirement-refusal.js';
 import { nodeRequestFacts } from '../core/node-exchange.js';
-import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
 import {
   anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
   rolesRequirement,
-  REQUIREMENT_OPTION_NAMES,
   scopesRequirement,
 } from '../core/requirements.js';
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
@@ -21,20 +18,12 @@ import { refuse } from './refuse.js';
 
 /** @param subject - the helper, as a refusal of its options names it. */
 function requirementMiddleware(requirement: Requirement, options: RequirementOptions | undefined, subject: string): Middleware {
-  checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const own = normalizeRequirementOptions(options);
+  const check = requirementCheck(requirement, options, subject);
   return (req, res, next) => {
-    // Own property only, and only an auth object `authenticate` made (docs/security.md, "Authorization checks").
-    const auth = ownValue(req as AuthRequest, 'auth', (req as AuthRequest).auth);
-    const issued = isIssuedAuth(auth) ? auth : undefined;
-    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
-    if (issued !== undefined && refusal === undefined) {
-      handOn(next);
-      return;
-    }
-    const context = issuedAuthContext(issued);
-    const refused = requirementRefusal(nodeRequestFacts(req, context?.trustedProxies), own, context, subject, refusal);
-    refuse(res, next, refused.reply, refused.error, context?.passErrors ?? false);
+    // Own property only (docs/security.md, "Authorization checks").
+    const denied = check(ownValue(req as AuthRequest, 'auth', (req as AuthRequest).auth), (proxies) => nodeRequestFacts(req, proxies));
+    if (denied === undefined) handOn(next);
+    else refuse(res, next, denied.reply, denied.error, denied.passErrors);
   };
 }
 

@@ -1,17 +1,14 @@
 import { ownValue } from '../../internal/own-member.js';
-import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
-import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
 import { nodeRequestFacts } from '../core/node-exchange.js';
-import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { requirementCheck } from '../core/requirement-refusal.js';
 import {
   anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
   rolesRequirement,
-  REQUIREMENT_OPTION_NAMES,
   scopesRequirement,
 } from '../core/requirements.js';
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
@@ -20,20 +17,12 @@ import { refuse } from './reply.js';
 
 /** @param subject - the helper, as a refusal of its options names it. */
 function requirementHook(requirement: Requirement, options: RequirementOptions | undefined, subject: string): AuthHook {
-  checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const own = normalizeRequirementOptions(options);
+  const check = requirementCheck(requirement, options, subject);
   return (request, reply, done) => {
-    // Own property only, and only an auth object jwtkit made (docs/security.md, "Authorization checks").
-    const auth = ownValue(request, 'auth', request.auth);
-    const issued = isIssuedAuth(auth) ? auth : undefined;
-    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
-    if (issued !== undefined && refusal === undefined) {
-      done();
-      return;
-    }
-    const context = issuedAuthContext(issued);
-    const refused = requirementRefusal(nodeRequestFacts(request.raw, context?.trustedProxies), own, context, subject, refusal);
-    refuse(reply, done, refused.reply, refused.error, context?.passErrors ?? false);
+    // Own property only (docs/security.md, "Authorization checks").
+    const denied = check(ownValue(request, 'auth', request.auth), (proxies) => nodeRequestFacts(request.raw, proxies));
+    if (denied === undefined) done();
+    else refuse(reply, done, denied.reply, denied.error, denied.passErrors);
   };
 }
 

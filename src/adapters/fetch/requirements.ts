@@ -1,17 +1,14 @@
 import { JwtError } from '../../errors.js';
-import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
-import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
-import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { requirementCheck } from '../core/requirement-refusal.js';
 import {
   anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
   rolesRequirement,
-  REQUIREMENT_OPTION_NAMES,
   scopesRequirement,
 } from '../core/requirements.js';
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
@@ -24,16 +21,10 @@ function guarded<Claims extends object>(
   subject: string,
 ): AuthenticatedHandler<Claims> {
   if (typeof handler !== 'function') throw new JwtError('ERR_INVALID_OPTION', '"handler" must be a function');
-  checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const policy = normalizeRequirementOptions(options);
+  const check = requirementCheck(requirement, options, subject);
   return (request, auth) => {
-    // Only an auth object `withAuth` / `authenticateRequest` made (docs/security.md, "Authorization checks").
-    const issued = isIssuedAuth(auth) ? auth : undefined;
-    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
-    if (issued !== undefined && refusal === undefined) return handler(request, issued);
-    const context = issuedAuthContext(issued);
-    const refused = requirementRefusal(fetchRequestFacts(request, context?.trustedProxies), policy, context, subject, refusal);
-    return toResponse(refused.reply, request.method);
+    const denied = check(auth, (proxies) => fetchRequestFacts(request, proxies));
+    return denied === undefined ? handler(request, auth) : toResponse(denied.reply, request.method);
   };
 }
 

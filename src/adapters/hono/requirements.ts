@@ -1,38 +1,26 @@
 import type { MiddlewareHandler } from 'hono';
-import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
-import type { RequestAuth } from '../core/authenticate-options.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
-import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
-import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { requirementCheck } from '../core/requirement-refusal.js';
 import {
   anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
   rolesRequirement,
-  REQUIREMENT_OPTION_NAMES,
   scopesRequirement,
 } from '../core/requirements.js';
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
 
 /** @param subject - the helper, as a refusal of its options names it. */
 function requirementMiddleware(requirement: Requirement, options: RequirementOptions | undefined, subject: string): MiddlewareHandler {
-  checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const own = normalizeRequirementOptions(options);
+  const check = requirementCheck(requirement, options, subject);
   return async (c, next) => {
-    // Only an auth object `authenticate` made (docs/security.md, "Authorization checks").
-    const auth = c.get('auth') as RequestAuth | undefined;
-    const issued = isIssuedAuth(auth) ? auth : undefined;
-    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
-    if (issued !== undefined && refusal === undefined) {
-      await next();
-      return undefined;
-    }
-    const context = issuedAuthContext(issued);
-    const refused = requirementRefusal(fetchRequestFacts(c.req.raw, context?.trustedProxies), own, context, subject, refusal);
-    return toResponse(refused.reply, c.req.method);
+    const denied = check(c.get('auth'), (proxies) => fetchRequestFacts(c.req.raw, proxies));
+    if (denied !== undefined) return toResponse(denied.reply, c.req.method);
+    await next();
+    return undefined;
   };
 }
 

@@ -1,18 +1,15 @@
 import type { Middleware } from 'koa';
 import { ownValue } from '../../internal/own-member.js';
-import { checkOptionNames } from '../../internal/option-names.js';
 import type { JwsHeader } from '../../jws/types.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import type { RequestAuth } from '../core/authenticate-options.js';
-import { issuedAuthContext, isIssuedAuth } from '../core/issued-auth.js';
-import { normalizeRequirementOptions, requirementRefusal } from '../core/requirement-refusal.js';
+import { requirementCheck } from '../core/requirement-refusal.js';
 import {
   anyScopeRequirement,
   claimEqualsRequirement,
   claimIncludesRequirement,
   predicateRequirement,
   rolesRequirement,
-  REQUIREMENT_OPTION_NAMES,
   scopesRequirement,
 } from '../core/requirements.js';
 import type { Requirement, RequirementOptions } from '../core/requirements.js';
@@ -21,21 +18,14 @@ import { refuse } from './refuse.js';
 
 /** @param subject - the helper, as a refusal of its options names it. */
 function requirementMiddleware(requirement: Requirement, options: RequirementOptions | undefined, subject: string): Middleware {
-  checkOptionNames(options, REQUIREMENT_OPTION_NAMES, subject);
-  const own = normalizeRequirementOptions(options);
+  const check = requirementCheck(requirement, options, subject);
   return async (ctx, next) => {
-    // Own property only, and only an auth object `authenticate` made (docs/security.md, "Authorization checks").
+    // Own property only (docs/security.md, "Authorization checks").
     const state = ctx.state as { auth?: RequestAuth } | undefined;
     const auth = typeof state === 'object' && state !== null ? ownValue(state, 'auth', state.auth) : undefined;
-    const issued = isIssuedAuth(auth) ? auth : undefined;
-    const refusal = issued === undefined ? undefined : requirement(issued.payload, issued.header);
-    if (issued !== undefined && refusal === undefined) {
-      await next();
-      return;
-    }
-    const context = issuedAuthContext(issued);
-    const refused = requirementRefusal(koaRequestFacts(ctx as KoaContext, context?.trustedProxies), own, context, subject, refusal);
-    refuse(ctx as KoaContext, refused.reply, refused.error, context?.passErrors ?? false);
+    const denied = check(auth, (proxies) => koaRequestFacts(ctx as KoaContext, proxies));
+    if (denied === undefined) await next();
+    else refuse(ctx as KoaContext, denied.reply, denied.error, denied.passErrors);
   };
 }
 
