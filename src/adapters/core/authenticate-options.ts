@@ -206,6 +206,16 @@ export interface AuthenticateOptions {
 }
 
 /**
+ * {@link AuthenticateOptions} with anonymous requests let through: the request's auth (`req.auth`,
+ * `request.auth`, `c.get('auth')`, `ctx.state.auth`, or the Fetch handler's `auth`) may be
+ * `undefined`.
+ */
+export type OptionalAuthenticateOptions = AuthenticateOptions & {
+  /** `false`: a request without credentials goes on to the next handler without an auth. */
+  credentialsRequired: false;
+};
+
+/**
  * The `dpop` option of {@link AuthenticateOptions}: whether requests may (or must) use the `DPoP`
  * authorization scheme (RFC 9449 §7), and the rules their proofs are checked with (those of
  * `verifyDPoPProof`). Whatever `mode` says, a DPoP-bound token (`cnf.jkt`) sent as `Bearer` is

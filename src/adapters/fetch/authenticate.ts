@@ -2,7 +2,7 @@ import { JwtError } from '../../errors.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import { authenticateExchange } from '../core/authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
-import type { AuthenticateOptions, AuthenticatePolicy, RequestAuth } from '../core/authenticate-options.js';
+import type { AuthenticateOptions, OptionalAuthenticateOptions, AuthenticatePolicy, RequestAuth } from '../core/authenticate-options.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
 import { isIssuedAuth, rememberRequestOutcome, requestOutcome } from '../core/issued-auth.js';
 
@@ -17,12 +17,6 @@ export type OptionalAuthHandler<Claims extends object = JwtClaims> = (
   request: Request,
   auth: RequestAuth<Claims> | undefined,
 ) => Response | Promise<Response>;
-
-/** {@link AuthenticateOptions} with anonymous requests let through: handlers get `auth` or `undefined`. */
-export type OptionalAuthenticateOptions = AuthenticateOptions & {
-  /** `false`: a request without credentials reaches the handler with `auth` undefined. */
-  credentialsRequired: false;
-};
 
 /**
  * {@link AuthenticateOptions} with credentials required (the default). Annotate a shared options

@@ -6,17 +6,16 @@
  */
 
 export { authenticateRequest, getAuth, withAuth } from './authenticate.js';
-export type {
-  AuthenticatedHandler,
-  OptionalAuthHandler,
-  OptionalAuthenticateOptions,
-  ParsedRequest,
-  RequiredAuthenticateOptions,
-} from './authenticate.js';
+export type { AuthenticatedHandler, OptionalAuthHandler, ParsedRequest, RequiredAuthenticateOptions } from './authenticate.js';
 export { requireScopes, requireAnyScope, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
 export { createAuthEndpoints, createJWKSEndpoint, createJwksEndpoint } from './endpoints.js';
 export type { AuthEndpoints, FetchHandler } from './endpoints.js';
-export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+export type {
+  AuthenticateDPoPOptions,
+  AuthenticateOptions,
+  OptionalAuthenticateOptions,
+  RequestAuth,
+} from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
 export type { TokenValidator, TokenValidatorsOptions } from '../core/token-validators.js';
 export type { IssuerRequest, IssuersOptions } from '../core/issuer-selection.js';

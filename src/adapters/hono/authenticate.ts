@@ -3,7 +3,7 @@ import { JwtError } from '../../errors.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import { authenticateExchange } from '../core/authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
-import type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+import type { AuthenticateOptions, OptionalAuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
 import { isIssuedAuth, rememberRequestOutcome, requestOutcome } from '../core/issued-auth.js';
 
@@ -39,12 +39,6 @@ export interface OptionalJwtAuthEnv<Claims extends object = JwtClaims> {
     auth: RequestAuth<Claims> | undefined;
   };
 }
-
-/** {@link AuthenticateOptions} with anonymous requests let through: `c.get('auth')` may be `undefined`. */
-export type OptionalAuthenticateOptions = AuthenticateOptions & {
-  /** `false`: a request without credentials reaches the next handler without `auth`. */
-  credentialsRequired: false;
-};
 
 /**
  * Hono middleware that authenticates a request by its access token: the same reading,

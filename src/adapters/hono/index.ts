@@ -7,11 +7,16 @@
  */
 
 export { authenticate, getAuth } from './authenticate.js';
-export type { JwtAuthEnv, JwtAuthVariables, OptionalAuthenticateOptions, OptionalJwtAuthEnv } from './authenticate.js';
+export type { JwtAuthEnv, JwtAuthVariables, OptionalJwtAuthEnv } from './authenticate.js';
 export { requireScopes, requireAnyScope, requireRoles, claimEquals, claimIncludes, claimCheck } from './requirements.js';
 export { createAuthEndpoints, createJWKSEndpoint } from './endpoints.js';
 export type { AuthEndpoints, HonoHandler } from './endpoints.js';
-export type { AuthenticateDPoPOptions, AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+export type {
+  AuthenticateDPoPOptions,
+  AuthenticateOptions,
+  OptionalAuthenticateOptions,
+  RequestAuth,
+} from '../core/authenticate-options.js';
 export type { RequirementOptions } from '../core/requirements.js';
 export type { CsrfOptions } from '../core/csrf.js';
 export type { TrustedProxiesOptions } from '../core/trusted-proxies.js';

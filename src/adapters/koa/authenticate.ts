@@ -4,7 +4,7 @@ import { ownValue } from '../../internal/own-member.js';
 import type { JwtClaims } from '../../jwt/types.js';
 import { authenticateExchange } from '../core/authenticate-exchange.js';
 import { normalizeAuthenticateOptions } from '../core/authenticate-options.js';
-import type { AuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
+import type { AuthenticateOptions, OptionalAuthenticateOptions, RequestAuth } from '../core/authenticate-options.js';
 import { isIssuedAuth, rememberRequestOutcome, requestOutcome } from '../core/issued-auth.js';
 import { koaRequestFacts, type KoaContext } from './koa-exchange.js';
 import { refuse } from './refuse.js';
@@ -32,12 +32,6 @@ export interface OptionalJwtAuthState<Claims extends object = JwtClaims> {
   /** The verified `{ payload, header, token }`, or `undefined` for an anonymous request. */
   auth: RequestAuth<Claims> | undefined;
 }
-
-/** {@link AuthenticateOptions} with anonymous requests let through: `ctx.state.auth` may be `undefined`. */
-export type OptionalAuthenticateOptions = AuthenticateOptions & {
-  /** `false`: a request without credentials reaches the next middleware without `auth`. */
-  credentialsRequired: false;
-};
 
 /**
  * Koa middleware that authenticates a request by its access token: the same reading,
