@@ -1,7 +1,7 @@
 import { isJwtError } from '../../errors.js';
 import { BodyBuffer } from './body-buffer.js';
 import { decodeFormBody } from './form-body.js';
-import { requestError } from './error-replies.js';
+import { endpointErrorReply, requestError } from './error-replies.js';
 import { targetPath } from './http-exchange.js';
 import type { BodyLimits, HttpReply, HttpRequestFacts } from './http-exchange.js';
 import { bodyTimedOut, bodyTooLarge, declaredBodyLength, decodeJsonBody } from './json-body.js';
@@ -188,4 +188,25 @@ export function toResponse(reply: HttpReply, method = 'GET'): Response {
   if (reply.status === 408 || reply.status === 413) headers.set('Connection', 'close');
   const body = method === 'HEAD' || reply.status === 204 ? null : (reply.body ?? null);
   return new Response(body, { status: reply.status, headers });
+}
+
+/**
+ * An endpoint over `Request` → `Response` (`jwtkit/fetch`, `jwtkit/hono`): `answer` gets the
+ * request's facts, and whatever it throws is answered as an endpoint error (never a rejection).
+ *
+ * @internal
+ */
+export function answerFetchRequest(
+  answer: (request: HttpRequestFacts) => Promise<HttpReply>,
+  proxies?: TrustedProxies,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    let reply: HttpReply;
+    try {
+      reply = await answer(fetchRequestFacts(request, proxies));
+    } catch (error) {
+      reply = endpointErrorReply(error);
+    }
+    return toResponse(reply, request.method);
+  };
 }

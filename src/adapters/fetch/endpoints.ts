@@ -1,10 +1,7 @@
 import { normalizeAuthEndpointsOptions } from '../core/auth-endpoints-options.js';
 import type { AuthEndpointsOptions } from '../core/auth-endpoints-options.js';
 import { neutralAuthEndpoints } from '../core/auth-endpoints.js';
-import { endpointErrorReply } from '../core/error-replies.js';
-import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
-import type { TrustedProxies } from '../core/trusted-proxies.js';
-import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
+import { answerFetchRequest } from '../core/fetch-exchange.js';
 import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
 import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
 
@@ -27,18 +24,6 @@ export interface AuthEndpoints {
    * `Authorization: DPoP <access token>` and its `DPoP` proof): revokes every session of its subject; 204.
    */
   logoutEverywhere: FetchHandler;
-}
-
-function fetchHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, proxies?: TrustedProxies): FetchHandler {
-  return async (request) => {
-    let reply: HttpReply;
-    try {
-      reply = await answer(fetchRequestFacts(request, proxies));
-    } catch (error) {
-      reply = endpointErrorReply(error);
-    }
-    return toResponse(reply, request.method);
-  };
 }
 
 /**
@@ -83,10 +68,10 @@ export function createAuthEndpoints<Claims extends object = Record<string, unkno
   const policy = normalizeAuthEndpointsOptions(options, 'fetch');
   const endpoints = neutralAuthEndpoints(policy);
   return Object.freeze({
-    login: fetchHandler(endpoints.login, policy.trustedProxies),
-    refresh: fetchHandler(endpoints.refresh, policy.trustedProxies),
-    logout: fetchHandler(endpoints.logout, policy.trustedProxies),
-    logoutEverywhere: fetchHandler(endpoints.logoutEverywhere, policy.trustedProxies),
+    login: answerFetchRequest(endpoints.login, policy.trustedProxies),
+    refresh: answerFetchRequest(endpoints.refresh, policy.trustedProxies),
+    logout: answerFetchRequest(endpoints.logout, policy.trustedProxies),
+    logoutEverywhere: answerFetchRequest(endpoints.logoutEverywhere, policy.trustedProxies),
   });
 }
 
@@ -107,7 +92,7 @@ export function createAuthEndpoints<Claims extends object = Record<string, unkno
  */
 export function createJWKSEndpoint(options: JWKSEndpointOptions): FetchHandler {
   const policy = normalizeJWKSEndpointOptions(options);
-  return fetchHandler((request) => jwksReply(request, policy));
+  return answerFetchRequest((request) => jwksReply(request, policy));
 }
 
 /**

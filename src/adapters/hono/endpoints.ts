@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import { normalizeAuthEndpointsOptions } from '../core/auth-endpoints-options.js';
 import type { AuthEndpointsOptions } from '../core/auth-endpoints-options.js';
 import { neutralAuthEndpoints } from '../core/auth-endpoints.js';
-import { endpointErrorReply } from '../core/error-replies.js';
-import { fetchRequestFacts, toResponse } from '../core/fetch-exchange.js';
+import { answerFetchRequest } from '../core/fetch-exchange.js';
 import type { HttpReply, HttpRequestFacts } from '../core/http-exchange.js';
 import { jwksReply, normalizeJWKSEndpointOptions } from '../core/jwks-endpoint.js';
 import type { JWKSEndpointOptions } from '../core/jwks-endpoint.js';
@@ -31,16 +30,8 @@ export interface AuthEndpoints {
 }
 
 function honoHandler(answer: (request: HttpRequestFacts) => Promise<HttpReply>, proxies?: TrustedProxies): HonoHandler {
-  return async (c) => {
-    const request = c.req.raw;
-    let reply: HttpReply;
-    try {
-      reply = await answer(fetchRequestFacts(request, proxies));
-    } catch (error) {
-      reply = endpointErrorReply(error);
-    }
-    return toResponse(reply, request.method);
-  };
+  const handle = answerFetchRequest(answer, proxies);
+  return (c) => handle(c.req.raw);
 }
 
 /**
